@@ -1,0 +1,355 @@
+"""The article pipeline: one URL in, one stored, deduplicated, summarised article (or one typed error) out.
+
+    validate → alias lookup → fetch → (final-URL lookup) → extract → (canonical-link lookup)
+             → content hash / near-duplicate lookup → store → summarise → store summary
+
+Each arrow is a place where a repeat is recognised as early (and as cheaply) as possible: a URL seen before
+never costs a fetch, a page seen before under another URL never costs a second summary. Every URL that led to
+an article is recorded as an alias, so the next share of any of them stops at the first lookup.
+
+The runner owns no policy of its own: fetching rules live in `fetch`, extraction in `extract`, identity in
+`urls` and `fingerprint`, persistence in `bot.store`. It only orders the stages and turns every failure into a
+`PipelineError`, so callers (the CLI, the Slack worker) never see a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.errors import InternalError, PipelineError
+from bot.logs import get_logger
+from bot.pipeline import urls
+from bot.pipeline.extract import ExtractedArticle, Extractor
+from bot.pipeline.fetch import FetchedPage, Fetcher, FetchPolicy
+from bot.pipeline.fingerprint import (
+    MIN_WORDS_FOR_NEAR_MATCH,
+    NEAR_DUPLICATE_DISTANCE,
+    TextFingerprint,
+    fingerprint,
+    texts_match,
+)
+from bot.settings import Settings
+from bot.store import articles as store
+from bot.store.db import Database
+from bot.store.models import Article
+from bot.summarize import make_summarizer
+from bot.summarize.base import Summarizer, Summary, SummaryInput
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """An article as stored: what every consumer of a pipeline result reads."""
+
+    id: int
+    canonical_url: str
+    title: str | None
+    author: str | None
+    published: date | None
+    site_name: str | None
+    language: str | None
+    text: str
+    word_count: int
+
+    @classmethod
+    def from_row(cls, row: Article) -> StoredArticle:
+        return cls(
+            id=row.id,
+            canonical_url=row.canonical_url,
+            title=row.title,
+            author=row.author,
+            published=row.published,
+            site_name=row.site_name,
+            language=row.language,
+            text=row.text,
+            word_count=row.word_count,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleOutcome:
+    """What became of one URL: a stored article (new or seen before) with its summary, or an error."""
+
+    url: str
+    final_url: str | None = None
+    article: StoredArticle | None = None
+    duplicate_of: int | None = None
+    summary: Summary | None = None
+    error: PipelineError | None = None
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def as_json(self) -> dict[str, object]:
+        """The `linkbrief summarize --json` line, exactly as DESIGN.md's contract names its fields."""
+        article = self.article
+        summary = self.summary.as_json() if self.summary else None
+        return {
+            "url": self.url,
+            "final_url": self.final_url,
+            "canonical_url": article.canonical_url if article else None,
+            "article_id": article.id if article else None,
+            "duplicate_of": self.duplicate_of,
+            "title": article.title if article else None,
+            "site_name": article.site_name if article else None,
+            "author": article.author if article else None,
+            "published": article.published.isoformat() if article and article.published else None,
+            "language": article.language if article else None,
+            "word_count": article.word_count if article else None,
+            "text": article.text if article else None,
+            "tldr": summary["tldr"] if summary else None,
+            "key_points": summary["key_points"] if summary else None,
+            "qa": summary["qa"] if summary else None,
+            "summarizer": summary["summarizer"] if summary else None,
+            "error": self.error.as_dict() if self.error else None,
+        }
+
+
+class ArticlePipeline:
+    """Runs URLs through fetch → extract → dedup → summarise → store.
+
+    Holds the long-lived parts (one HTTP session, one extraction process pool, one summariser) so that many URLs,
+    processed concurrently, share them. Use `ArticlePipeline.open(settings, database)`.
+    """
+
+    def __init__(
+        self,
+        *,
+        database: Database,
+        fetcher: Fetcher,
+        extractor: Extractor,
+        summarizer: Summarizer,
+    ) -> None:
+        self.database = database
+        self.fetcher = fetcher
+        self.extractor = extractor
+        self.summarizer = summarizer
+        self._inflight: dict[str, asyncio.Future[None]] = {}
+
+    @classmethod
+    @asynccontextmanager
+    async def open(cls, settings: Settings, database: Database) -> AsyncIterator[ArticlePipeline]:
+        """A pipeline built from settings, with its HTTP session and process pool closed on exit."""
+        summarizer = make_summarizer(settings)
+        async with (
+            Fetcher(FetchPolicy.from_settings(settings)) as fetcher,
+            Extractor(workers=settings.extract_workers, timeout=settings.extract_timeout) as extractor,
+        ):
+            yield cls(database=database, fetcher=fetcher, extractor=extractor, summarizer=summarizer)
+
+    async def process(self, url: str) -> ArticleOutcome:
+        """Take one URL all the way; never raises for anything a URL or a page can do.
+
+        Two spellings of one URL processed at the same time (a link pasted twice in a burst) would both miss
+        the alias table and both fetch; the second instead waits for the first and then finds its alias.
+        """
+        key = _inflight_key(url)
+        if key is None:
+            return await self._process_safely(url)
+        while (earlier := self._inflight.get(key)) is not None:
+            await asyncio.shield(earlier)
+        done = asyncio.get_running_loop().create_future()
+        self._inflight[key] = done
+        try:
+            return await self._process_safely(url)
+        finally:
+            del self._inflight[key]
+            done.set_result(None)
+
+    async def _process_safely(self, url: str) -> ArticleOutcome:
+        run = _Run(url)
+        try:
+            return await self._process(run)
+        except PipelineError as error:
+            log.info("article_failed", url=url, code=error.code, reason=error.message)
+            return ArticleOutcome(url=url, final_url=run.final_url, error=error, timings=run.timings)
+        except Exception:
+            log.exception("article_crashed", url=url)
+            return ArticleOutcome(
+                url=url,
+                final_url=run.final_url,
+                error=InternalError("Something went wrong on our side while reading this link."),
+            )
+
+    async def _process(self, run: _Run) -> ArticleOutcome:
+        url = urls.validate_url(run.url)
+        run.add_key(url)
+        known = await self._known_article(run)
+        if known is not None:
+            return await self._duplicate(run, known)
+
+        with run.stage("fetch"):
+            page = await self.fetcher.fetch(url)
+        run.final_url = page.final_url
+        if run.add_key(page.final_url):
+            known = await self._known_article(run)
+            if known is not None:
+                return await self._duplicate(run, known)
+
+        with run.stage("extract"):
+            extracted = await self.extractor.extract(page.html, page.final_url)
+        canonical = self._canonical_url(page, extracted)
+        if run.add_key(canonical):
+            known = await self._known_article(run)
+            if known is not None:
+                return await self._duplicate(run, known)
+
+        with run.stage("fingerprint"):
+            print_ = await asyncio.to_thread(fingerprint, extracted.text)
+        known = await self._same_text(extracted.text, print_)
+        if known is not None:
+            return await self._duplicate(run, known)
+
+        with run.stage("store"):
+            stored, created = await self._store(run, canonical, extracted, print_)
+        if not created:
+            # Another task stored the same article between our lookups and our insert.
+            return await self._duplicate(run, stored)
+        with run.stage("summarize"):
+            summary = await self._summarize(stored)
+        log.info("article_stored", url=run.url, article_id=stored.id, **run.timings)
+        return ArticleOutcome(
+            url=run.url, final_url=run.final_url, article=stored, summary=summary, timings=run.timings
+        )
+
+    @staticmethod
+    def _canonical_url(page: FetchedPage, extracted: ExtractedArticle) -> str:
+        """The page's own canonical link when it stays on the same site, else the final URL cleaned."""
+        declared = extracted.canonical_url
+        if declared:
+            try:
+                urls.validate_url(declared)
+            except PipelineError:
+                declared = None
+        if declared and urls.same_site(declared, page.final_url):
+            return urls.canonical_url(declared)
+        return urls.canonical_url(page.final_url)
+
+    async def _known_article(self, run: _Run) -> StoredArticle | None:
+        async with self.database.session(read_only=True) as session:
+            for key in run.keys:
+                row = await store.article_for_url_key(session, key)
+                if row is not None:
+                    return StoredArticle.from_row(row)
+        return None
+
+    async def _same_text(self, text: str, print_: TextFingerprint) -> StoredArticle | None:
+        """An article already stored with this text, exactly or nearly."""
+        async with self.database.session(read_only=True) as session:
+            row = await store.article_for_content_hash(session, print_.content_hash)
+            if row is not None:
+                return StoredArticle.from_row(row)
+            if print_.word_count < MIN_WORDS_FOR_NEAR_MATCH:
+                return None
+            row = await store.near_duplicate(session, print_.simhash, max_distance=NEAR_DUPLICATE_DISTANCE)
+        if row is None:
+            return None
+        # Confirmed outside the session: the comparison is CPU work and must not hold a connection.
+        candidate = StoredArticle.from_row(row)
+        return candidate if await asyncio.to_thread(texts_match, text, candidate.text) else None
+
+    async def _store(
+        self,
+        run: _Run,
+        canonical: str,
+        extracted: ExtractedArticle,
+        print_: TextFingerprint,
+    ) -> tuple[StoredArticle, bool]:
+        new = store.NewArticle(
+            canonical_url=canonical,
+            url_key=urls.url_key(canonical),
+            title=extracted.title,
+            author=extracted.author,
+            published=extracted.published,
+            site_name=extracted.site_name,
+            language=extracted.language,
+            text=extracted.text,
+            word_count=extracted.word_count,
+            content_hash=print_.content_hash,
+            simhash=print_.simhash,
+        )
+        async with self.database.session() as session, session.begin():
+            row, created = await store.add_article(session, new)
+            article = StoredArticle.from_row(row)
+            await self._record_aliases(session, run, article.id)
+        return article, created
+
+    @staticmethod
+    async def _record_aliases(session: AsyncSession, run: _Run, article_id: int) -> None:
+        for key, spelled in run.keys.items():
+            await store.add_alias(session, key, spelled, article_id)
+
+    async def _duplicate(self, run: _Run, article: StoredArticle) -> ArticleOutcome:
+        """An article seen before: remember the new spellings of its URL and reuse (or make) its summary."""
+        async with self.database.session() as session, session.begin():
+            await self._record_aliases(session, run, article.id)
+            summary = await store.latest_summary(session, article.id)
+        if summary is None:
+            summary = await self._summarize(article)
+        log.info("article_seen_before", url=run.url, article_id=article.id)
+        return ArticleOutcome(
+            url=run.url,
+            final_url=run.final_url,
+            article=article,
+            duplicate_of=article.id,
+            summary=summary,
+            timings=run.timings,
+        )
+
+    async def _summarize(self, article: StoredArticle) -> Summary | None:
+        """Summarise and store; a summariser failure leaves the article stored without a summary."""
+        try:
+            summary = await self.summarizer.summarize(
+                SummaryInput(text=article.text, title=article.title, language=article.language)
+            )
+        except Exception:
+            log.exception("summary_failed", article_id=article.id)
+            return None
+        async with self.database.session() as session, session.begin():
+            await store.save_summary(session, article.id, summary)
+        return summary
+
+
+def _inflight_key(url: str) -> str | None:
+    """The dedup key of a URL as given, or None when it is not a URL we would fetch anyway."""
+    try:
+        return urls.url_key(urls.validate_url(url))
+    except (PipelineError, ValueError):
+        return None
+
+
+class _Run:
+    """The state of one URL's trip through the pipeline: its URL keys so far and stage timings."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.final_url: str | None = None
+        self.keys: dict[str, str] = {}
+        self.timings: dict[str, float] = {}
+
+    def add_key(self, url: str) -> bool:
+        """Remember the dedup key of `url`; True when it is one not seen on this run yet."""
+        key = urls.url_key(url)
+        if key in self.keys:
+            return False
+        self.keys[key] = url
+        return True
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Time a stage; the timings go to the log line that closes the run."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[f"{name}_ms"] = round((time.perf_counter() - started) * 1000, 1)

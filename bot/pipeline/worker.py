@@ -1,0 +1,13 @@
+"""What an extraction worker needs in memory before its first page.
+
+The forkserver imports this module once (`set_forkserver_preload`), so every worker forked from it starts with
+trafilatura, readability and lxml imported and the language model (about 1 s to load) already in memory,
+instead of paying that on each start, including each restart after a runaway page was killed.
+"""
+
+from __future__ import annotations
+
+import bot.pipeline.extract  # noqa: F401  (imports the whole extraction stack)
+from bot.pipeline.language import load_model
+
+load_model()

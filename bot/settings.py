@@ -1,0 +1,96 @@
+"""Settings from the environment (and `.env`), named exactly as the contract in DESIGN.md names them.
+
+Standard names (Slack's, `DATABASE_URL`, OpenAI's) keep their own spelling; everything of ours carries the
+`LINKBRIEF_` prefix. Every setting has a default that works on a laptop with no configuration at all, except the
+Slack credentials, which only `serve` needs.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot import __version__
+
+
+def default_database_url() -> str:
+    """A SQLite file in the user's data directory: the zero-set-up store."""
+    data_dir = Path(platformdirs.user_data_dir("linkbrief", appauthor=False))
+    return f"sqlite+aiosqlite:///{data_dir / 'linkbrief.db'}"
+
+
+class Settings(BaseSettings):
+    """All runtime configuration of linkbrief."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="LINKBRIEF_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    # Slack
+    slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field("https://slack.com/api/", validation_alias=AliasChoices("LINKBRIEF_SLACK_API_URL"))
+    max_links_per_message: int = Field(5, ge=1, le=50)
+
+    # Storage
+    database_url: str = Field(default_factory=default_database_url, validation_alias="DATABASE_URL")
+
+    # Summaries
+    summarizer: Literal["extractive", "llm"] = "extractive"
+
+    # Fetching
+    fetch_allow_private: bool = False
+    fetch_timeout: float = Field(20.0, gt=0, description="seconds for the whole fetch, redirects included")
+    fetch_max_bytes: int = Field(10_000_000, gt=0, description="bytes read, after decompression")
+    fetch_max_redirects: int = Field(5, ge=0)
+    fetch_concurrency: int = Field(8, ge=1, description="pages fetched at once")
+    fetch_allowed_networks: str = Field(
+        "",
+        description="comma-separated non-public networks the fetcher may reach anyway (e.g. an internal wiki)",
+    )
+
+    # Extraction
+    extract_timeout: float = Field(10.0, gt=0, description="seconds one page may take to extract")
+    extract_workers: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)), ge=1)
+
+    # Logging
+    log_level: str = "INFO"
+    log_format: Literal["console", "json"] = "console"
+
+    @cached_property
+    def allowed_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """`LINKBRIEF_FETCH_ALLOWED_NETWORKS` parsed; a bad entry fails at start-up, not at the first fetch."""
+        return tuple(
+            ipaddress.ip_network(part.strip(), strict=False)
+            for part in self.fetch_allowed_networks.split(",")
+            if part.strip()
+        )
+
+    @field_validator("fetch_allowed_networks")
+    @classmethod
+    def _networks_parse(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip():
+                ipaddress.ip_network(part.strip(), strict=False)
+        return value
+
+    @cached_property
+    def user_agent(self) -> str:
+        """A browser-like User-Agent that still names linkbrief, so site owners can see who fetched."""
+        return (
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            f"Chrome/124.0 Safari/537.36 linkbrief/{__version__} "
+            "(+https://github.com/linkbrief/linkbrief)"
+        )

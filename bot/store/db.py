@@ -1,0 +1,128 @@
+"""The database handle: engine, sessions, migrations and a health check, for SQLite and PostgreSQL alike.
+
+SQLite needs care to behave under asyncio concurrency. Every connection gets WAL (readers never block the
+writer), foreign keys on, `synchronous=NORMAL` (durable across application crashes, cheap commits) and a
+busy timeout. WAL alone is not enough: SQLite transactions are *deferred* by default, so a transaction that
+reads and then writes (every "look up, then insert" in the repository) takes the write lock only at its first
+write, and if another connection committed in between SQLite cannot wait: it fails at once with "database is
+locked" (SQLITE_BUSY_SNAPSHOT), whatever the busy timeout. So sessions start their transactions with
+`BEGIN IMMEDIATE`: the write lock is taken up front, a second writer waits (up to `busy_timeout`) at BEGIN
+instead of failing half-way, and this also holds across processes (a CLI run next to `serve`). The price is
+that writers are serialised, which SQLite does anyway. Read-only work can ask for `session(read_only=True)`:
+a plain deferred BEGIN that reads a WAL snapshot and never waits for writers.
+
+Rule for callers on SQLite: keep a write session short, and never await network I/O while holding one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+import bot
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+_READ_ONLY_OPTION = "linkbrief_read_only"
+
+
+def migrations_dir() -> Path:
+    """Where the Alembic scripts are: inside the package in a wheel, next to it in a source checkout."""
+    package_dir = Path(bot.__file__).resolve().parent
+    for candidate in (package_dir / "migrations", package_dir.parent / "migrations"):
+        if (candidate / "env.py").is_file():
+            return candidate
+    raise FileNotFoundError(f"Alembic migrations not found next to {package_dir}")
+
+
+def alembic_config(url: str, connection: Connection | None = None) -> Config:
+    """An Alembic Config built in code (no alembic.ini): script location and URL set here.
+
+    When `connection` is given, migrations/env.py runs on it (inside the caller's transaction) instead of
+    opening its own engine; that is how `Database.migrate` drives Alembic from async code.
+    """
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    # ConfigParser interpolates "%", which URL-encoded passwords contain.
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def _create_sqlite_directory(url: str) -> None:
+    """SQLite creates the file but not its directory (the default lives in a fresh user data dir)."""
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Take transaction control away from the sqlite3 driver (it would emit a deferred BEGIN itself, and only
+    # before DML); SQLAlchemy's "begin" hook below emits the BEGIN we want.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    read_only = connection.get_execution_options().get(_READ_ONLY_OPTION, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+class Database:
+    """One database (SQLite file or PostgreSQL), its async engine and session factory."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        parsed = make_url(url)
+        self.dialect = parsed.get_backend_name()
+        if self.dialect not in ("sqlite", "postgresql"):
+            raise ValueError(f"unsupported database {self.dialect!r}: use SQLite or PostgreSQL")
+        engine_args: dict[str, Any] = {"echo": echo}
+        if self.dialect == "postgresql":
+            engine_args["pool_pre_ping"] = True
+        self.engine: AsyncEngine = create_async_engine(url, **engine_args)
+        if self.dialect == "sqlite":
+            event.listen(self.engine.sync_engine, "connect", _sqlite_connect)
+            event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
+        self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._read_sessions = async_sessionmaker(
+            self.engine.execution_options(**{_READ_ONLY_OPTION: True}), expire_on_commit=False
+        )
+
+    def session(self, *, read_only: bool = False) -> AsyncSession:
+        """A new session; the caller owns its transaction (`async with db.session() as s, s.begin(): …`).
+
+        `read_only=True` only changes SQLite's BEGIN (deferred instead of IMMEDIATE, see the module doc); it
+        does not stop writes, and on PostgreSQL it makes no difference.
+        """
+        return (self._read_sessions if read_only else self._sessions)()
+
+    async def migrate(self) -> None:
+        """Bring the schema up to the newest Alembic revision."""
+        if self.dialect == "sqlite":
+            await asyncio.to_thread(_create_sqlite_directory, self.url)
+        async with self.engine.begin() as connection:
+            await connection.run_sync(lambda sync: command.upgrade(alembic_config(self.url, sync), "head"))
+
+    async def ping(self) -> None:
+        """Run `SELECT 1`; raises if the database cannot be reached (used by /healthz)."""
+        async with self.engine.execution_options(**{_READ_ONLY_OPTION: True}).connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    async def dispose(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()

@@ -1,0 +1,206 @@
+"""The relational schema: articles, their URL aliases, summaries and Slack shares.
+
+The models are the single source of truth for the plain tables; the Alembic migrations must agree with them
+(tests/test_migrations.py runs autogenerate's comparison on SQLite and PostgreSQL and expects no difference).
+Full-text search structures are *not* declared here: they are dialect-specific (an FTS5 virtual table on SQLite,
+a tsvector table on PostgreSQL), created by the migration and queried through `bot.store.search`.
+
+Constraint names come from a naming convention so that migrations can refer to (and drop) them by a stable
+name on both databases instead of whatever name each backend would invent.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION: dict[str, str] = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC (the only kind of timestamp the store holds)."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that always comes back timezone-aware in UTC, on every backend.
+
+    PostgreSQL has `timestamptz`; SQLite has no timezone support and would silently drop the offset, handing
+    back naive datetimes. Normalising to UTC on the way in and re-attaching UTC on the way out gives callers
+    one behaviour on both databases.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base carrying the constraint naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Article(Base):
+    """One extracted article, stored once however many URLs or shares point at it.
+
+    `simhash` is trafilatura's unsigned 64-bit SimHash stored as a *signed* BIGINT (both databases only have
+    signed 64-bit integers). The four 16-bit bands are the pigeonhole index for near-duplicate lookup: two
+    hashes within Hamming distance 3 must agree exactly on at least one band, so candidates come from four
+    indexed equality lookups instead of a scan.
+    """
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    canonical_url: Mapped[str] = mapped_column(Text)
+    url_key: Mapped[str] = mapped_column(Text, unique=True)
+    # Lower-cased host of canonical_url without "www.", for `site:` filters (derived, not part of NewArticle).
+    host: Mapped[str] = mapped_column(String(255), index=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[date | None] = mapped_column(Date)
+    site_name: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    word_count: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    simhash: Mapped[int] = mapped_column(BigInteger)
+    simhash_band0: Mapped[int] = mapped_column(Integer, index=True)
+    simhash_band1: Mapped[int] = mapped_column(Integer, index=True)
+    simhash_band2: Mapped[int] = mapped_column(Integer, index=True)
+    simhash_band3: Mapped[int] = mapped_column(Integer, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"Article(id={self.id!r}, url_key={self.url_key!r})"
+
+
+class ArticleURL(Base):
+    """A URL seen for an article (after canonicalisation), so the same link shared again needs no fetch."""
+
+    __tablename__ = "article_urls"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url_key: Mapped[str] = mapped_column(Text, unique=True)
+    url: Mapped[str] = mapped_column(Text)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class StoredSummary(Base):
+    """A summary row: one per (article, summarizer); `created_at` is when it was last written.
+
+    Named StoredSummary so it never shadows `bot.summarize.base.Summary`, the typed value it stores.
+    """
+
+    __tablename__ = "summaries"
+    __table_args__ = (UniqueConstraint("article_id", "summarizer"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    summarizer: Mapped[str] = mapped_column(String(64))
+    tldr: Mapped[str | None] = mapped_column(Text)
+    key_points: Mapped[list[str]] = mapped_column(JSON)
+    qa: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    model: Mapped[str | None] = mapped_column(String(200))
+    prompt_tokens: Mapped[int | None] = mapped_column(Integer)
+    completion_tokens: Mapped[int | None] = mapped_column(Integer)
+    dropped_claims: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ShareStatus(enum.StrEnum):
+    """Where a share is in the worker's life cycle."""
+
+    PENDING = "pending"
+    WORKING = "working"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ChannelType(enum.StrEnum):
+    """Slack's conversation kinds, as `channel_type` in message events names them."""
+
+    CHANNEL = "channel"
+    GROUP = "group"
+    IM = "im"
+    MPIM = "mpim"
+
+
+def _in_check(column: str, values: type[enum.StrEnum]) -> str:
+    allowed = ", ".join(f"'{v.value}'" for v in values)
+    return f"{column} IN ({allowed})"
+
+
+class Share(Base):
+    """One link in one Slack message: the durable unit of work, written before the event is acknowledged.
+
+    The unique key (channel_id, message_ts, url) makes Slack's retries and our restarts idempotent. Status is
+    a plain string with a CHECK (not a native ENUM type) so it behaves the same on SQLite and PostgreSQL and
+    adding a state later is a one-line migration rather than an ALTER TYPE.
+    """
+
+    __tablename__ = "shares"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "message_ts", "url"),
+        CheckConstraint(_in_check("status", ShareStatus), name="status"),
+        CheckConstraint(_in_check("channel_type", ChannelType), name="channel_type"),
+        Index("ix_shares_status_created_at", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(64))
+    channel_id: Mapped[str] = mapped_column(String(64))
+    channel_type: Mapped[str] = mapped_column(String(16))
+    message_ts: Mapped[str] = mapped_column(String(32))
+    thread_ts: Mapped[str | None] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(Text)
+    event_id: Mapped[str | None] = mapped_column(String(64))
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"), index=True)
+    status: Mapped[str] = mapped_column(
+        String(16), default=ShareStatus.PENDING.value, server_default=ShareStatus.PENDING.value
+    )
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    reply_ts: Mapped[str | None] = mapped_column(String(32))
+    duplicate_of_share_id: Mapped[int | None] = mapped_column(ForeignKey("shares.id", ondelete="SET NULL"))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

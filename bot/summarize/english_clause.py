@@ -1,0 +1,277 @@
+"""The main clause of an English sentence, read into subject, auxiliary, verb and the rest, so that it can be
+turned into a question.
+
+A question is the sentence rearranged: "The city doubled the night ferry service because demand rose" becomes
+"Why did the city double the night ferry service?" once we know where the subject ends ("The city"), which
+word is the verb ("doubled", past tense, base form "double") and where the part the question asks about begins
+("because …"). News and blog prose is regular enough for a shallow reading to find that for most sentences
+without a parser: skip an introductory phrase ("On Tuesday, …") and the asides between commas, then take the
+first auxiliary, or the first word that can only be a finite verb in that position, as the end of the subject.
+Anything less clear (a subject with a relative clause, a verb that may be a noun after a determiner, a quotation)
+gives no clause, and so no question: a missing question costs less than an ungrammatical one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.summarize.compress import strip_asides
+from bot.summarize.english_verbs import verb_reading
+from bot.summarize.language import word_set
+
+BE_FORMS = word_set("is are was were")
+HAVE_FORMS = word_set("has have had")
+DO_FORMS = word_set("do does did")
+MODALS = word_set("will would can could may might must should shall")
+AUXILIARIES = BE_FORMS | HAVE_FORMS | DO_FORMS | MODALS
+# Words between an auxiliary and its verb that a question leaves out ("has also been", "will soon start").
+_SKIPPED_ADVERBS = word_set(
+    """
+    also already still now just soon finally reportedly recently previously officially then again even only
+    first initially later currently originally actually apparently allegedly yet ever
+    """
+)
+_CHAIN = word_set("be been being have")
+_NEGATIONS = word_set("not never")
+_CONTRACTIONS = {
+    "is": "isn't", "are": "aren't", "was": "wasn't", "were": "weren't", "has": "hasn't", "have": "haven't",
+    "had": "hadn't", "do": "don't", "does": "doesn't", "did": "didn't", "will": "won't", "would": "wouldn't",
+    "can": "can't", "could": "couldn't", "should": "shouldn't", "must": "mustn't", "might": "mightn't",
+}  # fmt: skip
+# Openers of an introductory phrase that ends at the first comma ("On Tuesday, …", "After the vote, …").
+_INTRO_OPENERS = word_set(
+    """
+    on in at last this earlier later after before during since following yesterday today according as when
+    while with despite although though for by under speaking meanwhile now however instead if because once until
+    over amid within unlike like among through across without from in addition moreover still yet so
+    """
+)
+# A subject that holds one of these is a clause of its own: too risky to rearrange.
+_CLAUSE_WORDS = word_set("who whom whose which that where when while if because although though what whether how why")
+# Contracted pronoun + verb ("there's", "it's"): a clause inside the subject.
+_CONTRACTED = re.compile(r"^(?:there|it|that|he|she|what|who|here)['’]s$|n['’]t$", re.IGNORECASE)
+# Words that may end a subject only as adverbs ("The troll even attempted"): dropped from the question.
+_SUBJECT_FINAL_ADVERBS = word_set("even also still already now then just only reportedly allegedly later")
+# A time phrase between the subject and its verb ("Clark in October revealed"): not part of the subject.
+_SUBJECT_TIME = re.compile(
+    r"\s+(?:in|on|last|this|early|late|earlier|later)\s+(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|night|week|"
+    r"month|year|morning|afternoon|evening|weekend|\d{4})$"
+)
+_DETERMINERS = word_set("the a an its his her their our my your this that these those each every no any some")
+_PREPOSITIONS = word_set("of by with in on at for to from into about over under against between")
+_WORD = re.compile(r"[\w'’$£€%.-]+")
+_EDGE = "\"'“”‘’«»()[]"
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """The main clause: subject as written, the verb group, and the words after the verb."""
+
+    subject: str
+    auxiliary: str  # the first auxiliary as written ("has", "will", "was"), or "" when there is none
+    chain: tuple[str, ...]  # further verb-group words kept in a question ("been", "be")
+    negated: bool
+    verb: str  # the main verb as written ("doubled", "charged"); "" for a copula ("is in stable condition")
+    lemma: str  # its base form ("double"); "" with no verb
+    tag: str  # Penn tag of the main verb as read here: VBD, VBZ, VBP (finite) or VBN, VBG, VB (after an aux)
+    rest: str  # everything after the verb group, up to the sentence's final punctuation
+    subject_start: int  # where the subject begins in the sentence (after an introductory phrase)
+
+    @property
+    def is_passive(self) -> bool:
+        return self.tag == "VBN" and (self.auxiliary in BE_FORMS or "been" in self.chain or "be" in self.chain)
+
+    def question(self, wh: str, rest: str, subject: str) -> str:
+        """'<wh> <aux> <subject> <verb> <rest>?' with do-support when the verb has no auxiliary."""
+        if self.auxiliary:
+            head = _CONTRACTIONS.get(self.auxiliary.lower(), self.auxiliary) if self.negated else self.auxiliary
+            words = [wh, head.lower(), subject, *self.chain, self.verb, rest]
+        else:
+            do = {"VBD": "did", "VBZ": "does"}.get(self.tag, "do")
+            head = _CONTRACTIONS[do] if self.negated else do
+            words = [wh, head, subject, self.lemma, rest]
+        return finish_question(" ".join(w for w in words if w))
+
+    def subject_question(self, wh: str, rest: str, *, singular: bool = True) -> str:
+        """'<wh> <aux> <verb> <rest>?': the question asks for the subject itself ("Who scored …?")."""
+        auxiliary = self.auxiliary.lower()
+        if singular:
+            auxiliary = {"are": "is", "were": "was", "have": "has", "do": "does"}.get(auxiliary, auxiliary)
+        verb = self.verb
+        if singular and not auxiliary and self.tag == "VBP":
+            return ""  # "Who say …": would need the -s form; not worth the risk
+        negation = "not" if self.negated and auxiliary else ""
+        words = [wh, auxiliary, negation, *self.chain, verb, rest]
+        return finish_question(" ".join(w for w in words if w))
+
+
+def finish_question(text: str) -> str:
+    text = " ".join(text.split()).rstrip(" ,;:.")
+    return text[:1].upper() + text[1:] + "?"
+
+
+def _core(token: str) -> str:
+    return token.strip(_EDGE).rstrip(",.;:!?").strip(_EDGE)
+
+
+def _body_after_introduction(text: str) -> tuple[str, int]:
+    """The sentence without an introductory phrase ("On Tuesday, the council …" → "the council …";
+    "Having recorded his album, McLean …" → "McLean …")."""
+    words = text.split()
+    first = _core(words[0]).lower() if words else ""
+    if not words or not (first in _INTRO_OPENERS or (first.endswith("ing") and first.isalpha())):
+        return text, 0
+    comma = text.find(", ")
+    if comma < 0 or len(text[:comma].split()) > 20:
+        return "", 0
+    start = comma + 2
+    return text[start:], start
+
+
+def _is_finite_verb(tokens: list[str], position: int) -> tuple[str, str] | None:
+    """(lemma, tag) when the word at `position` reads as the finite verb of the clause."""
+    word = _core(tokens[position])
+    if not word.islower() or not word.isalpha():
+        return None
+    reading = verb_reading(word)
+    if reading is None:
+        return None
+    previous = _core(tokens[position - 1]).lower()
+    if previous in _DETERMINERS or previous in _PREPOSITIONS or previous.endswith(("'s", "’s")):
+        return None  # "the cuts", "its plans", "Apple's plans": a noun
+    for tag in ("VBD", "VBZ"):
+        if tag in reading.tags:
+            return reading.lemma, tag
+    if "VBP" in reading.tags and not reading.also_noun and previous.endswith("s"):
+        return reading.lemma, "VBP"  # "Scientists believe …"
+    return None
+
+
+def _finite_only(word: str) -> bool:
+    """A word that can only be a finite verb (past or -s form, never a noun or adjective)."""
+    reading = verb_reading(word) if word.isalpha() and word.islower() else None
+    return reading is not None and not reading.also_noun and bool(reading.tags & {"VBD", "VBZ"})
+
+
+def _any_finite(word: str) -> bool:
+    """"Alibaba shares fell": after a word that may be a noun, a past or -s form shows it was one."""
+    reading = verb_reading(word) if word.isalpha() and word.islower() else None
+    return reading is not None and bool(reading.tags & {"VBD", "VBZ"}) and not word.endswith("s")
+
+
+def _reduced_relative(tokens: list[str], position: int) -> bool:
+    """"A man accused of fraud was jailed": the -ed word is a participle inside the subject, not the verb."""
+    following = _core(tokens[position + 1]).lower() if position + 1 < len(tokens) else ""
+    if following not in _PREPOSITIONS:
+        return False
+    return any(_core(t).lower() in AUXILIARIES for t in tokens[position + 2 : position + 12])
+
+
+def parse_clause(sentence: str) -> Clause | None:
+    """The main clause of a declarative English sentence, or None when it cannot be read with confidence."""
+    if not sentence or sentence[0] in "\"“‘'«":
+        return None
+    body, start = _body_after_introduction(sentence)
+    body = strip_asides(body)
+    if not body:
+        return None
+    tokens = body.split()
+    opener = _core(tokens[0]).lower()
+    if opener in _CLAUSE_WORDS or opener in _PREPOSITIONS or _CONTRACTED.search(_core(tokens[0])):
+        return None
+    for position in range(1, min(len(tokens), 14)):
+        word = _core(tokens[position]).lower()
+        if tokens[position - 1].endswith((",", ";", ":")) or word in _CLAUSE_WORDS or _CONTRACTED.search(word):
+            return None
+        if word in AUXILIARIES:
+            return _with_auxiliary(tokens, position, start)
+        finite = _is_finite_verb(tokens, position)
+        if finite is not None:
+            if finite[1] == "VBD" and _reduced_relative(tokens, position):
+                continue
+            lemma, tag = finite
+            following = _core(tokens[position + 1]).lower() if position + 1 < len(tokens) else ""
+            reading = verb_reading(_core(tokens[position]).lower())
+            after_noun_reading = reading is not None and reading.also_noun and _any_finite(following)
+            if (
+                following in _CLAUSE_WORDS - {"that", "if", "when", "whether", "how", "why", "what"}
+                or _finite_only(following)
+                or after_noun_reading
+            ):
+                return None  # "New rules which came …", "Initial reports suggested …": the "verb" was a noun
+            subject_tokens = tokens[:position]
+            while len(subject_tokens) > 1 and _core(subject_tokens[-1]).lower() in _SUBJECT_FINAL_ADVERBS:
+                subject_tokens.pop()
+            if any(_core(t).endswith("ly") and _core(t).islower() for t in subject_tokens[1:]):
+                return None
+            return Clause(
+                subject=_SUBJECT_TIME.sub("", " ".join(subject_tokens)),
+                auxiliary="",
+                chain=(),
+                negated=False,
+                verb=_core(tokens[position]),
+                lemma=lemma,
+                tag=tag,
+                rest=_rest(tokens[position + 1 :]),
+                subject_start=start,
+            )
+    return None
+
+
+def _rest(tokens: list[str]) -> str:
+    return " ".join(tokens).rstrip().rstrip(".!?…").rstrip()
+
+
+def _with_auxiliary(tokens: list[str], position: int, start: int) -> Clause | None:
+    auxiliary = _core(tokens[position])
+    negated = False
+    chain: list[str] = []
+    index = position + 1
+    while index < len(tokens):
+        word = _core(tokens[index]).lower()
+        if word in _NEGATIONS or word == "n't":
+            negated = True
+        elif word in _CHAIN:
+            chain.append(word)
+        elif word not in _SKIPPED_ADVERBS:
+            break
+        index += 1
+    if tokens[position].lower().endswith("n't"):
+        return None  # "didn't" glued: rare in news, and the base auxiliary would need un-contracting
+    subject_tokens = tokens[:position]
+    while len(subject_tokens) > 1 and _core(subject_tokens[-1]).lower() in _SUBJECT_FINAL_ADVERBS:
+        subject_tokens.pop()
+    subject = _SUBJECT_TIME.sub("", " ".join(subject_tokens))
+    if any(_core(t).endswith("ly") and _core(t).islower() for t in subject_tokens[1:]):
+        return None
+    verb_word = _core(tokens[index]) if index < len(tokens) else ""
+    reading = verb_reading(verb_word) if verb_word.islower() and verb_word.isalpha() else None
+    lowered = auxiliary.lower()
+    if reading is not None and (reading.tags & {"VBN", "VBG", "VB"}):
+        tag = next(t for t in ("VBN", "VBG", "VB") if t in reading.tags)
+        if lowered in MODALS | DO_FORMS and not chain:
+            tag = "VB" if "VB" in reading.tags else tag
+        if lowered in HAVE_FORMS and not chain and "VBN" not in reading.tags:
+            reading = None  # "has plans": a noun after "has"
+        else:
+            return Clause(
+                subject=subject,
+                auxiliary=auxiliary,
+                chain=tuple(chain),
+                negated=negated,
+                verb=verb_word,
+                lemma=reading.lemma,
+                tag=tag,
+                rest=_rest(tokens[index + 1 :]),
+                subject_start=start,
+            )
+    if lowered in BE_FORMS or (chain and chain[-1] == "be"):
+        # A copula: "X is in stable condition", "X will be closed" read as "will" + "be" + complement.
+        return Clause(subject, auxiliary, tuple(chain), negated, "", "", "", _rest(tokens[index:]), start)
+    if lowered in HAVE_FORMS and not chain and not negated:
+        # "X has 200 employees": "have" is the verb, asked with do-support.
+        tag = "VBD" if lowered == "had" else ("VBZ" if lowered == "has" else "VBP")
+        return Clause(subject, "", (), negated, auxiliary, "have", tag, _rest(tokens[index:]), start)
+    return None

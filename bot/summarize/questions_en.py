@@ -1,0 +1,496 @@
+"""English question patterns: each reads one sentence and, when its structure allows, returns the question it
+answers and the subject it names.
+
+- attributed speech — `"…," NASA chief scientist Ellen Stofan said` → "What did NASA chief scientist Ellen
+  Stofan say about Earth?" ("she said" resolves to a person named just before; "told CNN" keeps the listener;
+  "predicted", "warned", "argued"… keep their meaning; the topic is a name or a theme the quote mentions);
+- a named subject acting on a thing or a person — "ESPN announced that…" → "What did ESPN announce?",
+  "Police arrested two men…" → "Who did police arrest?", "… cut 200 jobs because …" → "Why did X cut 200
+  jobs?";
+- the passive with its complement — "X was charged with…" → "What was X charged with?";
+- money — "Stripe raised $50 million…" → "How much did Stripe raise?";
+- a definition — "Ceres is a dwarf planet…" → "What is Ceres?".
+"""
+
+from __future__ import annotations
+
+import re
+
+import lemminflect
+
+from bot.summarize.english_verbs import (
+    PARTICIPLES,
+    PERSON_OBJECT_FORMS,
+    SPEECH_ALTERNATION,
+    SPEECH_FORMS,
+    THING_OBJECT_FORMS,
+)
+from bot.summarize.language import WORD_RE, word_set
+from bot.summarize.question_names import (
+    CLOSE_QUOTES,
+    EN_NOT_NAMES,
+    EN_PREPOSITIONS,
+    EN_SPEAKER_PRONOUNS,
+    EN_TITLES,
+    EN_VERB_SUBJECTS,
+    OPEN_QUOTES,
+    PRONOUN_RESOLUTION_WINDOW,
+    QUOTE_START,
+    QuestionContext,
+    clean_phrase,
+    en_is_plural,
+    en_is_verb_form,
+    is_upper_start,
+    looks_like_name,
+    named_phrase,
+)
+from bot.summarize.sentences import Sentence
+
+_EN_AUXILIARIES = {"has", "have", "had", "will", "would", "could", "can", "may", "might", "should", "must"}
+_EN_BE = {"is", "are", "was", "were"}
+_EN_ADVERBS = {
+    "also",
+    "recently",
+    "now",
+    "just",
+    "finally",
+    "officially",
+    "quietly",
+    "reportedly",
+    "already",
+    "today",
+    "yesterday",
+    "tonight",
+    "previously",
+    "later",
+    "earlier",
+    "again",
+    "first",
+    "then",
+    "publicly",
+}
+_EN_INTRO = re.compile(
+    r"^(?:on|in|at|last|this|earlier|later|after|before|during|since|following|yesterday|today|next|"
+    r"meanwhile|now|then|by|for|under|with|without|as|of)\b",
+    re.IGNORECASE,
+)
+# Asides between a subject and its verb: ", meanwhile,", ", 34,", ", who until January was …,".
+_EN_ASIDE = re.compile(
+    r",\s*(?:meanwhile|however|though|too|also|in turn|for (?:its|his|her|their) part|in a statement|"
+    r"on \w+day|\d{1,3}|(?:who|which)\s[^,]{1,80}|(?:a|an|the)\s[^,]{1,60})\s*,",
+    re.IGNORECASE,
+)
+# A time phrase between subject and verb: "West Mercia Police last night said …".
+_EN_TRAILING_TIME = re.compile(
+    r"\s+(?:last|this|early|late|on|in|earlier|later)\s+(?:night|week|month|year|morning|afternoon|evening|"
+    r"weekend|\w+day|january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"\d{4})$",
+    re.IGNORECASE,
+)
+# Verbs asked about as "say" that just as often take a plain object ("added his seventh goal", "noted the
+# similarities", "wrote a book"): speech only with "that", a colon or a quotation after them.
+_EN_OBJECT_TAKING_SAY_VERBS = word_set(
+    "added adds noted notes wrote writes recalled recalls continued continues explained explains stated states"
+)
+_EN_PASSIVES = {
+    # participle + preposition → (question template, needs what follows)
+    "charged with": "What {be} {subject} charged with?",
+    "accused of": "What {be} {subject} accused of?",
+    "convicted of": "What {be} {subject} convicted of?",
+    "sentenced to": "What {be} {subject} sentenced to?",
+    "diagnosed with": "What {be} {subject} diagnosed with?",
+    "arrested for": "Why {be} {subject} arrested?",
+    "jailed for": "Why {be} {subject} jailed?",
+    "suspended for": "Why {be} {subject} suspended?",
+    "known for": "What {be} {subject} known for?",
+    "caused by": "What caused {subject}?",
+}
+_EN_PASSIVE = re.compile(
+    r"^(?P<subject>.{2,80}?)\s+(?P<be>is|are|was|were|has been|have been|had been)\s+(?:\w+ly\s+)?"
+    r"(?P<participle>" + "|".join(p.replace(" ", r"\s+") for p in _EN_PASSIVES) + r")\b\s+\S",
+)
+_EN_MONEY_VERBS = {
+    "raised": "raise",
+    "raises": "raise",
+    "earned": "earn",
+    "earns": "earn",
+    "paid": "pay",
+    "pays": "pay",
+    "spent": "spend",
+    "spends": "spend",
+    "lost": "lose",
+    "loses": "lose",
+    "invested": "invest",
+    "invests": "invest",
+    "generated": "generate",
+    "generates": "generate",
+    "costs": "cost",
+}
+_EN_MONEY = re.compile(
+    r"^(?P<subject>[^,;:]{2,80}?)\s+(?:(?P<aux>has|have|had|will)\s+)?(?P<verb>"
+    + "|".join(_EN_MONEY_VERBS)
+    + "|raise|earn|pay|spend|lose|invest|generate|cost|raised|earned|paid|spent|lost|invested|generated"
+    + r")\s+(?:(?:more|less|nearly|almost|about|around|over|roughly|some|up to|an estimated)\s+)?"
+    r"(?:US|A|C|NZ|HK)?[$£€¥₹]\s?\d",
+)
+# "X is a Y": a definition (not "X is the biggest…", a ranking, nor "X are…", often a team in the news).
+_EN_DEFINITION = re.compile(r"^(?P<subject>[^,;:]{2,60}?)\s+(?P<be>is)\s+(?:a|an)\s+\w+")
+
+
+_RUN_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*[\w]|[^\W\d_]|[,;:!?()\[\]\"“”«»„]|\S+", re.UNICODE)
+
+
+def _en_topic(region: str, speaker: str, ctx: QuestionContext) -> str | None:
+    """A theme of the article that the quoted words touch, for "… say about <topic>?"; None if none is clear.
+
+    Candidates are runs of content words (stop words and punctuation split them, as in RAKE). A run becomes a
+    topic only when it reads correctly after "about": a name ("Greece", "the Gulf Stream"), a run the text
+    itself introduces with "the" ("the death penalty"), or a plural the article keeps returning to
+    ("embryos"). Bare singulars and verbs ("about hospital", "about survived") never qualify.
+    """
+    speaker_words = {w.lower() for w in WORD_RE.findall(speaker)}
+    speaker_initials = "".join(w[0] for w in WORD_RE.findall(speaker) if w[:1].isupper())
+    tokens = _RUN_TOKEN.findall(region)
+    best: tuple[float, int, str] | None = None
+    run: list[str] = []
+    run_start = 0
+
+    def consider(run: list[str], start: int) -> None:
+        nonlocal best
+        if not run or len(run) > 4:
+            return
+        if any(w.lower() in speaker_words for w in run) or any(len(w) < 3 for w in run):
+            return
+        if any(w.startswith(("I'", "I’")) or en_is_verb_form(w) or w.lower() in THING_OBJECT_FORMS for w in run):
+            return  # "I'd", "visit food banks": not a noun phrase
+        if len(run) == 1 and run[0].isupper() and speaker_initials.endswith(run[0]):
+            return  # "EPA" when the speaker is the Environmental Protection Agency
+        previous = tokens[start - 1].lower() if start > 0 else ""
+        opens_region = not any(t[:1].isalpha() for t in tokens[:start])
+        is_name = all(is_upper_start(w) and w.lower() not in EN_NOT_NAMES for w in run) and (
+            not opens_region or run[0] in ctx.proper
+        )
+        counts = [ctx.term_counts.get(ctx.tools.stem(w.lower()), 0) for w in run]
+        salient = max(counts) >= 2
+        if is_name:
+            phrase = ("the " if previous == "the" else "") + " ".join(run)
+            score = 2.0 + sum(counts)
+        elif previous == "the" and salient and all(w.islower() for w in run):
+            phrase, score = "the " + " ".join(run), float(sum(counts))
+        elif (
+            en_is_plural(run[-1])
+            and salient
+            and all(w.islower() for w in run)
+            and previous not in EN_VERB_SUBJECTS  # "he intends": a verb, not a plural
+            and not any(w.endswith(("'s", "’s")) for w in run)  # "party's policies" needs its determiner
+        ):
+            phrase, score = " ".join(run), float(sum(counts))
+        elif len(run) == 1 and run[0].islower() and salient and run[0] in ctx.the_nouns and _is_noun(run[0]):
+            phrase, score = "the " + run[0], counts[0] - 0.5  # "the race": the article says it so elsewhere
+        else:
+            return
+        if best is None or (score, -start) > best[:2]:
+            best = (score, -start, phrase)
+
+    for position, token in enumerate(tokens):
+        word = token if re.fullmatch(r"(?:[A-Z]\.){2,}", token) else token.strip("'’.")
+        breaks = (
+            not word
+            or not word[:1].isalpha()
+            or (word.lower() in ctx.tools.stop_words and word not in ctx.proper)
+            or word.lower() in EN_PREPOSITIONS
+        )
+        if breaks:
+            consider(run, run_start)
+            run, run_start = [], position + 1
+        else:
+            if not run:
+                run_start = position
+            run.append(word)
+    consider(run, run_start)
+    return best[2] if best else None
+
+
+def _is_noun(word: str) -> bool:
+    return "NOUN" in lemminflect.getAllLemmas(word)
+
+
+def _en_speaker_question(verb_form: str, speaker: str, listener: str | None, topic: str | None) -> str | None:
+    """The question for reported speech; None without a topic, since "What did Stofan say?" tells a reader
+    nothing about what the quotation is about."""
+    if topic is None:
+        return None
+    base = SPEECH_FORMS[verb_form.lower()]
+    do = "does" if verb_form.lower().endswith("s") else "did"  # present forms end in -s, past ones never
+    if verb_form.lower() in {"tells", "told"} and listener:
+        return f"What {do} {speaker} tell {listener} about {topic}?"
+    if base == "warn":
+        return f"What warning {do} {speaker} give about {topic}?"
+    if base == "estimate":
+        return None  # "What did X estimate about Y?" does not read well; the number kinds ask it better
+    return f"What {do} {speaker} {base} about {topic}?"
+
+
+EN_QUOTE_THEN_SPEAKER = re.compile(
+    rf"[,!?.…][{CLOSE_QUOTES}]\s+(?P<speaker>[^{OPEN_QUOTES}{CLOSE_QUOTES},;:]{{2,80}}?)\s+"
+    rf"(?P<verb>{SPEECH_ALTERNATION})\b(?P<after>.*)$"
+)
+EN_QUOTE_THEN_VERB = re.compile(
+    rf"[,!?.…][{CLOSE_QUOTES}]\s+(?P<verb>said|says|added|explained|wrote|insisted)\s+"
+    rf"(?P<speaker>(?:[A-Z][\w.'’-]*\s+){{0,4}}[A-Z][\w'’-]*)(?=[\s,.;]|$)"
+)
+_EN_SPEAKER_FIRST = re.compile(
+    rf"^(?P<speaker>[^{OPEN_QUOTES}{CLOSE_QUOTES},;:]{{2,80}}?)\s+(?:(?:also|has|have|had)\s+)?"
+    rf"(?P<verb>{SPEECH_ALTERNATION})\b(?P<after>.*)$"
+)
+_EN_LISTENER = re.compile(r"^\s+(?P<listener>(?:[A-Z][\w.'’-]*\s+){0,4}[A-Z][\w'’-]*)\s+(?:that\b|\S)")
+
+
+def en_speech(
+    sentence: Sentence,
+    ctx: QuestionContext,
+    last_speaker: tuple[int, str] | None,
+    continuation: str = "",
+) -> tuple[str, str] | None:
+    """(question, speaker) for a sentence of attributed speech, or None.
+
+    `continuation` is the next sentence when it goes on quoting the same speaker: its words count for the topic.
+    The speaker is returned even when there is no question, so that a later "he said" can be resolved.
+    """
+    text = sentence.text
+    if QUOTE_START.match(text):
+        match = EN_QUOTE_THEN_SPEAKER.search(text) or EN_QUOTE_THEN_VERB.search(text)
+        if not match:
+            return None
+        speaker_raw, verb = match.group("speaker"), match.group("verb")
+        after = match.groupdict().get("after") or ""
+        region = text[: match.start() + 1]  # the quotation itself
+        speaker_at_start = False
+    else:
+        match = _EN_SPEAKER_FIRST.match(_EN_ASIDE.sub("", text))
+        if not match:
+            return None
+        speaker_raw, verb, after = match.group("speaker"), match.group("verb"), match.group("after")
+        region = after
+        speaker_at_start = True
+    if clean_phrase(speaker_raw).lower() in EN_SPEAKER_PRONOUNS:
+        if last_speaker is None or sentence.index - last_speaker[0] > PRONOUN_RESOLUTION_WINDOW:
+            return None
+        speaker = last_speaker[1]
+    else:
+        named = (
+            _en_subject(speaker_raw, ctx) if speaker_at_start else named_phrase(speaker_raw, ctx, sentence_start=False)
+        )
+        if named is None:
+            return None
+        speaker = named
+    following = after.split()[0].lower().strip(",.;") if after.split() else ""
+    if speaker_at_start and following in EN_PREPOSITIONS and not re.search(r":|\bthat\b", after):
+        return None  # "Meacham concluded in an interview.": nothing reported to ask about
+    if (
+        speaker_at_start
+        and verb.lower() in _EN_OBJECT_TAKING_SAY_VERBS
+        and not re.match(rf"^\s*(?:that\b|[:,]|[{OPEN_QUOTES}])", after)
+    ):
+        return None  # "Beauvillier added his seventh goal": an object, not something said
+    listener = None
+    if verb.lower() in {"told", "tells"}:
+        listener_match = _EN_LISTENER.match(after)
+        if listener_match:
+            listener = named_phrase(listener_match.group("listener"), ctx, sentence_start=False)
+        if listener is None:
+            return None  # "told reporters" / "told him": a say-question would misread the structure
+    topic = _en_topic(f"{region} {continuation}", f"{speaker} {listener or ''}", ctx)
+    return _en_speaker_question(verb, speaker, listener, topic) or "", speaker
+
+
+_EN_PERSON_SUBJECT = re.compile(r"^(?P<subject>(?:[\w'’.-]+\s+){0,4}[A-Z][\w'’-]+\s+[A-Z][\w'’-]+)\s+[a-z]")
+# Heads of organisation names: "the European Space Agency launched…" is not a "he" or "she".
+_EN_ORGANISATION_WORDS = word_set(
+    """
+    agency council ministry department company corporation university party office group bank court committee
+    commission association institute foundation union league club team government police service administration
+    board authority organisation organization inc ltd
+    """
+)
+
+
+def en_person_subject(sentence: Sentence, ctx: QuestionContext) -> str | None:
+    """A person named as a sentence's subject ("Project scientist Olivier Witasse described…"), whom a
+    "he said" in the next sentences most likely refers to."""
+    match = _EN_PERSON_SUBJECT.match(_EN_ASIDE.sub("", sentence.text))
+    if not match:
+        return None
+    subject = match.group("subject")
+    tokens = subject.split()
+    if tokens[0].lower() in {"the", "a", "an"} or any(t.lower() in _EN_ORGANISATION_WORDS for t in tokens):
+        return None  # "The Hubble Space Telescope", "Springfield City Council": a thing, not a person
+    if any((ctx.is_common(word) and word.lower() not in EN_TITLES) or word.isupper() for word in tokens[-2:]):
+        return None
+    return _en_subject(subject, ctx)
+
+
+def _en_subject(before_verb: str, ctx: QuestionContext) -> str | None:
+    """The named subject in the words before a verb, skipping an introductory phrase ("On Tuesday, …")."""
+    text = _EN_TRAILING_TIME.sub("", _EN_ASIDE.sub("", before_verb).strip())
+    sentence_start = True
+    if "," in text:
+        intro, _, rest = text.rpartition(",")
+        if not _EN_INTRO.match(intro.strip()):
+            return None
+        text, sentence_start = rest.strip(), False
+    if _EN_INTRO.match(text):
+        return None
+    return named_phrase(text, ctx, sentence_start=sentence_start)
+
+
+_EN_PEOPLE_NOUNS = word_set(
+    """
+    man woman men women boy girl boys girls child children teenager teenagers suspect suspects people person
+    player players officer officers driver drivers worker workers employee employees student students coach
+    manager director executive staff
+    """
+)
+# Phrasal verbs whose particle the question keeps: "What did X find out?", "What did X set up?".
+_EN_PHRASAL = frozenset(
+    {("find", "out"), ("show", "off"), ("take", "over"), ("draw", "up"), ("set", "up"), ("build", "up")}
+)
+_EN_OBJECT_PRONOUNS = word_set("it them him her us me you itself themselves")
+_EN_NUMBER_WORDS = frozenset(
+    ["a", "an", "the", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "dozens"]
+)
+
+
+def _en_is_adverb(token: str) -> bool:
+    word = token.lower()
+    return word in _EN_ADVERBS or (word.endswith("ly") and word.isalpha() and len(word) > 4)
+
+
+def _en_names_a_person(tokens: list[str]) -> bool:
+    """The object after a verb is a person: a name, or a determiner and a people noun ("two men")."""
+    if not tokens:
+        return False
+    first = tokens[0].strip(",.;:")
+    if is_upper_start(first) and first.lower() not in _EN_NUMBER_WORDS:
+        return True
+    rest = [t.lower().strip(",.;:") for t in tokens[1:3]]
+    return first.lower() in _EN_NUMBER_WORDS and any(word in _EN_PEOPLE_NOUNS for word in rest)
+
+
+def en_event(sentence: Sentence, ctx: QuestionContext) -> tuple[str, str] | None:
+    """'ESPN announced that …' → ('What did ESPN announce?', 'ESPN'); 'Police arrested two men …' → 'Who
+    did police arrest?'; with "because" after a short object, the question asks why."""
+    if QUOTE_START.match(sentence.text):
+        return None  # direct speech: its grammar belongs to the speaker, not the narration
+    tokens = sentence.text.split()
+    for position, token in enumerate(tokens[:14]):
+        word = token.lower()
+        form = THING_OBJECT_FORMS.get(word) or PERSON_OBJECT_FORMS.get(word)
+        if form is None:
+            continue  # (a word with punctuation attached is never a form: the verb needs an object)
+        subject_end = position
+        while subject_end > 0 and _en_is_adverb(tokens[subject_end - 1]):
+            subject_end -= 1
+        auxiliary = tokens[subject_end - 1].lower() if subject_end > 0 else ""
+        if (auxiliary in {"has", "have", "had"} and word in PARTICIPLES) or (
+            form.kind == "ing" and auxiliary in _EN_BE
+        ):
+            subject_end -= 1
+            lead, verb = auxiliary, word
+        elif form.kind == "base" and auxiliary in _EN_AUXILIARIES - {"has", "have", "had"}:
+            subject_end -= 1
+            lead, verb = auxiliary, form.base
+        elif form.kind == "past" and auxiliary not in _EN_BE | _EN_AUXILIARIES | {"been", "be", "to"}:
+            lead, verb = "did", form.base
+        elif form.kind == "third" and auxiliary not in _EN_BE:
+            lead, verb = "does", form.base
+        else:
+            return None
+        rest = tokens[position + 1 :]
+        if not rest or subject_end < 1 or tokens[subject_end - 1].endswith(("'s", "’s")):
+            return None  # "Apple's plans": a possessive, so the "verb" was a noun
+        following = rest[0].lower().strip(",.;:")
+        if following in EN_PREPOSITIONS:
+            return None  # "reported from Atlanta": no object to ask about
+        particle = ""
+        if following in {"out", "up", "off", "over", "down", "away", "back"}:
+            if (form.base, following) not in _EN_PHRASAL:
+                return None  # "ended up": without its particle the verb means something else
+            particle, rest = f" {following}", rest[1:]
+        if following in _EN_OBJECT_PRONOUNS:
+            return None  # "Nelson won it": the question could not say what "it" is
+        person_object = word in PERSON_OBJECT_FORMS and _en_names_a_person(rest)
+        if word not in THING_OBJECT_FORMS and not person_object:
+            return None
+        subject = _en_subject(" ".join(tokens[:subject_end]), ctx)
+        if subject is None:
+            return None
+        why = _en_why(rest)
+        if why:
+            return f"Why {lead} {subject} {verb}{particle} {why}?", subject
+        asked = "Who" if person_object else "What"
+        return f"{asked} {lead} {subject} {verb}{particle}?", subject
+    return None
+
+
+def _en_why(rest: list[str]) -> str | None:
+    """The short object before "because" ("cut 200 jobs because …" → "200 jobs"), for a why-question."""
+    text = " ".join(rest)
+    match = re.match(r"^(?P<object>[^,;:\"“”()]{2,60}?)\s+because\s", text)
+    if not match or len(match.group("object").split()) > 8:
+        return None
+    obj = match.group("object")
+    if obj.split()[0].lower() in {"he", "she", "they", "it", "i", "we", "you"}:
+        return None
+    return obj
+
+
+def en_passive(sentence: Sentence, ctx: QuestionContext) -> tuple[str, str] | None:
+    if QUOTE_START.match(sentence.text):
+        return None
+    match = _EN_PASSIVE.match(sentence.text)
+    if not match:
+        return None
+    subject = _en_subject(match.group("subject"), ctx)
+    if subject is None:
+        return None
+    be = match.group("be").split()[0]
+    be = {"has": "was", "have": "were", "had": "was"}.get(be, be)
+    template = _EN_PASSIVES[" ".join(match.group("participle").split())]
+    if template.startswith("What caused"):
+        template = "What causes {subject}?" if be in {"is", "are"} else template
+    return template.format(be=be, subject=subject), subject
+
+
+def en_money(sentence: Sentence, ctx: QuestionContext) -> tuple[str, str] | None:
+    if QUOTE_START.match(sentence.text):
+        return None
+    match = _EN_MONEY.match(sentence.text)
+    if not match:
+        return None
+    subject = _en_subject(match.group("subject"), ctx)
+    if subject is None:
+        return None
+    verb = match.group("verb")
+    aux = match.group("aux")
+    base = _EN_MONEY_VERBS.get(verb, verb)
+    if aux in {"has", "have", "had"}:
+        return f"How much {aux} {subject} {verb}?", subject
+    if aux == "will":
+        return f"How much will {subject} {base}?", subject
+    if verb == base:
+        return None  # a base form after a plural subject: the tense is not certain enough to ask
+    lead = "does" if verb.endswith("s") else "did"
+    return f"How much {lead} {subject} {base}?", subject
+
+
+def en_definition(sentence: Sentence, ctx: QuestionContext) -> tuple[str, str] | None:
+    if QUOTE_START.match(sentence.text):
+        return None
+    match = _EN_DEFINITION.match(sentence.text)
+    if not match:
+        return None
+    subject = named_phrase(match.group("subject"), ctx, sentence_start=True)
+    if subject is None or not any(is_upper_start(t) or looks_like_name(t) for t in subject.split()):
+        return None
+    return f"What {match.group('be')} {subject}?", subject

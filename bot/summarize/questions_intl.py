@@ -1,0 +1,196 @@
+"""Question patterns for German, French, Spanish, Portuguese and Russian.
+
+Each language gets templates only for structures whose question can reuse the sentence's own verb form, so
+agreement and tense stay right without a grammar: attributed speech ("…", sagte Ministerin X → "Was sagte
+Ministerin X?"; « … », a déclaré X → "Qu'a déclaré X ?"; "…", dijo X → "¿Qué dijo X?"; "…", disse X → "O que X
+disse?"; «…», — заявил X → "Что заявил X?"), announcements ("X hat … angekündigt" → "Was hat X angekündigt?")
+and definitions ("X ist ein…" → "Was ist X?"). A language without templates gets no questions, never English
+ones.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.summarize.question_names import (
+    CLOSE_QUOTES,
+    DETERMINERS,
+    OPEN_QUOTES,
+    QuestionContext,
+    is_upper_start,
+    looks_like_name,
+    named_phrase,
+)
+from bot.summarize.sentences import Sentence
+
+
+@dataclass(frozen=True, slots=True)
+class Templates:
+    """Speech, announcement and definition patterns of one language and how its questions are phrased."""
+
+    speech_verbs: str  # regex alternation of reporting-verb forms as found in text
+    verb_then_speaker: str  # question for "…", <verb> <speaker>  / <speaker> <verb> que…
+    definition: re.Pattern[str] | None
+    definition_question: str
+    announce: re.Pattern[str] | None = None
+    announce_question: str = ""
+    # After "<speaker> <verb>", what shows the verb has an object of its own (so "Was <verb> X?" fits).
+    object_follows: str = r"(?!)"
+
+
+def _elide(text: str) -> str:
+    """French elision: "que a…" → "qu'a…", "que Ariane" → "qu'Ariane"."""
+    return re.sub(r"\b([Qq]u)e ([aeiouhéèêàâîôûAEIOUHÉÈ])", r"\1'\2", text)
+
+
+TEMPLATES = {
+    "de": Templates(
+        speech_verbs="sagte|sagt|erklärte|erklärt|betonte|betont|berichtete|berichtet|forderte|fordert|"
+        "kritisierte|kritisiert|schrieb|schreibt",
+        verb_then_speaker="Was {verb} {speaker}?",
+        definition=re.compile(r"^(?P<subject>[^,;:]{2,60}?)\s+ist\s+(?:ein|eine|der|die|das)\s+\w+"),
+        definition_question="Was ist {subject}?",
+        announce=re.compile(
+            r"^(?P<subject>[^,;:]{2,60}?)\s+(?P<aux>hat|haben)\s+.{3,120}?\s+"
+            r"(?P<verb>angekündigt|bekanntgegeben|beschlossen|vorgestellt|veröffentlicht|vorgelegt)\s*[.!]?$"
+        ),
+        announce_question="Was {aux} {subject} {verb}?",
+        object_follows=r"(?:den|die|das|einen|eine)\b",
+    ),
+    "fr": Templates(
+        speech_verbs="a déclaré|a affirmé|a expliqué|a indiqué|a annoncé|a précisé|a souligné|a estimé|"
+        "a assuré|a ajouté|ont déclaré|ont affirmé|ont expliqué|ont indiqué|ont annoncé|déclare|affirme|"
+        "explique|indique|estime|assure|souligne",
+        verb_then_speaker="Que {verb} {speaker} ?",
+        definition=re.compile(r"^(?P<subject>[^,;:]{2,60}?)\s+est\s+(?:un|une|le|la|l['’])\s*\w+"),
+        definition_question="Qu'est-ce que {subject} ?",
+        announce=re.compile(
+            r"^(?P<subject>[^,;:]{2,60}?)\s+(?P<aux>a|ont)\s+(?P<verb>annoncé|dévoilé|présenté|publié|lancé|"
+            r"décidé|confirmé|adopté)\s+\S"
+        ),
+        announce_question="Qu'{aux} {verb} {subject} ?",
+    ),
+    "es": Templates(
+        speech_verbs="dijo|afirmó|explicó|aseguró|señaló|anunció|declaró|indicó|advirtió|añadió|"
+        "dice|afirma|explica|asegura|señala",
+        verb_then_speaker="¿Qué {verb} {speaker}?",
+        definition=re.compile(r"^(?P<subject>[^,;:]{2,60}?)\s+es\s+(?:un|una|el|la)\s+\w+"),
+        definition_question="¿Qué es {subject}?",
+        announce=re.compile(
+            r"^(?P<subject>[^,;:]{2,60}?)\s+(?P<verb>(?:ha\s+)?(?:anunciado|presentado|lanzado|publicado|"
+            r"aprobado)|anunció|presentó|lanzó|publicó|aprobó)\s+\S"
+        ),
+        announce_question="¿Qué {verb} {subject}?",
+    ),
+    "pt": Templates(
+        speech_verbs="disse|afirmou|explicou|declarou|anunciou|garantiu|destacou|ressaltou|acrescentou|"
+        "diz|afirma|explica|garante",
+        verb_then_speaker="O que {speaker} {verb}?",
+        definition=re.compile(r"^(?P<subject>[^,;:]{2,60}?)\s+é\s+(?:um|uma|o|a)\s+\w+"),
+        definition_question="O que é {subject}?",
+        announce=re.compile(
+            r"^(?P<subject>[^,;:]{2,60}?)\s+(?P<verb>anunciou|apresentou|lançou|publicou|aprovou)\s+\S"
+        ),
+        announce_question="O que {subject} {verb}?",
+    ),
+    "ru": Templates(
+        speech_verbs="заявил|заявила|заявили|сообщил|сообщила|сообщили|сказал|сказала|сказали|отметил|"
+        "отметила|отметили|подчеркнул|подчеркнула|подчеркнули|рассказал|рассказала|рассказали|"
+        "объявил|объявила|объявили|пояснил|пояснила|пояснили",
+        verb_then_speaker="Что {verb} {speaker}?",
+        definition=re.compile(r"^(?P<subject>[^,;:]{2,60}?)\s+[—–-]\s+это\s+\w+"),
+        definition_question="Что такое {subject}?",
+    ),
+}
+
+
+_NAME_PARTICLES = frozenset(
+    ["von", "van", "der", "den", "de", "da", "do", "dos", "das", "del", "di", "du", "la", "le", "bin", "al"]
+)
+_PHRASE_TOKEN = re.compile(r"[^\s,;:()]+|[,;:()]")
+
+
+def _speaker_after_verb(tail: str, ctx: QuestionContext, *, in_apposition: bool = False) -> str | None:
+    """The speaker named right after a reporting verb: "… sagte Ministerin Anna Beispiel in Berlin" → the name.
+
+    Reads an optional determiner, role words ("la vicepresidenta", "премьер-министр", "la Première
+    ministre") and the capitalised name with its particles ("von der Leyen"); stops at the first grammatical
+    word or punctuation. When the role is followed by the name in commas ("o presidente do banco, Roberto
+    Campos Neto,"), the name alone is kept.
+    """
+    determiners = DETERMINERS.get(ctx.language, set())
+    tokens = _PHRASE_TOKEN.findall(tail)
+    phrase: list[str] = []
+    for position, token in enumerate(tokens[:10]):
+        word = token.strip(".'’")
+        lowered = word.lower()
+        if not word or not word[:1].isalpha():
+            break
+        upcoming = [t for t in tokens[position + 1 : position + 4] if t[:1].isalpha()]
+        particle = lowered in _NAME_PARTICLES and any(is_upper_start(t) for t in upcoming[:2])
+        grammatical = lowered in ctx.tools.stop_words and lowered not in determiners
+        if grammatical and not particle and not is_upper_start(word):
+            break
+        phrase.append(word)
+        if token.endswith(".") and len(word) > 2:
+            break  # the sentence ended on this word
+    while phrase and not (is_upper_start(phrase[-1]) or looks_like_name(phrase[-1])):
+        phrase.pop()
+    if not phrase and not in_apposition and "," in tail:
+        return _speaker_after_verb(tail.split(",", 1)[1], ctx, in_apposition=True)
+    if not phrase:
+        return None
+    return named_phrase(" ".join(phrase), ctx, sentence_start=False)
+
+
+def speech_question(sentence: Sentence, ctx: QuestionContext, templates: Templates) -> tuple[str, str] | None:
+    text = sentence.text
+    verbs = templates.speech_verbs
+    speaker = None
+    after_quote = re.search(rf"[{CLOSE_QUOTES}][,.]?\s*[—–-]?\s*,?\s*(?P<verb>{verbs})\s+(?P<tail>.+)$", text)
+    if after_quote:
+        verb = after_quote.group("verb")
+        speaker = _speaker_after_verb(after_quote.group("tail"), ctx)
+    else:
+        speaker_first = re.match(
+            rf"^(?P<speaker>[^{OPEN_QUOTES}{CLOSE_QUOTES},;:]{{2,60}}?)\s+(?P<verb>{verbs})"
+            rf"(?:\s*,|\s+(?:que\b|qu['’]|dass\b|что\b|{templates.object_follows}))",
+            text,
+        )
+        if speaker_first:
+            verb = speaker_first.group("verb")
+            speaker = named_phrase(speaker_first.group("speaker"), ctx, sentence_start=True)
+    if speaker is None:
+        return None
+    question = templates.verb_then_speaker.format(verb=verb, speaker=speaker)
+    return (_elide(question) if ctx.language == "fr" else question), speaker
+
+
+def announcement_question(sentence: Sentence, ctx: QuestionContext, templates: Templates) -> tuple[str, str] | None:
+    if templates.announce is None:
+        return None
+    match = templates.announce.match(sentence.text)
+    if not match:
+        return None
+    subject = named_phrase(match.group("subject"), ctx, sentence_start=True)
+    if subject is None:
+        return None
+    fields = match.groupdict()
+    question = templates.announce_question.format(
+        subject=subject, verb=" ".join(fields["verb"].split()), aux=fields.get("aux") or ""
+    )
+    return (_elide(question) if ctx.language == "fr" else question), subject
+
+
+def definition_question_of(sentence: Sentence, ctx: QuestionContext, templates: Templates) -> tuple[str, str] | None:
+    if templates.definition is None:
+        return None
+    match = templates.definition.match(sentence.text)
+    if not match:
+        return None
+    subject = named_phrase(match.group("subject"), ctx, sentence_start=True)
+    if subject is None:
+        return None
+    question = templates.definition_question.format(subject=subject)
+    return (_elide(question) if ctx.language == "fr" else question), subject

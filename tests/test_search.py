@@ -1,0 +1,255 @@
+"""Full-text search on real SQLite (FTS5) and real PostgreSQL (tsvector): ranking, snippets, filters, safety."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from bot.store.articles import NewArticle, add_article, save_summary
+from bot.store.db import Database
+from bot.store.models import Article, Share
+from bot.store.search import SearchHit, SearchQuery, fts5_query, search
+from bot.summarize.base import QAPair, Summary
+
+FILLER = (
+    "The committee met on Tuesday to review the budget for the coming year. Several members asked for "
+    "more detail on staffing costs, and the chair promised a written answer before the next meeting. "
+)
+
+
+def article(
+    n: int,
+    title: str,
+    body: str,
+    *,
+    url: str | None = None,
+    site_name: str | None = "Example News",
+    published: date | None = date(2026, 3, 3),
+    language: str = "en",
+) -> NewArticle:
+    text = f"{FILLER}{body} Filed as item {n}. {FILLER}"
+    canonical = url or f"https://www.example.com/story/{n}"
+    return NewArticle(
+        canonical_url=canonical,
+        url_key=canonical.split("://", 1)[1],
+        title=title,
+        author=None,
+        published=published,
+        site_name=site_name,
+        language=language,
+        text=text,
+        word_count=len(text.split()),
+        content_hash=hashlib.sha256(text.encode()).hexdigest(),
+        simhash=n * 0x0101_0101_0101_0101,
+    )
+
+
+async def store(db: Database, *articles: NewArticle) -> list[int]:
+    async with db.session() as session, session.begin():
+        return [(await add_article(session, new))[0].id for new in articles]
+
+
+async def run(db: Database, text: str, **kwargs: object) -> list[SearchHit]:
+    async with db.session(read_only=True) as session:
+        return await search(session, SearchQuery(text, **kwargs))  # type: ignore[arg-type]
+
+
+async def test_title_match_outranks_body_match(database: Database) -> None:
+    body_id, title_id = await store(
+        database,
+        article(1, "Budget review", "A short remark about telescopes appears in the minutes."),
+        article(2, "New telescopes for the observatory", "The council approved the purchase."),
+    )
+    hits = await run(database, "telescopes")
+    assert [hit.article_id for hit in hits] == [title_id, body_id]
+    assert hits[0].rank > hits[1].rank > 0
+    assert hits[0].title == "New telescopes for the observatory"
+    assert hits[0].url == "https://www.example.com/story/2"
+    assert hits[0].site_name == "Example News"
+    assert hits[0].published == date(2026, 3, 3)
+
+
+async def test_snippet_is_plain_text_around_the_match(database: Database) -> None:
+    await store(
+        database,
+        article(1, "Budget", "Engineers replaced the <main> valve & the pump after the flood damage."),
+    )
+    (hit,) = await run(database, "flood")
+    assert "flood" in hit.snippet.lower()
+    assert "<b>" not in hit.snippet
+    assert "</b>" not in hit.snippet
+    assert "\n" not in hit.snippet
+
+
+async def test_site_filter_matches_host_subdomains_and_site_name(database: Database) -> None:
+    plain, sub, other, named = await store(
+        database,
+        article(1, "Harbour report", "harbour", url="https://www.example.com/a"),
+        article(2, "Harbour report", "harbour", url="https://news.example.com/b"),
+        article(3, "Harbour report", "harbour", url="https://notexample.com/c", site_name=None),
+        article(4, "Harbour report", "harbour", url="https://cdn.host.net/d", site_name="The Ledger"),
+    )
+    assert {h.article_id for h in await run(database, "harbour", site="example.com")} == {plain, sub}
+    assert {h.article_id for h in await run(database, "harbour", site="www.example.com")} == {
+        plain,
+        sub,
+    }
+    assert {h.article_id for h in await run(database, "harbour", site="news.example.com")} == {sub}
+    assert {h.article_id for h in await run(database, "harbour", site="notexample.com")} == {other}
+    assert {h.article_id for h in await run(database, "harbour", site="the ledger")} == {named}
+    assert await run(database, "harbour", site="example") == []
+
+
+async def test_date_filters_are_exclusive_and_skip_undated(database: Database) -> None:
+    jan, feb, mar, _undated = await store(
+        database,
+        article(1, "Glacier", "glacier", published=date(2026, 1, 15)),
+        article(2, "Glacier", "glacier", published=date(2026, 2, 15)),
+        article(3, "Glacier", "glacier", published=date(2026, 3, 15)),
+        article(4, "Glacier", "glacier", published=None),
+    )
+    assert len(await run(database, "glacier")) == 4
+    after = {h.article_id for h in await run(database, "glacier", after=date(2026, 2, 15))}
+    assert after == {mar}
+    before = {h.article_id for h in await run(database, "glacier", before=date(2026, 2, 15))}
+    assert before == {jan}
+    between = await run(database, "glacier", after=date(2026, 1, 1), before=date(2026, 3, 1))
+    assert {h.article_id for h in between} == {jan, feb}
+
+
+async def test_limit_and_offset_page_through_results(database: Database) -> None:
+    ids = await store(database, *(article(n, f"Volcano note {n}", "volcano " * n) for n in range(1, 8)))
+    everything = await run(database, "volcano", limit=20)
+    assert {h.article_id for h in everything} == set(ids)
+    pages = [await run(database, "volcano", limit=3, offset=o) for o in (0, 3, 6)]
+    assert [len(page) for page in pages] == [3, 3, 1]
+    assert [h.article_id for page in pages for h in page] == [h.article_id for h in everything]
+    with pytest.raises(ValueError, match="limit"):
+        SearchQuery("x", limit=0)
+    with pytest.raises(ValueError, match="offset"):
+        SearchQuery("x", offset=-1)
+
+
+HOSTILE_QUERIES = [
+    '"',
+    '""',
+    "AND(",
+    "*",
+    "-",
+    ":",
+    "title:volcano",
+    "NEAR(volcano budget)",
+    "volcano OR",
+    "OR",
+    "-volcano",
+    "^volcano",
+    "volcano*",
+    "((((",
+    "\\",
+    "%_",
+    "",
+    "   ",
+    "'; DROP TABLE articles; --",
+    "\x00volcano",
+    "🌋 volcano",
+    "a" * 5000,
+    "volcano " * 300,
+    '"unterminated volcano',
+    "{volcano budget}",
+    "volcano AND OR NOT",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE_QUERIES, ids=range(len(HOSTILE_QUERIES)))
+def test_fts5_query_quotes_every_term(text: str) -> None:
+    expression = fts5_query(text)
+    if expression is not None:
+        stripped = expression.replace(" AND ", " ").replace(" OR ", " ").replace(" NOT ", " ")
+        for token in stripped.replace("(", " ").replace(")", " ").split('"')[::2]:
+            assert token.strip() == ""  # nothing outside double quotes but operators and brackets
+
+
+async def test_hostile_queries_do_not_raise(database: Database) -> None:
+    (volcano,) = await store(database, article(1, "Volcano watch", "The volcano erupted at dawn."))
+    for text in HOSTILE_QUERIES:
+        hits = await run(database, text)
+        assert all(hit.article_id == volcano for hit in hits), text
+    # Search syntax still means what it says, on both databases.
+    assert [h.article_id for h in await run(database, '"unterminated volcano')] == []
+    assert [h.article_id for h in await run(database, '"volcano erupted')] == [volcano]
+    assert [h.article_id for h in await run(database, '"erupted volcano"')] == []
+    assert [h.article_id for h in await run(database, "volcano -dawn")] == []
+    assert [h.article_id for h in await run(database, "glacier or volcano")] == [volcano]
+
+
+async def test_non_english_text_with_diacritics(database: Database) -> None:
+    german, french = await store(
+        database,
+        article(
+            1,
+            "Bürgerinitiative kämpft für das Schwimmbad",
+            "Die Schließung des Hallenbads in Köln sorgt für Ärger bei den Bürgern.",
+            language="de",
+        ),
+        article(2, "Le café du coin", "Un café crème à la terrasse, près de l'église.", language="fr"),
+    )
+    for text in ("Köln", "koln", "KÖLN", "Ärger", "Hallenbads", "bürgerinitiative"):
+        assert [h.article_id for h in await run(database, text)] == [german], text
+    for text in ("café", "cafe", "église", "eglise"):
+        assert [h.article_id for h in await run(database, text)] == [french], text
+
+
+async def test_summary_fields_are_searchable_after_save_summary(database: Database) -> None:
+    (article_id,) = await store(database, article(1, "Quarterly minutes", "Nothing unusual."))
+    assert await run(database, "zeppelin") == []
+
+    first = Summary(
+        tldr="A zeppelin hangar will be converted.",
+        key_points=("Funding comes from a lottery grant.",),
+        qa=(QAPair("Who objects?", "The ornithologists."),),
+        summarizer="extractive",
+    )
+    async with database.session() as session, session.begin():
+        await save_summary(session, article_id, first)
+    for text in ("zeppelin", "lottery", "ornithologists", "objects"):
+        hits = await run(database, text)
+        assert [h.article_id for h in hits] == [article_id], text
+    assert hits[0].tldr == "A zeppelin hangar will be converted."
+
+    replacement = Summary(tldr="A hangar plan.", summarizer="extractive")
+    async with database.session() as session, session.begin():
+        await save_summary(session, article_id, replacement)
+    assert await run(database, "zeppelin") == []  # the replaced summary is no longer indexed
+    (hit,) = await run(database, "hangar")
+    assert hit.tldr == "A hangar plan."
+
+
+async def test_callers_can_add_filters_such_as_visible_channels(database: Database) -> None:
+    in_general, in_private, unshared = await store(
+        database,
+        article(1, "Comet sighting", "comet"),
+        article(2, "Comet sighting", "comet"),
+        article(3, "Comet sighting", "comet"),
+    )
+    async with database.session() as session, session.begin():
+        for article_id, channel in ((in_general, "CGENERAL"), (in_private, "GSECRET")):
+            session.add(
+                Share(
+                    team_id="T1",
+                    channel_id=channel,
+                    channel_type="channel",
+                    message_ts="1.0",
+                    user_id="U1",
+                    url=f"https://www.example.com/story/{article_id}",
+                    article_id=article_id,
+                )
+            )
+    visible = sa.exists().where(Share.article_id == Article.id, Share.channel_id.in_(["CGENERAL"]))
+    async with database.session(read_only=True) as session:
+        hits = await search(session, SearchQuery("comet"), filters=[visible])
+        everything = await search(session, SearchQuery("comet"))
+    assert [h.article_id for h in hits] == [in_general]
+    assert {h.article_id for h in everything} == {in_general, in_private, unshared}

@@ -1,0 +1,591 @@
+"""The offline summariser, tested by properties rather than wording: counts, lengths, order, spans, language.
+
+Every article here is written for the test (no corpus files): a news story with quotes and page furniture,
+the same story's structure in five other languages, a short post, a one-paragraph item, a 20,000-word report,
+a paragraph without a single full stop, and text full of Slack control sequences and Markdown.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.summarize.base import Summary, SummaryInput
+from bot.summarize.extractive import (
+    MAX_KEY_POINTS,
+    SUMMARIZER_NAME,
+    TLDR_MAX_WORDS,
+    ExtractiveSummarizer,
+    summarize_extractive,
+)
+from bot.summarize.sentences import clean_text
+
+NEWS = "\n\n".join(
+    [
+        (
+            "(CNN) — NASA's chief scientist Ellen Stofan predicted on Tuesday that humanity will find signs "
+            "of life beyond Earth within a decade."
+        ),
+        (
+            '"I think we are going to have strong indications of life beyond Earth within ten years, and '
+            'definitive evidence within twenty to thirty years," Stofan said during a public panel in '
+            "Washington."
+        ),
+        ("Click here to subscribe to our space newsletter."),
+        (
+            "The agency released a map showing that water has been detected on several moons and dwarf "
+            "planets, including Europa and Ceres. Scientists using the Hubble Space Telescope recently found "
+            "evidence of a salty ocean beneath the ice of Ganymede, the largest moon in the solar system."
+        ),
+        (
+            'Stofan stressed that the search is for microbes rather than intelligent beings. "We are not '
+            'talking about little green men," she said. "We are talking about little microbes."'
+        ),
+        ("Photo: NASA/JPL"),
+        (
+            "Former astronaut John Grunsfeld told CNN that finding life around another star could take a "
+            "single generation. He said the Mars 2020 rover mission is designed to collect rock samples that "
+            "may hold traces of ancient life."
+        ),
+        (
+            "The Mars 2020 mission was delayed by two years because of budget cuts. NASA announced that the "
+            "rover will now launch in the summer of 2020 from Cape Canaveral."
+        ),
+        ("Read more: How the Hubble telescope changed astronomy"),
+        (
+            "Europa is a moon of Jupiter with an ice shell roughly 25 kilometres thick. Critics argue that "
+            "the missions are expensive, but supporters say the scientific return justifies the cost."
+        ),
+    ]
+)
+
+SHORT_POST = "\n\n".join(
+    [
+        ("We moved our build system from Make to Bazel last quarter, and the results surprised the whole team."),
+        (
+            "Clean builds now take eleven minutes instead of forty, because Bazel caches every intermediate "
+            "artefact. Incremental builds after a one-line change finish in under thirty seconds."
+        ),
+        ("The migration took three engineers about six weeks, mostly spent rewriting custom scripts."),
+    ]
+)
+
+ONE_PARAGRAPH = (
+    "The city council of Springfield voted on Monday to close the old harbour bridge to cars from next spring. "
+    "Engineers found that the steel supports had corroded far faster than expected after two wet winters. "
+    "Cyclists and pedestrians will still be allowed to cross while a replacement bridge is designed. "
+    "The council estimates that the new bridge will cost 40 million dollars and open in 2029."
+)
+
+GERMAN = "\n\n".join(
+    [
+        (
+            "Die Europäische Kommission hat am Mittwoch strengere Regeln für künstliche Intelligenz "
+            "vorgestellt. Die neuen Vorschriften sollen vor allem Anwendungen mit hohem Risiko betreffen, "
+            "etwa in der Medizin oder bei der Polizei."
+        ),
+        (
+            "„Wir wollen Innovation ermöglichen, aber nicht um jeden Preis“, sagte Kommissionspräsidentin "
+            "Ursula von der Leyen in Brüssel. Unternehmen, die gegen die Regeln verstoßen, drohen Strafen von "
+            "bis zu sechs Prozent ihres weltweiten Umsatzes."
+        ),
+        (
+            "Der Digitalverband Bitkom kritisierte den Entwurf als zu bürokratisch. Viele kleine Firmen "
+            "könnten die Auflagen nicht erfüllen, erklärte ein Sprecher des Verbands. Verbraucherschützer "
+            "begrüßten dagegen die Pläne."
+        ),
+        (
+            "Das Europäische Parlament muss den Regeln noch zustimmen. Bundesdigitalminister Volker Wissing "
+            "sagte, Deutschland werde sich für praxistaugliche Lösungen einsetzen. Die Verhandlungen könnten "
+            "bis zu zwei Jahre dauern."
+        ),
+    ]
+)
+
+FRENCH = "\n\n".join(
+    [
+        (
+            "Le gouvernement français a annoncé mardi un plan de 10 milliards d'euros pour rénover les écoles "
+            "du pays. Les travaux doivent commencer dès la rentrée prochaine et concerner en priorité les "
+            "bâtiments les plus anciens."
+        ),
+        (
+            "« Nos enfants méritent d'étudier dans des conditions dignes », a déclaré la Première ministre "
+            "Élisabeth Borne lors d'une conférence de presse. Selon le ministère, près d'un tiers des écoles "
+            "ont été construites avant 1970."
+        ),
+        (
+            "Les syndicats d'enseignants ont salué une annonce importante, mais jugent le calendrier trop "
+            "optimiste. Les communes devront financer une partie des travaux, ce qui inquiète les maires des "
+            "petites villes."
+        ),
+        (
+            "L'Association des maires de France a demandé des garanties supplémentaires. Le plan sera "
+            "présenté au Parlement à l'automne."
+        ),
+    ]
+)
+
+SPANISH = "\n\n".join(
+    [
+        (
+            "El Gobierno de España aprobó este martes una ley que reduce la jornada laboral a 37,5 horas "
+            "semanales. La medida afectará a más de doce millones de trabajadores del sector privado."
+        ),
+        (
+            '"Es un día histórico para los trabajadores de este país", dijo la vicepresidenta Yolanda Díaz '
+            "tras el Consejo de Ministros. Las empresas tendrán dos años para adaptarse a la nueva jornada."
+        ),
+        (
+            "La patronal CEOE criticó la reforma y advirtió de que podría afectar a la competitividad de las "
+            "pequeñas empresas. Los sindicatos, en cambio, celebraron el acuerdo."
+        ),
+        (
+            "El texto debe ser ratificado ahora por el Congreso de los Diputados. El Gobierno espera que la "
+            "ley entre en vigor a principios del próximo año."
+        ),
+    ]
+)
+
+PORTUGUESE = "\n\n".join(
+    [
+        (
+            "O Banco Central do Brasil anunciou nesta quarta-feira um novo corte na taxa básica de juros, que "
+            "passou para 10,5% ao ano. A decisão foi tomada por unanimidade pelos membros do Comitê de "
+            "Política Monetária."
+        ),
+        (
+            '"A inflação está sob controle e a economia precisa de estímulo", disse o presidente do banco, '
+            "Roberto Campos Neto, em entrevista coletiva. Analistas esperavam uma redução menor."
+        ),
+        (
+            "O mercado financeiro reagiu bem à notícia e a bolsa de São Paulo fechou em alta de 2%. "
+            "Economistas alertam, porém, que novos cortes dependerão do cenário externo."
+        ),
+        (
+            "O próximo encontro do comitê está marcado para junho. Até lá, o banco vai acompanhar de perto os "
+            "preços dos alimentos e da energia."
+        ),
+    ]
+)
+
+RUSSIAN = "\n\n".join(
+    [
+        (
+            "Правительство России во вторник одобрило новую программу поддержки малого бизнеса. На эти цели в "
+            "следующем году планируется выделить около 50 миллиардов рублей."
+        ),
+        (
+            "«Мы должны помочь предпринимателям пережить трудный период», — заявил премьер-министр Михаил "
+            "Мишустин на заседании кабинета. Программа предусматривает льготные кредиты и снижение налоговой "
+            "нагрузки."
+        ),
+        (
+            "Эксперты считают, что меры могут оказаться недостаточными. Представители бизнеса заявили, что "
+            "главной проблемой остается высокая ключевая ставка."
+        ),
+        (
+            "Центральный банк пока не комментирует новую программу. Окончательное решение о ставке будет "
+            "принято в следующем месяце."
+        ),
+    ]
+)
+
+# How a question opens in each language: the proof it was not asked in English.
+QUESTION_OPENINGS = {"de": ("Was ",), "fr": ("Qu",), "es": ("¿Qué ",), "pt": ("O que ",), "ru": ("Что ",)}
+ENGLISH_QUESTION_WORDS = re.compile(r"^(?:What|Why|How|Who|When|Where|Which)\b")
+GENERIC_QUESTIONS = {
+    "what is this article about?",
+    "what happened?",
+    "what is the main point?",
+    "why does this matter?",
+    "what are the key takeaways?",
+}
+TEMPLATE_WORDS = {
+    "what", "did", "does", "do", "say", "about", "is", "are", "was", "were", "has", "have", "had", "will",
+    "how", "much", "why", "the", "a", "an", "tell", "give", "warning", "with", "of", "for", "to",
+}  # fmt: skip
+FURNITURE = ("(CNN)", "Click here", "Read more", "Photo:", "subscribe")
+TERMINAL = re.compile(r"[.!?…][\"'”’»)]*$")
+
+
+def normalised(text: str) -> str:
+    return " ".join(clean_text(text).split())
+
+
+def is_span(piece: str, article: str) -> bool:
+    """`piece` occurs in the article (whitespace-insensitive; a raised first letter after a trimmed "But")."""
+    flat = normalised(article)
+    return normalised(piece) in flat or normalised(piece)[1:] in flat
+
+
+def fields(summary: Summary) -> list[str]:
+    texts = [summary.tldr or "", *summary.key_points]
+    for pair in summary.qa:
+        texts += [pair.question, pair.answer]
+    return texts
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def check_common_properties(summary: Summary, article: str) -> None:
+    """What must hold for any article that has at least one real sentence."""
+    assert summary.summarizer == SUMMARIZER_NAME
+    assert summary.tldr is not None
+    assert words(summary.tldr) <= TLDR_MAX_WORDS
+    assert is_span(summary.tldr, article) or all(is_span(s, article) for s in re.split(r"(?<=[.!?])\s+", summary.tldr))
+    assert len(summary.key_points) <= MAX_KEY_POINTS
+    assert len(set(summary.key_points)) == len(summary.key_points), "duplicate key points"
+    positions = [normalised(article).find(normalised(point)[1:]) for point in summary.key_points]
+    assert all(p >= 0 for p in positions), "a key point is not from the article"
+    assert positions == sorted(positions), "key points out of article order"
+    for point in summary.key_points:
+        assert TERMINAL.search(point), f"fragment: {point!r}"
+        assert point[:1].isupper() or point[:1] in "\"“‘«„'", f"fragment: {point!r}"
+    assert len(summary.qa) <= 3
+    questions = [pair.question for pair in summary.qa]
+    assert len(set(questions)) == len(questions)
+    for pair in summary.qa:
+        assert pair.question.endswith("?")
+        assert pair.question.lower() not in GENERIC_QUESTIONS
+        assert is_span(pair.answer, article), f"answer not from the article: {pair.answer!r}"
+        assert normalised(pair.answer) not in normalised(summary.tldr), "answer repeats the TL;DR"
+        assert words(pair.answer) <= 80
+    answers = [normalised(pair.answer) for pair in summary.qa]
+    assert len(set(answers)) == len(answers)
+
+
+# --- English news ------------------------------------------------------------------------------------------
+
+
+def test_news_article_has_tldr_three_to_five_key_points_and_questions() -> None:
+    summary = summarize_extractive(SummaryInput(text=NEWS, title="NASA expects signs of alien life within a decade"))
+    check_common_properties(summary, NEWS)
+    assert 3 <= len(summary.key_points) <= MAX_KEY_POINTS
+    assert len(summary.qa) >= 2, summary.qa
+    assert "Stofan" in summary.tldr
+
+
+def test_page_furniture_never_reaches_the_summary() -> None:
+    summary = summarize_extractive(SummaryInput(text=NEWS))
+    for text in fields(summary):
+        for furniture in FURNITURE:
+            assert furniture not in text, (furniture, text)
+    assert summary.tldr is not None
+    assert summary.tldr.startswith("NASA's chief scientist"), "the dateline was not trimmed"
+
+
+def test_questions_name_their_subject_and_are_not_templates() -> None:
+    summary = summarize_extractive(SummaryInput(text=NEWS))
+    article_words = {w.lower() for w in re.findall(r"\w+", NEWS)}
+    for pair in summary.qa:
+        own_words = [w for w in re.findall(r"\w+", pair.question) if w.lower() not in TEMPLATE_WORDS]
+        assert own_words, f"nothing of the article in {pair.question!r}"
+        # Every word is the article's own (a verb may be in its base form: "announced" → "announce").
+        assert all(any(a.startswith(w.lower()[:5]) for a in article_words) for w in own_words), pair.question
+        assert any(w[:1].isupper() for w in own_words), f"no named subject in {pair.question!r}"
+        assert ENGLISH_QUESTION_WORDS.match(pair.question)
+    speakers = " ".join(pair.question for pair in summary.qa)
+    assert "Grunsfeld" in speakers or "Stofan" in speakers
+
+
+def test_answers_come_from_different_parts_of_the_article() -> None:
+    summary = summarize_extractive(SummaryInput(text=NEWS))
+    flat = normalised(NEWS)
+    starts = sorted(flat.find(normalised(pair.answer)) for pair in summary.qa)
+    assert all(b - a > 40 for a, b in itertools.pairwise(starts)), starts
+
+
+def test_pronoun_speaker_is_resolved_to_the_named_one() -> None:
+    text = (
+        "The European Space Agency launched its Juice probe toward Jupiter on Friday after a one-day delay.\n\n"
+        "Project scientist Olivier Witasse described the launch as flawless and the probe as healthy. "
+        '"We will reach Jupiter in 2031 and then spend years studying its icy moons," he said.\n\n'
+        "The probe carries ten instruments and must fly past Earth and Venus to gain speed on the way."
+    )
+    summary = summarize_extractive(SummaryInput(text=text))
+    check_common_properties(summary, text)
+    assert any(
+        pair.question.startswith("What did Project scientist Olivier Witasse") or "Witasse" in pair.question
+        for pair in summary.qa
+    ), summary.qa
+    assert not any(" he " in f" {pair.question} " for pair in summary.qa)
+
+
+def test_repeated_paragraph_yields_no_duplicate_key_points() -> None:
+    repeated = NEWS + "\n\n" + NEWS.split("\n\n")[3]
+    summary = summarize_extractive(SummaryInput(text=repeated))
+    check_common_properties(summary, repeated)
+    token_sets = [set(re.findall(r"\w+", p.lower())) for p in summary.key_points]
+    for i, a in enumerate(token_sets):
+        for b in token_sets[i + 1 :]:
+            assert len(a & b) / len(a | b) < 0.6
+
+
+def test_same_text_same_summary() -> None:
+    first = summarize_extractive(SummaryInput(text=NEWS, title="NASA"))
+    second = summarize_extractive(SummaryInput(text=str(NEWS), title="NASA"))
+    assert first == second
+    assert first.as_json() == second.as_json()
+
+
+def test_same_summary_in_processes_with_different_hash_seeds() -> None:
+    """No set or dict ordering leaks into the output: Python randomises string hashing per process."""
+    script = (
+        "import json, sys\n"
+        "from bot.summarize.base import SummaryInput\n"
+        "from bot.summarize.extractive import summarize_extractive\n"
+        "text = sys.stdin.read()\n"
+        "print(json.dumps(summarize_extractive(SummaryInput(text=text)).as_json()))\n"
+    )
+    repo = Path(__file__).resolve().parent.parent
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        result = subprocess.run(  # noqa: S603 - our own interpreter running a fixed script
+            [sys.executable, "-c", script],
+            input=NEWS + "\n\n" + GERMAN,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=repo,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        outputs.add(result.stdout)
+    assert len(outputs) == 1
+    assert json.loads(outputs.pop())["key_points"]
+
+
+# --- sizes and shapes --------------------------------------------------------------------------------------
+
+
+def test_short_post_of_three_paragraphs() -> None:
+    summary = summarize_extractive(SummaryInput(text=SHORT_POST, title="From Make to Bazel"))
+    check_common_properties(summary, SHORT_POST)
+    assert 2 <= len(summary.key_points) <= 3
+
+
+def test_article_of_one_paragraph() -> None:
+    summary = summarize_extractive(SummaryInput(text=ONE_PARAGRAPH))
+    check_common_properties(summary, ONE_PARAGRAPH)
+    assert len(summary.key_points) == 3
+    assert "harbour bridge" in summary.tldr
+
+
+def _long_report(word_target: int = 20_000) -> str:
+    """A deterministic report of many paragraphs of varied, complete sentences."""
+    rng = random.Random(7)
+    subjects = ["The committee", "The regional office", "Independent auditors", "The finance team", "Local managers"]
+    verbs = ["reviewed", "questioned", "approved", "revised", "documented", "criticised", "measured"]
+    objects = ["the water budget", "the staffing plan", "the bridge repairs", "the school meals contract",
+               "the flood defences", "the bus network", "the housing targets", "the energy tender"]  # fmt: skip
+    tails = ["after a long consultation.", "for the third year in a row.", "despite objections from residents.",
+             "in line with the national guidance.", "with support from two neighbouring councils."]  # fmt: skip
+    paragraphs, total = [], 0
+    section = 0
+    while total < word_target:
+        section += 1
+        sentences = [f"Section {section} covers {rng.choice(objects)} and its effect on the district."]
+        for _ in range(rng.randint(3, 6)):
+            sentences.append(f"{rng.choice(subjects)} {rng.choice(verbs)} {rng.choice(objects)} {rng.choice(tails)}")
+        paragraph = " ".join(sentences)
+        paragraphs.append(paragraph)
+        total += words(paragraph)
+    return "\n\n".join(paragraphs)
+
+
+def test_long_report_of_twenty_thousand_words() -> None:
+    report = _long_report()
+    assert words(report) >= 20_000
+    summary = summarize_extractive(SummaryInput(text=report, title="District services annual review"))
+    check_common_properties(summary, report)
+    assert 3 <= len(summary.key_points) <= MAX_KEY_POINTS
+
+
+def test_one_huge_paragraph_without_full_stops() -> None:
+    rng = random.Random(3)
+    vocabulary = [
+        "river",
+        "town",
+        "council",
+        "bridge",
+        "winter",
+        "repair",
+        "budget",
+        "vote",
+        "people",
+        "road",
+        "school",
+        "water",
+        "late",
+        "night",
+    ]
+    text = " ".join(rng.choice(vocabulary) for _ in range(6_000)).replace("late night", "late night,")
+    summary = summarize_extractive(SummaryInput(text=text))
+    assert summary.tldr is not None
+    assert summary.tldr.endswith("…")
+    assert words(summary.tldr) <= TLDR_MAX_WORDS + 1
+    assert is_span(summary.tldr.removesuffix("…").strip(), text)
+    assert summary.key_points == ()
+    assert summary.qa == ()
+
+
+@pytest.mark.parametrize(
+    "text", ["", "   \n\n  ", "Hello.", "Click here to subscribe to our newsletter.", "\u200b\u200b"]
+)
+def test_empty_or_too_short_text_gives_no_summary(text: str) -> None:
+    summary = summarize_extractive(SummaryInput(text=text))
+    assert summary.tldr is None
+    assert summary.key_points == ()
+    assert summary.qa == ()
+    assert summary.summarizer == SUMMARIZER_NAME
+
+
+def test_two_sentences_give_fewer_key_points_not_filler() -> None:
+    text = "The library will open on Sundays from next month. Opening hours will run from ten until four."
+    summary = summarize_extractive(SummaryInput(text=text))
+    check_common_properties(summary, text)
+    assert len(summary.key_points) <= 2
+
+
+# --- other languages ---------------------------------------------------------------------------------------
+
+ARTICLES_BY_LANGUAGE = {"de": GERMAN, "fr": FRENCH, "es": SPANISH, "pt": PORTUGUESE, "ru": RUSSIAN}
+
+
+@pytest.mark.parametrize("language", sorted(ARTICLES_BY_LANGUAGE))
+def test_non_english_article_is_summarised_in_its_language(language: str) -> None:
+    text = ARTICLES_BY_LANGUAGE[language]
+    summary = summarize_extractive(SummaryInput(text=text, language=language))
+    check_common_properties(summary, text)
+    assert len(summary.key_points) == 3
+    assert summary.qa, "each fixture has an attributed quotation to ask about"
+    for pair in summary.qa:
+        assert pair.question.startswith(QUESTION_OPENINGS[language]), pair.question
+        assert not ENGLISH_QUESTION_WORDS.match(pair.question)
+
+
+@pytest.mark.parametrize("language", sorted(ARTICLES_BY_LANGUAGE))
+def test_undeclared_language_is_detected(language: str) -> None:
+    text = ARTICLES_BY_LANGUAGE[language]
+    declared = summarize_extractive(SummaryInput(text=text, language=language))
+    detected = summarize_extractive(SummaryInput(text=text, language=None))
+    assert detected == declared
+
+
+def test_regional_language_tag_is_understood() -> None:
+    declared = summarize_extractive(SummaryInput(text=PORTUGUESE, language="pt"))
+    regional = summarize_extractive(SummaryInput(text=PORTUGUESE, language="pt-BR"))
+    assert regional == declared
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "must_contain"),
+    [
+        (
+            "de",
+            "Die Bahn erhöht im Dezember die Preise im Fernverkehr um durchschnittlich vier Prozent. "
+            "Pendler mit Zeitkarten sind von der Erhöhung ausgenommen. "
+            "Die Deutsche Bahn hat außerdem neue Sparpreise für Familien mit Kindern angekündigt. "
+            "Fahrgastverbände halten die Erhöhung dennoch für zu hoch.",
+            ("Deutsche Bahn", "angekündigt"),
+        ),
+        (
+            "fr",
+            "Le prix du ticket de métro augmentera de dix centimes en janvier dans toute la région. "
+            "Les abonnés mensuels ne seront pas concernés par cette hausse. "
+            "Île-de-France Mobilités a annoncé un nouveau forfait pour les étudiants boursiers. "
+            "Les associations d'usagers jugent la hausse injustifiée.",
+            ("Île-de-France Mobilités", "annoncé"),
+        ),
+    ],
+)
+def test_announcement_templates_reuse_the_sentence_verb(
+    language: str, text: str, must_contain: tuple[str, ...]
+) -> None:
+    summary = summarize_extractive(SummaryInput(text=text, language=language))
+    check_common_properties(summary, text)
+    questions = [pair.question for pair in summary.qa]
+    assert any(all(part in question for part in must_contain) for question in questions), questions
+
+
+def test_language_without_templates_gets_no_english_questions() -> None:
+    text = (
+        "Il governo italiano ha approvato martedì un piano per ridurre le tasse sulle famiglie con figli. "
+        '"È una misura attesa da anni", ha detto il ministro Giancarlo Giorgetti a Roma. '
+        "Il piano costerà circa tre miliardi di euro nel prossimo anno. "
+        "Le opposizioni sostengono che le risorse non siano sufficienti."
+    )
+    summary = summarize_extractive(SummaryInput(text=text, language="it"))
+    check_common_properties(summary, text)
+    assert summary.qa == ()
+
+
+def test_text_in_a_script_without_stop_words_does_not_crash() -> None:
+    text = "東京都は火曜日、新しい防災計画を発表した。計画には避難所の増設が含まれる。費用は約百億円と見込まれている。"
+    summary = summarize_extractive(SummaryInput(text=text))
+    assert summary.summarizer == SUMMARIZER_NAME
+    assert summary.qa == ()
+    for text_field in fields(summary):
+        assert text_field in text
+
+
+# --- untrusted text ----------------------------------------------------------------------------------------
+
+HOSTILE = "\n\n".join(
+    [
+        ("# <!channel> URGENT *read this* now"),
+        (
+            "<!channel> The mayor of Riverton, Dana Alvarez, announced a new <@U123ABC> recycling plan on "
+            "Monday &lt;script&gt; that starts in May."
+        ),
+        (
+            '> Quoted block: "We will collect glass, paper and metal every week," Alvarez said at a press '
+            "conference <https://evil.example|click>."
+        ),
+        ("- **Bold claim**: residents can save up to `$200` a year according to ~the city~ estimates."),
+        (
+            "Officials said the plan [details](https://example.com) will cost 3 million dollars &amp; create "
+            "40 jobs. Alvarez\u200b said the city council approved the budget on Friday <!here|here>."
+        ),
+    ]
+)
+
+
+def test_slack_control_sequences_and_markdown_stay_plain_text() -> None:
+    summary = summarize_extractive(SummaryInput(text=HOSTILE, title="<!everyone> Riverton recycling"))
+    check_common_properties(summary, HOSTILE)
+    assert summary.key_points
+    for text in fields(summary):
+        assert "\u200b" not in text
+        assert "&amp;lt;" not in text, "text was escaped twice"
+        assert "&amp;amp;" not in text, "text was escaped twice"
+        assert "<script>" not in text, "entities were unescaped into markup"
+        assert not text.startswith(("#", ">", "- ")), "layout markers leaked into the summary"
+    for pair in summary.qa:
+        assert not set(pair.question) & set("<>&*`~[]|"), f"markup in a generated question: {pair.question!r}"
+    assert all("<!channel>" not in point or "<!channel>" in HOSTILE for point in summary.key_points)
+
+
+def test_markdown_heading_is_never_a_key_point() -> None:
+    summary = summarize_extractive(SummaryInput(text=HOSTILE))
+    assert all("URGENT" not in point for point in summary.key_points)
+
+
+# --- the Summarizer protocol -------------------------------------------------------------------------------
+
+
+async def test_async_summarizer_matches_the_sync_core() -> None:
+    summarizer = ExtractiveSummarizer()
+    assert summarizer.name == SUMMARIZER_NAME
+    article = SummaryInput(text=NEWS, title="NASA")
+    assert await summarizer.summarize(article) == summarize_extractive(article)
