@@ -9,7 +9,7 @@ pipeline (fetch → extract → dedup → summarise → store) into a fresh data
 * CPU per page of the whole pipeline (this process plus its extraction workers) against bare
   `trafilatura.extract` on the same pages in the same run, and the ratio;
 * the median time of each stage, so a slow stage is visible;
-* peak RSS of this process plus its worker processes.
+* peak memory: RSS of this process plus the unique memory of each worker process.
 """
 
 from __future__ import annotations
@@ -41,7 +41,11 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 class _RssSampler:
-    """Samples the RSS of this process and all its children every 20 ms; keeps the peak."""
+    """Samples memory every 50 ms and keeps the peak: this process's RSS plus each child's unique set size.
+
+    Children are forks of one warmed-up server process and share most of their pages with it; adding up their
+    RSS would count those shared pages once per worker.
+    """
 
     def __init__(self) -> None:
         self.peak = 0
@@ -54,9 +58,9 @@ class _RssSampler:
             total = me.memory_info().rss
             for child in me.children(recursive=True):
                 with contextlib.suppress(psutil.Error):
-                    total += child.memory_info().rss
+                    total += child.memory_full_info().uss
             self.peak = max(self.peak, total)
-            self._stop.wait(0.02)
+            self._stop.wait(0.05)
 
     def __enter__(self) -> _RssSampler:
         self._thread.start()
@@ -182,7 +186,7 @@ async def main_async(args: argparse.Namespace) -> None:
         values = [o.timings[stage] for o in ok if stage in o.timings]
         print(f"  {stage:<16}{statistics.median(values):8.1f}   p95 {_percentile(values, 0.95):8.1f}")
     print()
-    print(f"peak RSS (process + workers): {rss.peak / 2**20:.0f} MiB")
+    print(f"peak memory (RSS of this process + unique memory of each worker): {rss.peak / 2**20:.0f} MiB")
 
 
 def main() -> None:

@@ -1,18 +1,21 @@
-"""Offline summariser quality and speed on CNN/DailyMail (250 articles with human highlights).
+"""Offline summariser quality and speed on CNN/DailyMail (250 articles with human highlights), and the quality of
+its questions there and on the Scrapinghub article bodies (181 news and blog pages, a few not in English).
 
     python -m benchmarks.summaries [--corpus PATH] [--examples N]
 
 PATH is the corpus root (default `../shared/corpus` relative to the repository), its `summaries-cnndm`
-folder, or the `.jsonl` file itself. Prints ROUGE-1/2/Lsum F1 (`rouge-score`, stemming on; Lsum with one
-sentence a line, as papers report "ROUGE-L") for the summariser's key points, TL;DR and both together, and for
-three baselines computed in the same run on the same sentence splits:
+folder, or the `.jsonl` file itself (the Scrapinghub part needs the root). Prints ROUGE-1/2/Lsum F1
+(`rouge-score`, stemming on; Lsum with one sentence a line, as papers report "ROUGE-L") for the summariser's key
+points, TL;DR and both together, and for three baselines computed in the same run on the same sentence splits:
 - LEAD-3: the first three sentences;
 - TextRank (Mihalcea & Tarau 2004): PageRank over word-overlap similarity, top 3 sentences;
 - LexRank (Erkan & Radev 2004): PageRank over tf-idf cosine similarity above 0.1, top 3 sentences.
 The baselines are implemented here (small, standard formulations) rather than pulled from `sumy`, whose
 tokenizers need NLTK data downloads; the corpus README's figures come from other implementations, so both are
-shown. Then the bar check, per-article time (median, p95, max; plus a ~20,000-word report), and
-`benchmarks/out/summaries-examples.md` with example outputs for a person to read.
+shown. Then the bar check, how often the TL;DR repeats a key point, per-article time (median, p95, max; plus a
+~20,000-word report), an automatic report on the questions answered (pairs per article, share of articles with
+0/1/2/3 pairs, share of answers that repeat the TL;DR or a key point, near-duplicate questions, question kinds)
+on both corpora, and `benchmarks/out/summaries-examples.md` with example outputs for a person to read.
 """
 
 from __future__ import annotations
@@ -47,6 +50,26 @@ README_FIGURES = {
 # "Clearly above" TextRank/LexRank: this many ROUGE points on every measure.
 CLEAR_MARGIN = 3.0
 _WORD = re.compile(r"\w+")
+
+
+SCRAPINGHUB_DIR = "extraction-scrapinghub"
+# Kinds of question, told from how the question opens (first match wins).
+QUESTION_KINDS = (
+    ("how many / how much", re.compile(r"^(?:How many|How much|By how much)\b")),
+    ("why", re.compile(r"^Why\b")),
+    ("when", re.compile(r"^When\b")),
+    ("how", re.compile(r"^How\b")),
+    ("what happened to", re.compile(r"^What happened to\b")),
+    ("who/what is", re.compile(r"^(?:Who|What) (?:is|are|was) [^?]+\?$")),
+    ("said about", re.compile(r"^What (?:warning )?(?:did|does|do) .+ (?:about|tell) .+\?$")),
+    ("plans to do", re.compile(r" to do\?$")),
+    ("who", re.compile(r"^Who\b")),
+    ("what", re.compile(r"^What\b")),
+    ("other language", re.compile(r".")),
+)
+# An answer sharing this share of a shown text's words repeats it; a TL;DR within this share of a key point's
+# length and sharing this share of its words is that key point again.
+REPEAT_OVERLAP = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +176,92 @@ class RougeTable:
         return list(self._scores)
 
 
+def _tokens(text: str | None) -> list[str]:
+    return _WORD.findall((text or "").lower())
+
+
+def _covers(shown: str | None, text: str) -> bool:
+    """`text` contains (nearly) all the words of `shown`."""
+    words = _tokens(shown)
+    if not words:
+        return False
+    present = Counter(_tokens(text))
+    return sum(1 for w in words if present[w] > 0) / len(words) >= REPEAT_OVERLAP
+
+
+def tldr_repeats_key_point(summary: Summary) -> bool:
+    """The reader would see the TL;DR again as a key point: the same words, not clearly shorter."""
+    tldr_words = len(_tokens(summary.tldr))
+    return any(
+        _covers(summary.tldr, point) and tldr_words > REPEAT_OVERLAP * len(_tokens(point))
+        for point in summary.key_points
+    )
+
+
+def question_kind(question: str) -> str:
+    return next(kind for kind, pattern in QUESTION_KINDS if pattern.search(question))
+
+
+class QAReport:
+    """What a reader would notice about the questions answered, counted over a corpus."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.pairs: Counter[int] = Counter()
+        self.kinds: Counter[str] = Counter()
+        self.answers = 0
+        self.repeating_answers = 0
+        self.alike_questions = 0
+        self.articles_with_text = 0
+        self.tldr_repeats = 0
+        self.tldr_compressed = 0
+
+    def add(self, summary: Summary) -> None:
+        if summary.tldr is None:
+            return
+        self.articles_with_text += 1
+        self.pairs[len(summary.qa)] += 1
+        self.tldr_repeats += tldr_repeats_key_point(summary)
+        self.tldr_compressed += any(_covers(summary.tldr, p) for p in summary.key_points)
+        shown = [summary.tldr, *summary.key_points]
+        for pair in summary.qa:
+            self.answers += 1
+            self.kinds[question_kind(pair.question)] += 1
+            self.repeating_answers += any(_covers(text, pair.answer) or _covers(pair.answer, text) for text in shown)
+        questions = [set(_tokens(p.question)) for p in summary.qa]
+        for i, first in enumerate(questions):
+            for second in questions[i + 1 :]:
+                self.alike_questions += len(first & second) / max(1, len(first | second)) >= 0.6
+
+    def print(self) -> None:
+        n = max(1, self.articles_with_text)
+        mean = sum(k * v for k, v in self.pairs.items()) / n
+        shares = " ".join(f"{k}: {100 * self.pairs[k] / n:.0f}%" for k in range(4))
+        print(f"\nquestions answered, {self.name} ({self.articles_with_text} articles with a summary):")
+        print(f"  pairs per article: mean {mean:.2f}; articles with {shares}")
+        print(
+            f"  answers repeating the TL;DR or a key point: {self.repeating_answers} of {self.answers} "
+            f"({100 * self.repeating_answers / max(1, self.answers):.1f}%); near-duplicate question pairs: "
+            f"{self.alike_questions}"
+        )
+        print(
+            f"  TL;DR repeated by a key point: {self.tldr_repeats} articles; TL;DR a shortened key point (the "
+            f"lead compressed, its full sentence a key point): {self.tldr_compressed - self.tldr_repeats}"
+        )
+        kinds = ", ".join(
+            f"{kind} {100 * count / max(1, self.answers):.0f}%" for kind, count in self.kinds.most_common()
+        )
+        print(f"  question kinds: {kinds}")
+
+
+def load_scrapinghub(path: Path) -> list[Article]:
+    """The human-marked article bodies, when the corpus root holds them (reference text: none)."""
+    folder = next((p for p in (path / SCRAPINGHUB_DIR, path.parent / SCRAPINGHUB_DIR) if p.is_dir()), None)
+    if folder is None:
+        return []
+    return [Article(f.stem[:12], f.read_text(encoding="utf-8"), "") for f in sorted(folder.glob("*.txt"))]
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1)]
@@ -168,7 +277,9 @@ def _example_markdown(article: Article, summary: Summary) -> str:
         lines.append("- (none)")
     for pair in summary.qa:
         lines += [f"- **Q:** {pair.question}", f"  **A:** {pair.answer}"]
-    lines += ["", f"**Human highlights:** {article.reference}", ""]
+    if article.reference:
+        lines += ["", f"**Human highlights:** {article.reference}"]
+    lines.append("")
     return "\n".join(lines)
 
 
@@ -195,10 +306,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     articles = load(args.corpus)
 
+    # Warm-up: the first call loads the verb lexicon (a few hundred ms, once per process), not per article.
+    summarize_extractive(SummaryInput(text=articles[0].text if articles else ""))
     table = RougeTable()
     timings_ms: list[float] = []
     summaries: list[Summary] = []
-    qa_counts: Counter[int] = Counter()
+    qa_report = QAReport("summaries-cnndm")
     for article in articles:
         reference = sentences_of(article.reference)
         sentences = sentences_of(article.text)
@@ -206,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
         summary = summarize_extractive(SummaryInput(text=article.text))
         timings_ms.append((time.perf_counter() - started) * 1000)
         summaries.append(summary)
-        qa_counts[len(summary.qa)] += 1
+        qa_report.add(summary)
         key_points = list(summary.key_points)
         tldr = [summary.tldr] if summary.tldr else []
         table.add("key_points", reference, key_points)
@@ -249,17 +362,35 @@ def main(argv: list[str] | None = None) -> int:
         f"long report ({len(report.split())} words, {report.count(chr(10) * 2) + 1} paragraphs): "
         f"{(time.perf_counter() - started) * 1000:.1f} ms"
     )
-    print(
-        "questions per article: "
-        + ", ".join(f"{n}: {qa_counts[n]}" for n in sorted(qa_counts))
-        + f" (mean {statistics.fmean(len(s.qa) for s in summaries):.2f})"
-    )
+    qa_report.print()
+    blog_articles = load_scrapinghub(args.corpus)
+    blog_summaries: list[Summary] = []
+    if blog_articles:
+        blog_report = QAReport(f"{SCRAPINGHUB_DIR} bodies")
+        blog_timings: list[float] = []
+        for article in blog_articles:
+            started = time.perf_counter()
+            summary = summarize_extractive(SummaryInput(text=article.text))
+            blog_timings.append((time.perf_counter() - started) * 1000)
+            blog_summaries.append(summary)
+            blog_report.add(summary)
+        blog_report.print()
+        print(
+            f"  time per article: median {statistics.median(blog_timings):.2f} ms, "
+            f"p95 {_percentile(blog_timings, 0.95):.2f} ms, max {max(blog_timings):.2f} ms"
+        )
 
     if args.examples > 0:
         step = max(1, len(articles) // args.examples)
         picked = list(range(0, len(articles), step))[: args.examples]
         EXAMPLES_PATH.parent.mkdir(parents=True, exist_ok=True)
         body = "\n".join(_example_markdown(articles[i], summaries[i]) for i in picked)
+        if blog_articles:
+            blog_step = max(1, len(blog_articles) // 5)
+            body += "\n# Scrapinghub article bodies (every article at a fixed stride)\n\n" + "\n".join(
+                _example_markdown(blog_articles[i], blog_summaries[i])
+                for i in list(range(0, len(blog_articles), blog_step))[:5]
+            )
         EXAMPLES_PATH.write_text(
             "# Offline summariser: example outputs on summaries-cnndm\n\n"
             "Every article at a fixed stride through the corpus (no cherry-picking); written by "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -82,6 +83,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("linkbrief: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        # A bug, not a user error: one line for the person, the traceback for whoever debugs it.
+        logging.getLogger("linkbrief").debug("command crashed", exc_info=True)
+        print(
+            f"linkbrief: internal error: {type(exc).__name__}: {_first_line(exc)} "
+            "(LINKBRIEF_LOG_LEVEL=DEBUG shows the traceback)",
+            file=sys.stderr,
+        )
+        return 1
 
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -207,10 +217,10 @@ def _format_outcome(outcome: ArticleOutcome, *, with_text: bool) -> str:
         if summary is not None and summary.tldr:
             lines.append("")
             lines.extend(textwrap.wrap(f"TL;DR  {summary.tldr}", 100))
-        if summary is not None and summary.key_points:
+        if summary is not None and summary.key_points_beyond_tldr:
             lines.append("")
             lines.append("Key points")
-            for point in summary.key_points:
+            for point in summary.key_points_beyond_tldr:
                 lines.extend(textwrap.wrap(point, 100, initial_indent=" • ", subsequent_indent="   "))
         if summary is not None and summary.qa:
             lines.append("")

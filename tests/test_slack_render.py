@@ -448,3 +448,17 @@ def test_help_explains_every_filter_and_escapes_its_placeholders() -> None:
 
 def _fields(view: ArticleView) -> dict:
     return {name: getattr(view, name) for name in ArticleView.__slots__}
+
+
+def test_a_key_point_that_is_the_tldr_is_shown_once() -> None:
+    lead = "The harbour authority will run night ferries every twenty minutes from next month."
+    summary = Summary(
+        tldr=lead,
+        key_points=(lead, "Officials counted 412,000 night passengers.", "The council approved the money."),
+        summarizer="extractive-1",
+    )
+    message = render_summary(ArticleView(**{**_fields(VIEW), "summary": summary}))
+    shown = json.dumps(message.blocks)
+    assert shown.count("night ferries every twenty minutes") == 1
+    assert "412,000 night passengers" in shown
+    assert "council approved the money" in shown

@@ -14,11 +14,14 @@ import random
 import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from bot.summarize.base import Summary, SummaryInput
+from bot.summarize.compress import compress
+from bot.summarize.english_clause import parse_clause
 from bot.summarize.extractive import (
     MAX_KEY_POINTS,
     SUMMARIZER_NAME,
@@ -26,6 +29,9 @@ from bot.summarize.extractive import (
     ExtractiveSummarizer,
     summarize_extractive,
 )
+from bot.summarize.language import language_tools
+from bot.summarize.question_names import QuestionContext
+from bot.summarize.questions_en_facts import fact_questions
 from bot.summarize.sentences import clean_text
 
 NEWS = "\n\n".join(
@@ -199,6 +205,31 @@ RUSSIAN = "\n\n".join(
     ]
 )
 
+FERRY = "\n\n".join(
+    [
+        (
+            "Riverton will run night ferries across the bay all year from next spring, the city council announced "
+            "on Monday."
+        ),
+        (
+            "The council doubled the night ferry service in June because demand rose sharply after the old bridge "
+            "closed. About 120,000 passengers used the night boats between June and August."
+        ),
+        (
+            "The operator Bay Lines raised $4 million from local investors to buy two electric boats. The new boats "
+            "will enter service in March 2026."
+        ),
+        (
+            "Residents on the north shore welcomed the plan, although some complained about noise from the "
+            "terminal. The crews managed the extra trips by working shorter shifts."
+        ),
+        (
+            "Mayor Ellen Park said the ferries had become part of the city's identity. Critics argue that the "
+            "subsidy is too generous for a service used mostly by tourists."
+        ),
+    ]
+)
+
 # How a question opens in each language: the proof it was not asked in English.
 QUESTION_OPENINGS = {"de": ("Was ",), "fr": ("Qu",), "es": ("¿Qué ",), "pt": ("O que ",), "ru": ("Что ",)}
 ENGLISH_QUESTION_WORDS = re.compile(r"^(?:What|Why|How|Who|When|Where|Which)\b")
@@ -214,6 +245,8 @@ TEMPLATE_WORDS = {
     "how", "much", "why", "the", "a", "an", "tell", "give", "warning", "with", "of", "for", "to",
 }  # fmt: skip
 FURNITURE = ("(CNN)", "Click here", "Read more", "Photo:", "subscribe")
+# A question must name who or what it is about: "What did he say?" names no one.
+UNRESOLVED_PRONOUN = re.compile(r"\b(?:he|she|him|they|them|it|this|these|those|we|us)\b(?![-'’])", re.IGNORECASE)
 TERMINAL = re.compile(r"[.!?…][\"'”’»)]*$")
 
 
@@ -225,6 +258,33 @@ def is_span(piece: str, article: str) -> bool:
     """`piece` occurs in the article (whitespace-insensitive; a raised first letter after a trimmed "But")."""
     flat = normalised(article)
     return normalised(piece) in flat or normalised(piece)[1:] in flat
+
+
+def is_compression(text: str, article: str) -> bool:
+    """`text` is made of the article's words in the article's order, within one stretch of it: a span, or a
+    span with asides deleted (how a compressed TL;DR is made). Its first letter may have been raised."""
+    wanted = re.findall(r"\w+", normalised(text).lower())
+    source = re.findall(r"\w+", normalised(article).lower())
+    for start, word in enumerate(source):
+        if word != wanted[0]:
+            continue
+        position = start
+        for token in wanted[1:]:
+            try:
+                position = source.index(token, position + 1, start + 3 * len(wanted) + 10)
+            except ValueError:
+                break
+        else:
+            return True
+    return False
+
+
+def repeats(shown: str, other: str) -> bool:
+    """`other` says `shown` again: nearly all of its words, and `shown` not clearly shorter."""
+    shown_words = re.findall(r"\w+", shown.lower())
+    other_words = set(re.findall(r"\w+", other.lower()))
+    covered = sum(1 for w in shown_words if w in other_words) / max(1, len(shown_words))
+    return covered >= 0.8 and len(shown_words) > 0.8 * len(re.findall(r"\w+", other))
 
 
 def fields(summary: Summary) -> list[str]:
@@ -243,7 +303,11 @@ def check_common_properties(summary: Summary, article: str) -> None:
     assert summary.summarizer == SUMMARIZER_NAME
     assert summary.tldr is not None
     assert words(summary.tldr) <= TLDR_MAX_WORDS
-    assert is_span(summary.tldr, article) or all(is_span(s, article) for s in re.split(r"(?<=[.!?])\s+", summary.tldr))
+    assert is_compression(summary.tldr, article), f"TL;DR not made of the article's words: {summary.tldr!r}"
+    assert TERMINAL.search(summary.tldr)
+    assert summary.tldr[:1].isupper() or summary.tldr[:1] in "\"“‘«„'"
+    for point in summary.key_points_beyond_tldr:
+        assert not repeats(summary.tldr, point), f"key point repeats the TL;DR: {point!r}"
     assert len(summary.key_points) <= MAX_KEY_POINTS
     assert len(set(summary.key_points)) == len(summary.key_points), "duplicate key points"
     positions = [normalised(article).find(normalised(point)[1:]) for point in summary.key_points]
@@ -258,6 +322,8 @@ def check_common_properties(summary: Summary, article: str) -> None:
     for pair in summary.qa:
         assert pair.question.endswith("?")
         assert pair.question.lower() not in GENERIC_QUESTIONS
+        assert not UNRESOLVED_PRONOUN.search(pair.question), f"pronoun in {pair.question!r}"
+        assert len(pair.question.split()) <= 22
         assert is_span(pair.answer, article), f"answer not from the article: {pair.answer!r}"
         assert normalised(pair.answer) not in normalised(summary.tldr), "answer repeats the TL;DR"
         assert words(pair.answer) <= 80
@@ -589,3 +655,182 @@ async def test_async_summarizer_matches_the_sync_core() -> None:
     assert summarizer.name == SUMMARIZER_NAME
     article = SummaryInput(text=NEWS, title="NASA")
     assert await summarizer.summarize(article) == summarize_extractive(article)
+
+
+# --- TL;DR and key points are never shown saying the same thing twice --------------------------------------
+
+
+ALL_FIXTURES = {
+    "news": NEWS,
+    "ferry": FERRY,
+    "short_post": SHORT_POST,
+    "one_paragraph": ONE_PARAGRAPH,
+    "hostile": HOSTILE,
+    "de": GERMAN,
+    "fr": FRENCH,
+    "es": SPANISH,
+    "pt": PORTUGUESE,
+    "ru": RUSSIAN,
+}
+
+
+@pytest.mark.parametrize("name", sorted(ALL_FIXTURES))
+def test_no_key_point_repeats_the_tldr_except_the_lead_itself(name: str) -> None:
+    """The only key point allowed to say the TL;DR again is the lead sentence that *is* the TL;DR, as the first
+    key point; displays skip it (`key_points_beyond_tldr`). No other sentence repeating it is a key point."""
+    text = ALL_FIXTURES[name]
+    summary = summarize_extractive(SummaryInput(text=text))
+    check_common_properties(summary, text)
+    repeating = [point for point in summary.key_points if repeats(summary.tldr or "", point)]
+    assert repeating in ([], [summary.tldr])
+    if repeating:
+        assert summary.key_points[0] == summary.tldr
+        assert summary.key_points_beyond_tldr == summary.key_points[1:]
+    for point in summary.key_points_beyond_tldr:
+        assert normalised(point) != normalised(summary.tldr or "")
+        assert not repeats(summary.tldr or "", point), (summary.tldr, point)
+
+
+def test_attributed_lead_becomes_a_short_tldr_and_stays_a_key_point() -> None:
+    """The TL;DR is the lead's point without the attribution; the full sentence, with who said it, is a key
+    point: two clearly different lines, not the same sentence twice."""
+    summary = summarize_extractive(SummaryInput(text=FERRY))
+    lead = normalised(FERRY.split("\n\n")[0])
+    assert summary.tldr == "Riverton will run night ferries across the bay all year from next spring."
+    assert normalised(summary.key_points[0]) == lead
+    assert len(summary.tldr.split()) <= 0.8 * len(lead.split())
+
+
+def test_lead_that_cannot_be_shortened_is_the_tldr_and_key_point_one_shown_once() -> None:
+    summary = summarize_extractive(SummaryInput(text=ONE_PARAGRAPH))
+    first = ONE_PARAGRAPH.split(". ")[0] + "."
+    assert summary.tldr == first
+    assert summary.key_points[0] == first
+    assert 3 <= len(summary.key_points) <= 5
+    assert all(first not in point for point in summary.key_points_beyond_tldr)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            'They may not be "Star Trek"-type extraterrestrials, but we may be close to finding evidence of alien '
+            "life, a NASA scientist says.",
+            "We may be close to finding evidence of alien life.",
+        ),
+        (
+            "A teacher has been banned from the classroom after he let pupils change their exam answers.",
+            "A teacher has been banned from the classroom.",
+        ),
+        (
+            "Stan Freberg, whose comic career garnered him acclaim, has died at the age of 88 (his family said).",
+            "Stan Freberg has died at the age of 88.",
+        ),
+        (
+            "Police said on Friday that the bridge will stay closed until the repairs are finished in 2026.",
+            "The bridge will stay closed until the repairs are finished in 2026.",
+        ),
+    ],
+)
+def test_compression_deletes_asides_and_keeps_a_sentence(sentence: str, expected: str) -> None:
+    assert compress(sentence, "en") == expected
+    assert is_compression(expected, sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # an opinion stays attributed: dropping ", a charity claims" would state it as fact
+        "One in five Chinese restaurants are believed to be serving shark fin soup, a charity claims.",
+        # a quotation is the speaker's: never cut
+        '"We will win," the coach said on Tuesday after the match.',
+        # the rest would start with "she", whose name was in the part removed
+        "When Emma Jackson moved into a quiet street, she thought she had found the perfect home.",
+        # "Wednesday" is the subject here, not a time adverb
+        "Michelle Obama likes a busy schedule and Wednesday was no exception for the first lady.",
+    ],
+)
+def test_compression_leaves_what_it_cannot_safely_cut(sentence: str) -> None:
+    assert compress(sentence, "en") == sentence
+
+
+def test_compression_outside_english_only_removes_marked_asides() -> None:
+    sentence = "Die Kommission (mit Sitz in Brüssel) hat am Mittwoch neue Regeln vorgestellt, sagte ein Sprecher."
+    assert compress(sentence, "de") == "Die Kommission hat am Mittwoch neue Regeln vorgestellt, sagte ein Sprecher."
+
+
+# --- questions that add to the summary ------------------------------------------------------------------------
+
+
+def test_questions_ask_for_amounts_dates_and_what_people_said() -> None:
+    summary = summarize_extractive(SummaryInput(text=FERRY))
+    check_common_properties(summary, FERRY)
+    asked = {pair.question: pair.answer for pair in summary.qa}
+    assert len(asked) == 3, asked
+    assert asked["When will the new boats enter service?"].endswith("in March 2026.")
+    how_much = "How much did the operator Bay Lines raise from local investors to buy two electric boats?"
+    assert "$4 million" in asked[how_much]
+    assert "What did Mayor Ellen Park say about the ferries?" in asked
+
+
+def test_answers_are_not_the_sentences_already_shown() -> None:
+    for text in (NEWS, FERRY):
+        summary = summarize_extractive(SummaryInput(text=text))
+        shown = [normalised(p) for p in summary.key_points] + [normalised(summary.tldr or "")]
+        for pair in summary.qa:
+            assert all(normalised(pair.answer) not in s and s not in normalised(pair.answer) for s in shown)
+
+
+def _context(text: str) -> QuestionContext:
+    tools = language_tools(text, "en")
+    terms = Counter(tools.content_terms(text))
+    return QuestionContext("en", frozenset(), frozenset(re.findall(r"\b[a-z]\w*", text)), terms, tools)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question"),
+    [
+        (
+            "The council doubled the night ferry service because demand rose sharply.",
+            "Why did the council double the night ferry service?",
+        ),
+        (
+            "Stancil was arrested in Florida after a manhunt lasting two days.",
+            "Why was Stancil arrested in Florida?",
+        ),
+        (
+            "About 120,000 passengers used the night boats this summer.",
+            "How many passengers used the night boats this summer?",
+        ),
+        ("The company cut 200 jobs at its Ohio plant.", "How many jobs did the company cut at its Ohio plant?"),
+        ("The sleeper train will start running in May.", "When will the sleeper train start running?"),
+        ("Louis Jordan survived by collecting rainwater.", "How did Louis Jordan survive?"),
+        (
+            "The crews have not managed the trips because the boats broke down.",
+            "Why haven't the crews managed the trips?",
+        ),
+        ("NASA plans to launch the probe in 2031.", "When does NASA plan to launch the probe?"),
+    ],
+)
+def test_fact_questions_rearrange_the_sentence(sentence: str, question: str) -> None:
+    text = f"{sentence} The council, the ferry, the passengers, the boats, the company and the jobs matter."
+    clause = parse_clause(sentence)
+    assert clause is not None
+    asked = [q.question for q in fact_questions(clause, _context(text + " " + text), None)]
+    assert question in asked, asked
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It was closed because of the storm.",  # "Why was it closed?": whose "it"?
+        "They cut 200 jobs at the plant.",
+        "Initial reports suggested the men were targeted.",  # "reports" is a noun, not the verb
+        "Clean builds now take eleven minutes instead of forty, because Bazel caches everything.",
+        '"We will double the service," the mayor said.',  # a quotation: asked as speech, not rearranged
+    ],
+)
+def test_no_fact_question_where_the_subject_or_verb_is_unclear(sentence: str) -> None:
+    clause = parse_clause(sentence)
+    asked = fact_questions(clause, _context(sentence + " " + sentence), None) if clause is not None else []
+    assert asked == [], asked

@@ -367,7 +367,7 @@ def _summary_sections(summary: Summary, caps: _Caps, *, key_points: int, qa: int
     tldr = _mrkdwn_text(summary.tldr, caps.tldr)
     if tldr:
         blocks.append(_section(f"*TL;DR*  {tldr}"))
-    points = [p for p in (_mrkdwn_text(k, caps.key_point) for k in summary.key_points) if p]
+    points = [p for p in (_mrkdwn_text(k, caps.key_point) for k in summary.key_points_beyond_tldr) if p]
     if points and key_points > 0:
         lines = [f"• {p}" for p in points[:key_points]]
         if len(points) > key_points:

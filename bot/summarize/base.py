@@ -42,6 +42,16 @@ class Summary:
     dropped_claims: int = 0
     fallback_reason: str | None = field(default=None, compare=False)
 
+    @property
+    def key_points_beyond_tldr(self) -> tuple[str, ...]:
+        """The key points a reader has not just read as the TL;DR.
+
+        An extractive TL;DR is often the lead sentence, which is also the first key point (the record of the
+        article's facts keeps it). Displays show TL;DR and key points together, so they skip that repeat.
+        """
+        shown = " ".join((self.tldr or "").split())
+        return tuple(point for point in self.key_points if " ".join(point.split()) != shown)
+
     def as_json(self) -> dict[str, object]:
         """The summary fields of the `summarize --json` line."""
         return {

@@ -76,11 +76,31 @@ _TRAILING_SUBORDINATE = re.compile(
     r"even\s+though|although|though|until|by\s+\w+ing)\s[^\"“”]+?(?=[.!]$)"
 )
 # "as he labelled …", "as they trained": "as" opening a clause, told from a comparison by its subject.
-_AS_CLAUSE_SUBJECT = frozenset("he she they it we i".split())
+_AS_CLAUSE_SUBJECT = frozenset(["he", "she", "they", "it", "we", "i"])
 # "just a week before he was …", "20 years after …": the clause is bound to a measure of time before it.
 _TIME_MEASURES = frozenset(
-    "just only shortly soon long right immediately moments minutes hours days weeks months years week day month "
-    "year hour minute".split()
+    [
+        "just",
+        "only",
+        "shortly",
+        "soon",
+        "long",
+        "right",
+        "immediately",
+        "moments",
+        "minutes",
+        "hours",
+        "days",
+        "weeks",
+        "months",
+        "years",
+        "week",
+        "day",
+        "month",
+        "year",
+        "hour",
+        "minute",
+    ]
 )
 # A finite verb whose subject is not a pronoun: a removed stretch containing one may hold the main clause
 # ("A landlord who was convicted after claiming … has vowed …"), so it is not removed.
@@ -104,17 +124,44 @@ _CONCESSION = re.compile(r"^(?:[^\"“”]|\"[^\"]{1,60}\"|“[^”]{1,60}”){8
 # Time adverbs: "on Tuesday", "last night", "March 3", "yesterday"; a bare weekday too ("pleaded not guilty
 # Friday"), but not one that is a subject ("and Wednesday was no exception").
 _TIME = re.compile(
-    r"\s(?P<on>on\s+)?(?:" + _WEEKDAYS + r"(?:\s(?:morning|afternoon|evening|night))?|"
-    + _MONTHS + r"\s\d{1,2}(?:st|nd|rd|th)?(?:,\s\d{4})?|"
+    r"\s(?P<on>on\s+)?(?:"
+    + _WEEKDAYS
+    + r"(?:\s(?:morning|afternoon|evening|night))?|"
+    + _MONTHS
+    + r"\s\d{1,2}(?:st|nd|rd|th)?(?:,\s\d{4})?|"
     r"(?:last|this|earlier\sthis|later\sthis)\s(?:night|week|weekend|month|year|morning|afternoon|evening)|"
     r"yesterday|today|tonight)(?=[\s,.;])(?P<next>\s+\w+)?"
 )
 # After these words a time phrase is part of something larger ("over the last year", "the Friday before").
 _TIME_BOUND_BY = frozenset(
-    "and or but the a over in during for since from until by before after next every of at this that".split()
+    [
+        "and",
+        "or",
+        "but",
+        "the",
+        "a",
+        "over",
+        "in",
+        "during",
+        "for",
+        "since",
+        "from",
+        "until",
+        "by",
+        "before",
+        "after",
+        "next",
+        "every",
+        "of",
+        "at",
+        "this",
+        "that",
+    ]
 )
-_WEEKDAY_NAMES = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
-_TIME_IS_SUBJECT = frozenset("was is will has had were are would could night morning afternoon evening".split())
+_WEEKDAY_NAMES = frozenset(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
+_TIME_IS_SUBJECT = frozenset(
+    ["was", "is", "will", "has", "had", "were", "are", "would", "could", "night", "morning", "afternoon", "evening"]
+)
 _LEADING_PRONOUN = re.compile(r"^(?:he|she|it|they|his|her|its|their|this|these|those|him|them)\b", re.IGNORECASE)
 _OWN_SUBJECT = re.compile(r"^(?:the|a|an|[A-Z][\w'’-]+\s+[A-Z])\b")
 _PRONOUN = re.compile(r"\b(?:he|she|they|his|her|their|him|them)\b", re.IGNORECASE)
@@ -151,7 +198,7 @@ def _delete(pattern: re.Pattern[str], replacement: str = "", *, clause_free: boo
 
 
 def _drop_head(text: str) -> str:
-    """"Police said Friday that the man …" → "The man …", unless the rest leans on the head's pronouns."""
+    """ "Police said Friday that the man …" → "The man …", unless the rest leans on the head's pronouns."""
     match = _REPORTING_HEAD.match(text)
     if not match or _PRONOUN.search(match.group("rest")):
         return text
@@ -159,7 +206,7 @@ def _drop_head(text: str) -> str:
 
 
 def _drop_trailing_subordinate(text: str) -> str:
-    """"… has been banned after he let pupils …" → "… has been banned."; the first clause that qualifies.
+    """ "… has been banned after he let pupils …" → "… has been banned."; the first clause that qualifies.
 
     Not after "and"/"or" (the clause is then part of a list), and not right after a bare participle
     ("embryos created while they dated" would leave "created" hanging) unless an auxiliary shows it is the
@@ -175,16 +222,16 @@ def _drop_trailing_subordinate(text: str) -> str:
         if match.group("word") == "where" and not match.group("comma"):
             continue
         following_word = text[match.end("word") :].split()[:1]
-        if before and before[-1].lower() in _TIME_MEASURES or following_word[:1] in (["and"], ["or"]):
+        if (before and before[-1].lower() in _TIME_MEASURES) or following_word[:1] in (["and"], ["or"]):
             continue
         if _FINITE.search(text[match.start() :]):
             continue
         previous = before[-1].lower().strip(",") if before else ""
         if not previous or previous in _COORDINATORS:
             continue
-        if not match.group("comma") and previous.endswith("ed"):
-            if not any(word.lower() in _AUXILIARIES for word in before[-3:-1]):
-                continue
+        bare_participle = not match.group("comma") and previous.endswith("ed")
+        if bare_participle and not any(word.lower() in _AUXILIARIES for word in before[-3:-1]):
+            continue
         return text[: match.start()] + text[match.end() :]
     return text
 

@@ -14,7 +14,9 @@ gives no clause, and so no question: a missing question costs less than an ungra
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import lemminflect
 
 from bot.summarize.compress import strip_asides
 from bot.summarize.english_verbs import verb_reading
@@ -53,6 +55,10 @@ _CLAUSE_WORDS = word_set("who whom whose which that where when while if because 
 _CONTRACTED = re.compile(r"^(?:there|it|that|he|she|what|who|here)['’]s$|n['’]t$", re.IGNORECASE)
 # Words that may end a subject only as adverbs ("The troll even attempted"): dropped from the question.
 _SUBJECT_FINAL_ADVERBS = word_set("even also still already now then just only reportedly allegedly later")
+_SUBJECT_INNER_PRONOUNS = word_set("he she they it we i you")
+_NUMBER_WORDS = word_set(
+    "one two three four five six seven eight nine ten eleven twelve twenty thirty hundred thousand"
+)
 # A time phrase between the subject and its verb ("Clark in October revealed"): not part of the subject.
 _SUBJECT_TIME = re.compile(
     r"\s+(?:in|on|last|this|early|late|earlier|later)\s+(?:January|February|March|April|May|June|July|August|"
@@ -78,6 +84,7 @@ class Clause:
     tag: str  # Penn tag of the main verb as read here: VBD, VBZ, VBP (finite) or VBN, VBG, VB (after an aux)
     rest: str  # everything after the verb group, up to the sentence's final punctuation
     subject_start: int  # where the subject begins in the sentence (after an introductory phrase)
+    time: str = ""  # a time phrase that opened the sentence ("In 2013", "Last year,"): the answer to "When?"
 
     @property
     def is_passive(self) -> bool:
@@ -116,6 +123,24 @@ def _core(token: str) -> str:
     return token.strip(_EDGE).rstrip(",.;:!?").strip(_EDGE)
 
 
+_MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
+# A sentence that opens with when it happened: "In 2013 Bowe made …", "Last year, the council …".
+_OPENING_TIME = re.compile(
+    r"^(?P<time>(?:In|By|Since|Until|On|Early|Late|Last|Next|This|Earlier|Later)\s+(?:(?:early|late|mid-)\s*)?"
+    r"(?:(?:19|20)\d{2}|(?:" + _MONTH_NAMES + r")(?:\s+\d{1,2})?(?:,?\s+(?:19|20)\d{2})?|year|month|week|"
+    r"summer|spring|autumn|winter|season|decade))(?P<comma>,)?\s+(?=\S)"
+)
+
+
+def opening_time(text: str) -> tuple[str, str]:
+    """(time phrase, rest of the sentence) when the sentence opens with a time phrase followed by a comma or by
+    a capitalised subject ("In 2013 Bowe …"), else ("", text)."""
+    match = _OPENING_TIME.match(text)
+    if not match or not (match.group("comma") or text[match.end() : match.end() + 1].isupper()):
+        return "", text
+    return match.group("time"), text[match.end() :]
+
+
 def _body_after_introduction(text: str) -> tuple[str, int]:
     """The sentence without an introductory phrase ("On Tuesday, the council …" → "the council …";
     "Having recorded his album, McLean …" → "McLean …")."""
@@ -123,11 +148,24 @@ def _body_after_introduction(text: str) -> tuple[str, int]:
     first = _core(words[0]).lower() if words else ""
     if not words or not (first in _INTRO_OPENERS or (first.endswith("ing") and first.isalpha())):
         return text, 0
+    if _is_quantity(words):
+        return text, 0  # "About 120,000 passengers used …": a number, not an introduction
     comma = text.find(", ")
     if comma < 0 or len(text[:comma].split()) > 20:
         return "", 0
     start = comma + 2
     return text[start:], start
+
+
+_QUANTIFIERS = word_set("about over around nearly almost some roughly up more fewer less just")
+
+
+def _is_quantity(words: list[str]) -> bool:
+    """ "About 120,000 …", "More than 70 …": a quantity opening the subject."""
+    if _core(words[0]).lower() not in _QUANTIFIERS:
+        return False
+    following = [_core(w) for w in words[1:3]]
+    return any(w[:1].isdigit() for w in following)
 
 
 def _is_finite_verb(tokens: list[str], position: int) -> tuple[str, str] | None:
@@ -141,6 +179,10 @@ def _is_finite_verb(tokens: list[str], position: int) -> tuple[str, str] | None:
     previous = _core(tokens[position - 1]).lower()
     if previous in _DETERMINERS or previous in _PREPOSITIONS or previous.endswith(("'s", "’s")):
         return None  # "the cuts", "its plans", "Apple's plans": a noun
+    if previous[:1].isdigit() or previous in _NUMBER_WORDS:
+        return None  # "eleven minutes", "200 jobs": a counted noun
+    if "VBZ" in reading.tags and reading.also_noun and "ADJ" in lemminflect.getAllLemmas(previous):
+        return None  # "Clean builds now take …", "Initial reports suggested …": an adjective and a plural noun
     for tag in ("VBD", "VBZ"):
         if tag in reading.tags:
             return reading.lemma, tag
@@ -156,13 +198,13 @@ def _finite_only(word: str) -> bool:
 
 
 def _any_finite(word: str) -> bool:
-    """"Alibaba shares fell": after a word that may be a noun, a past or -s form shows it was one."""
+    """ "Alibaba shares fell": after a word that may be a noun, a past or -s form shows it was one."""
     reading = verb_reading(word) if word.isalpha() and word.islower() else None
     return reading is not None and bool(reading.tags & {"VBD", "VBZ"}) and not word.endswith("s")
 
 
 def _reduced_relative(tokens: list[str], position: int) -> bool:
-    """"A man accused of fraud was jailed": the -ed word is a participle inside the subject, not the verb."""
+    """ "A man accused of fraud was jailed": the -ed word is a participle inside the subject, not the verb."""
     following = _core(tokens[position + 1]).lower() if position + 1 < len(tokens) else ""
     if following not in _PREPOSITIONS:
         return False
@@ -173,13 +215,24 @@ def parse_clause(sentence: str) -> Clause | None:
     """The main clause of a declarative English sentence, or None when it cannot be read with confidence."""
     if not sentence or sentence[0] in "\"“‘'«":
         return None
-    body, start = _body_after_introduction(sentence)
+    time, after_time = opening_time(sentence)
+    if time:
+        body, start = after_time, len(sentence) - len(after_time)
+    else:
+        body, start = _body_after_introduction(sentence)
     body = strip_asides(body)
     if not body:
         return None
+    clause = _parse_body(body, start)
+    return replace(clause, time=time) if clause is not None and time else clause
+
+
+def _parse_body(body: str, start: int) -> Clause | None:
     tokens = body.split()
     opener = _core(tokens[0]).lower()
-    if opener in _CLAUSE_WORDS or opener in _PREPOSITIONS or _CONTRACTED.search(_core(tokens[0])):
+    if opener in _CLAUSE_WORDS or _CONTRACTED.search(_core(tokens[0])):
+        return None
+    if opener in _PREPOSITIONS and not _is_quantity(tokens):
         return None
     for position in range(1, min(len(tokens), 14)):
         word = _core(tokens[position]).lower()
@@ -205,6 +258,8 @@ def parse_clause(sentence: str) -> Clause | None:
             while len(subject_tokens) > 1 and _core(subject_tokens[-1]).lower() in _SUBJECT_FINAL_ADVERBS:
                 subject_tokens.pop()
             if any(_core(t).endswith("ly") and _core(t).islower() for t in subject_tokens[1:]):
+                return None
+            if any(_core(t).lower() in _SUBJECT_INNER_PRONOUNS | _SKIPPED_ADVERBS for t in subject_tokens[1:]):
                 return None
             return Clause(
                 subject=_SUBJECT_TIME.sub("", " ".join(subject_tokens)),
@@ -246,16 +301,25 @@ def _with_auxiliary(tokens: list[str], position: int, start: int) -> Clause | No
     subject = _SUBJECT_TIME.sub("", " ".join(subject_tokens))
     if any(_core(t).endswith("ly") and _core(t).islower() for t in subject_tokens[1:]):
         return None
+    if any(_core(t).lower() in _SUBJECT_INNER_PRONOUNS | _SKIPPED_ADVERBS for t in subject_tokens[1:]):
+        return None  # "The following year he": an introduction without its comma
     verb_word = _core(tokens[index]) if index < len(tokens) else ""
     reading = verb_reading(verb_word) if verb_word.islower() and verb_word.isalpha() else None
     lowered = auxiliary.lower()
-    if reading is not None and (reading.tags & {"VBN", "VBG", "VB"}):
-        tag = next(t for t in ("VBN", "VBG", "VB") if t in reading.tags)
-        if lowered in MODALS | DO_FORMS and not chain:
-            tag = "VB" if "VB" in reading.tags else tag
-        if lowered in HAVE_FORMS and not chain and "VBN" not in reading.tags:
-            reading = None  # "has plans": a noun after "has"
-        else:
+    # The form the verb group requires next: a participle after "have"/"been", -ing or a participle after
+    # "be", the base form after a modal, "do" or "be" itself ("will be"), nothing else.
+    last = chain[-1] if chain else lowered
+    if last in HAVE_FORMS or last in {"have", "been"}:
+        wanted = ("VBN",) if last != "been" else ("VBN", "VBG")
+    elif last in BE_FORMS or last == "being":
+        wanted = ("VBN", "VBG")
+    else:
+        wanted = ("VB",)
+    if reading is not None and last == "be":
+        wanted = ("VBN", "VBG")
+    if reading is not None and any(t in reading.tags for t in wanted):
+        tag = next(t for t in wanted if t in reading.tags)
+        if True:
             return Clause(
                 subject=subject,
                 auxiliary=auxiliary,
@@ -267,7 +331,7 @@ def _with_auxiliary(tokens: list[str], position: int, start: int) -> Clause | No
                 rest=_rest(tokens[index + 1 :]),
                 subject_start=start,
             )
-    if lowered in BE_FORMS or (chain and chain[-1] == "be"):
+    if lowered in BE_FORMS or (chain and chain[-1] in {"be", "been"}):
         # A copula: "X is in stable condition", "X will be closed" read as "will" + "be" + complement.
         return Clause(subject, auxiliary, tuple(chain), negated, "", "", "", _rest(tokens[index:]), start)
     if lowered in HAVE_FORMS and not chain and not negated:

@@ -139,17 +139,6 @@ def _spell_all(bases: frozenset[str]) -> dict[str, VerbForm]:
 
 THING_OBJECT_FORMS = _spell_all(THING_OBJECT_VERBS)
 PERSON_OBJECT_FORMS = _spell_all(PERSON_OBJECT_VERBS - THING_OBJECT_VERBS)
-PARTICIPLES = frozenset(
-    [_IRREGULAR[base][1] for base in THING_OBJECT_VERBS | PERSON_OBJECT_VERBS if base in _IRREGULAR]
-    + [
-        spelling
-        for base in THING_OBJECT_VERBS | PERSON_OBJECT_VERBS
-        if base not in _IRREGULAR
-        for spelling in _regular(base)[0]
-    ]
-)
-
-
 # --- any English verb, through `lemminflect` -------------------------------------------------------------------
 # The lists above say which verbs make a good "What did X <verb>?"; which words are verb forms at all, and their
 # base form, comes from lemminflect's lexicon (~100,000 English word forms with their parts of speech), so a
@@ -180,10 +169,3 @@ def verb_reading(word: str) -> VerbReading | None:
         if tags - {"NN", "NNS"}:
             return VerbReading(lemma, tags - {"NN", "NNS"}, "NOUN" in lemmas or "ADJ" in lemmas)
     return None
-
-
-@lru_cache(maxsize=16_384)
-def past_tense(lemma: str) -> str | None:
-    """"acquire" → "acquired": for a passive turned active ("was acquired by X" → "Who acquired …?")."""
-    forms = lemminflect.getInflection(lemma, tag="VBD")
-    return forms[0] if forms else None

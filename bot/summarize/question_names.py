@@ -111,6 +111,8 @@ class QuestionContext:
     tools: LanguageTools
     # Lower-case words the article writes after "the" ("the race"): "about the race" reads right for these.
     the_nouns: frozenset[str] = frozenset()
+    # Last words of the personal names the article writes in full ("Stofan" for "Ellen Stofan").
+    surnames: frozenset[str] = frozenset()
 
     def is_common(self, word: str) -> bool:
         """A word the article also writes in lower case (or a stop word): capitalised only by position.
@@ -130,6 +132,21 @@ _AFTER_THE = re.compile(r"\b[Tt]he\s+([a-z][a-z-]+)\b")
 def the_nouns(sentences: tuple[Sentence, ...]) -> frozenset[str]:
     """Words the article writes right after "the"."""
     return frozenset(m.group(1) for s in sentences for m in _AFTER_THE.finditer(s.text))
+
+
+_FULL_NAME = re.compile(r"(?<![\w.])[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+(?P<last>[A-Z][a-z][\w'’-]*)(?![\w])")
+
+
+def surnames(sentences: tuple[Sentence, ...], common: frozenset[str]) -> frozenset[str]:
+    """Second halves of "First Last" pairs that are names (neither word written in lower case elsewhere)."""
+    found = set()
+    for sentence in sentences:
+        for match in _FULL_NAME.finditer(sentence.text):
+            first = match.group(0).split()[0]
+            last = match.group("last").rstrip("'’s")
+            if first.lower() not in common and last.lower() not in common and match.start() > 0:
+                found.add(last)
+    return frozenset(found)
 
 
 def clean_phrase(phrase: str) -> str:

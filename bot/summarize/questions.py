@@ -30,6 +30,7 @@ from bot.summarize.question_names import (
     QUOTE_START,
     QuestionContext,
     proper_words,
+    surnames,
     the_nouns,
 )
 from bot.summarize.questions_en import (
@@ -39,6 +40,7 @@ from bot.summarize.questions_en import (
     en_passive,
     en_person_subject,
     en_speech,
+    reported_clause,
 )
 from bot.summarize.questions_en_facts import fact_questions, is_specific
 from bot.summarize.questions_intl import (
@@ -53,8 +55,9 @@ from bot.summarize.sentences import Sentence, join_sentences
 
 MAX_PAIRS = 3
 ANSWER_MAX_WORDS = 70
-# Answers closer than this (in sentences) to one already chosen cover the same part of the article.
-MIN_ANSWER_DISTANCE = 2
+# Answers closer than this (in sentences) to one already chosen cover the same part of the article (1: two
+# answers may be neighbours, never overlap; the near-duplicate check keeps neighbours from asking the same thing).
+MIN_ANSWER_DISTANCE = 1
 _KIND_BONUS = {
     "why": 0.3,
     "how many": 0.28,
@@ -71,6 +74,8 @@ _KIND_BONUS = {
     "object": 0.04,
     "happened": 0.06,
 }
+# Kinds asked about what a speaker reports ("Police said the man was arrested after …"): the facts, not "what".
+_REPORTED_KINDS = frozenset({"why", "how many", "how", "when"})
 # A second question of a kind already chosen must beat the others by this much.
 _REPEATED_KIND_PENALTY = 0.15
 # Sentences already on screen as a key point are answers only when nothing else is left, and then rank lower.
@@ -133,16 +138,23 @@ def _english_questions(
         question, speaker = speech
         if question:
             found.append(("speech", question, speaker))
+        reported = reported_clause(sentence)
+        clause = parse_clause(reported) if reported else None
+        facts = fact_questions(clause, ctx, None) if clause is not None else []
+        found += [(q.kind, q.question, q.subject) for q in facts if q.kind in _REPORTED_KINDS]
         return found, speaker
     recent = last_person[1] if last_person and sentence.index - last_person[0] <= PRONOUN_RESOLUTION_WINDOW else None
     clause = parse_clause(sentence.text)
+    person = None
     if clause is not None:
         found += [(q.kind, q.question, q.subject) for q in fact_questions(clause, ctx, recent)]
+        if clause.subject in ctx.surnames:
+            person = clause.subject  # "Stancil was arrested …": a later "he" is Stancil
     for kind, pattern in (("passive", en_passive), ("definition", en_definition)):
         result = pattern(sentence, ctx)
         if result is not None and is_specific(result[0], ctx):
             found.append((kind, *result))
-    return found, None
+    return found, person
 
 
 def _intl_questions(sentence: Sentence, ctx: QuestionContext, templates: Templates) -> list[tuple[str, str, str]]:
@@ -253,6 +265,8 @@ def generate_questions(
         return []
     term_counts = ranked.term_counts + Counter(tools.content_terms(title)) if title else ranked.term_counts
     proper, common = proper_words(ranked.sentences)
-    ctx = QuestionContext(language, proper, common, term_counts, tools, the_nouns(ranked.sentences))
+    ctx = QuestionContext(
+        language, proper, common, term_counts, tools, the_nouns(ranked.sentences), surnames(ranked.sentences, common)
+    )
     pool = list(_candidates(ranked, ctx, set(tldr_sentences), set(key_point_sentences)))
     return [QAPair(question=c.question, answer=c.answer) for c in _choose(pool)]

@@ -1,14 +1,14 @@
-"""English question patterns: each reads one sentence and, when its structure allows, returns the question it
-answers and the subject it names.
+"""English question patterns for reported speech, passives with a complement and definitions (the fact kinds,
+why / how many / when …, are in `questions_en_facts`): each reads one sentence and, when its structure allows,
+returns the question it answers and the subject it names. A speech question always carries its topic ("What did
+Stofan say about microbes?"); without one the quotation is not asked about, since "What did Stofan say?" tells a
+reader nothing.
 
 - attributed speech — `"…," NASA chief scientist Ellen Stofan said` → "What did NASA chief scientist Ellen
   Stofan say about Earth?" ("she said" resolves to a person named just before; "told CNN" keeps the listener;
   "predicted", "warned", "argued"… keep their meaning; the topic is a name or a theme the quote mentions);
-- a named subject acting on a thing or a person — "ESPN announced that…" → "What did ESPN announce?",
-  "Police arrested two men…" → "Who did police arrest?", "… cut 200 jobs because …" → "Why did X cut 200
-  jobs?";
+  `reported_clause` hands what a speaker reports ("Police said the man was arrested after …") to the fact kinds;
 - the passive with its complement — "X was charged with…" → "What was X charged with?";
-- money — "Stripe raised $50 million…" → "How much did Stripe raise?";
 - a definition — "Ceres is a dwarf planet…" → "What is Ceres?".
 """
 
@@ -19,8 +19,6 @@ import re
 import lemminflect
 
 from bot.summarize.english_verbs import (
-    PARTICIPLES,
-    PERSON_OBJECT_FORMS,
     SPEECH_ALTERNATION,
     SPEECH_FORMS,
     THING_OBJECT_FORMS,
@@ -46,29 +44,6 @@ from bot.summarize.question_names import (
 )
 from bot.summarize.sentences import Sentence
 
-_EN_AUXILIARIES = {"has", "have", "had", "will", "would", "could", "can", "may", "might", "should", "must"}
-_EN_BE = {"is", "are", "was", "were"}
-_EN_ADVERBS = {
-    "also",
-    "recently",
-    "now",
-    "just",
-    "finally",
-    "officially",
-    "quietly",
-    "reportedly",
-    "already",
-    "today",
-    "yesterday",
-    "tonight",
-    "previously",
-    "later",
-    "earlier",
-    "again",
-    "first",
-    "then",
-    "publicly",
-}
 _EN_INTRO = re.compile(
     r"^(?:on|in|at|last|this|earlier|later|after|before|during|since|following|yesterday|today|next|"
     r"meanwhile|now|then|by|for|under|with|without|as|of)\b",
@@ -109,30 +84,6 @@ _EN_PASSIVE = re.compile(
     r"^(?P<subject>.{2,80}?)\s+(?P<be>is|are|was|were|has been|have been|had been)\s+(?:\w+ly\s+)?"
     r"(?P<participle>" + "|".join(p.replace(" ", r"\s+") for p in _EN_PASSIVES) + r")\b\s+\S",
 )
-_EN_MONEY_VERBS = {
-    "raised": "raise",
-    "raises": "raise",
-    "earned": "earn",
-    "earns": "earn",
-    "paid": "pay",
-    "pays": "pay",
-    "spent": "spend",
-    "spends": "spend",
-    "lost": "lose",
-    "loses": "lose",
-    "invested": "invest",
-    "invests": "invest",
-    "generated": "generate",
-    "generates": "generate",
-    "costs": "cost",
-}
-_EN_MONEY = re.compile(
-    r"^(?P<subject>[^,;:]{2,80}?)\s+(?:(?P<aux>has|have|had|will)\s+)?(?P<verb>"
-    + "|".join(_EN_MONEY_VERBS)
-    + "|raise|earn|pay|spend|lose|invest|generate|cost|raised|earned|paid|spent|lost|invested|generated"
-    + r")\s+(?:(?:more|less|nearly|almost|about|around|over|roughly|some|up to|an estimated)\s+)?"
-    r"(?:US|A|C|NZ|HK)?[$£€¥₹]\s?\d",
-)
 # "X is a Y": a definition (not "X is the biggest…", a ranking, nor "X are…", often a team in the news).
 _EN_DEFINITION = re.compile(r"^(?P<subject>[^,;:]{2,60}?)\s+(?P<be>is)\s+(?:a|an)\s+\w+")
 
@@ -172,8 +123,11 @@ def _en_topic(region: str, speaker: str, ctx: QuestionContext) -> str | None:
         )
         counts = [ctx.term_counts.get(ctx.tools.stem(w.lower()), 0) for w in run]
         salient = max(counts) >= 2
+        following = tokens[start + len(run)] if start + len(run) < len(tokens) else ""
         if is_name:
-            phrase = ("the " if previous == "the" else "") + " ".join(run)
+            # "the Gulf Stream", but "Mars" from "the Mars 2020 rover": there "the" belongs to a longer phrase.
+            the = previous == "the" and not following[:1].isalnum()
+            phrase = ("the " if the else "") + " ".join(run)
             score = 2.0 + sum(counts)
         elif previous == "the" and salient and all(w.islower() for w in run):
             phrase, score = "the " + " ".join(run), float(sum(counts))
@@ -244,6 +198,28 @@ _EN_SPEAKER_FIRST = re.compile(
     rf"(?P<verb>{SPEECH_ALTERNATION})\b(?P<after>.*)$"
 )
 _EN_LISTENER = re.compile(r"^\s+(?P<listener>(?:[A-Z][\w.'’-]*\s+){0,4}[A-Z][\w'’-]*)\s+(?:that\b|\S)")
+
+
+# What follows a reporting verb when it is a clause of its own: "said (on Tuesday) (that) the man was …".
+_REPORTED = re.compile(
+    r"^\s*(?:(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today)\s+|"
+    r"(?:last|this)\s+\w+\s+)?(?:,\s*)?(?:that\s+)?(?P<clause>(?:the|a|an|[A-Z])[^\"“”‘’]*)$"
+)
+
+
+def reported_clause(sentence: Sentence) -> str | None:
+    """The clause a speaker reports, for fact questions about it: "Police said the man was arrested after …"
+    → "the man was arrested after …" (so "Why was the man arrested?"). None for quotations."""
+    if QUOTE_START.match(sentence.text):
+        return None
+    match = _EN_SPEAKER_FIRST.match(_EN_ASIDE.sub("", sentence.text))
+    if not match or SPEECH_FORMS[match.group("verb").lower()] not in {"say", "estimate", "believe", "predict"}:
+        return None
+    reported = _REPORTED.match(match.group("after"))
+    if not reported:
+        return None
+    clause = reported.group("clause").strip()
+    return clause[:1].upper() + clause[1:] if clause else None
 
 
 def en_speech(
@@ -344,107 +320,6 @@ def _en_subject(before_verb: str, ctx: QuestionContext) -> str | None:
     return named_phrase(text, ctx, sentence_start=sentence_start)
 
 
-_EN_PEOPLE_NOUNS = word_set(
-    """
-    man woman men women boy girl boys girls child children teenager teenagers suspect suspects people person
-    player players officer officers driver drivers worker workers employee employees student students coach
-    manager director executive staff
-    """
-)
-# Phrasal verbs whose particle the question keeps: "What did X find out?", "What did X set up?".
-_EN_PHRASAL = frozenset(
-    {("find", "out"), ("show", "off"), ("take", "over"), ("draw", "up"), ("set", "up"), ("build", "up")}
-)
-_EN_OBJECT_PRONOUNS = word_set("it them him her us me you itself themselves")
-_EN_NUMBER_WORDS = frozenset(
-    ["a", "an", "the", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "dozens"]
-)
-
-
-def _en_is_adverb(token: str) -> bool:
-    word = token.lower()
-    return word in _EN_ADVERBS or (word.endswith("ly") and word.isalpha() and len(word) > 4)
-
-
-def _en_names_a_person(tokens: list[str]) -> bool:
-    """The object after a verb is a person: a name, or a determiner and a people noun ("two men")."""
-    if not tokens:
-        return False
-    first = tokens[0].strip(",.;:")
-    if is_upper_start(first) and first.lower() not in _EN_NUMBER_WORDS:
-        return True
-    rest = [t.lower().strip(",.;:") for t in tokens[1:3]]
-    return first.lower() in _EN_NUMBER_WORDS and any(word in _EN_PEOPLE_NOUNS for word in rest)
-
-
-def en_event(sentence: Sentence, ctx: QuestionContext) -> tuple[str, str] | None:
-    """'ESPN announced that …' → ('What did ESPN announce?', 'ESPN'); 'Police arrested two men …' → 'Who
-    did police arrest?'; with "because" after a short object, the question asks why."""
-    if QUOTE_START.match(sentence.text):
-        return None  # direct speech: its grammar belongs to the speaker, not the narration
-    tokens = sentence.text.split()
-    for position, token in enumerate(tokens[:14]):
-        word = token.lower()
-        form = THING_OBJECT_FORMS.get(word) or PERSON_OBJECT_FORMS.get(word)
-        if form is None:
-            continue  # (a word with punctuation attached is never a form: the verb needs an object)
-        subject_end = position
-        while subject_end > 0 and _en_is_adverb(tokens[subject_end - 1]):
-            subject_end -= 1
-        auxiliary = tokens[subject_end - 1].lower() if subject_end > 0 else ""
-        if (auxiliary in {"has", "have", "had"} and word in PARTICIPLES) or (
-            form.kind == "ing" and auxiliary in _EN_BE
-        ):
-            subject_end -= 1
-            lead, verb = auxiliary, word
-        elif form.kind == "base" and auxiliary in _EN_AUXILIARIES - {"has", "have", "had"}:
-            subject_end -= 1
-            lead, verb = auxiliary, form.base
-        elif form.kind == "past" and auxiliary not in _EN_BE | _EN_AUXILIARIES | {"been", "be", "to"}:
-            lead, verb = "did", form.base
-        elif form.kind == "third" and auxiliary not in _EN_BE:
-            lead, verb = "does", form.base
-        else:
-            return None
-        rest = tokens[position + 1 :]
-        if not rest or subject_end < 1 or tokens[subject_end - 1].endswith(("'s", "’s")):
-            return None  # "Apple's plans": a possessive, so the "verb" was a noun
-        following = rest[0].lower().strip(",.;:")
-        if following in EN_PREPOSITIONS:
-            return None  # "reported from Atlanta": no object to ask about
-        particle = ""
-        if following in {"out", "up", "off", "over", "down", "away", "back"}:
-            if (form.base, following) not in _EN_PHRASAL:
-                return None  # "ended up": without its particle the verb means something else
-            particle, rest = f" {following}", rest[1:]
-        if following in _EN_OBJECT_PRONOUNS:
-            return None  # "Nelson won it": the question could not say what "it" is
-        person_object = word in PERSON_OBJECT_FORMS and _en_names_a_person(rest)
-        if word not in THING_OBJECT_FORMS and not person_object:
-            return None
-        subject = _en_subject(" ".join(tokens[:subject_end]), ctx)
-        if subject is None:
-            return None
-        why = _en_why(rest)
-        if why:
-            return f"Why {lead} {subject} {verb}{particle} {why}?", subject
-        asked = "Who" if person_object else "What"
-        return f"{asked} {lead} {subject} {verb}{particle}?", subject
-    return None
-
-
-def _en_why(rest: list[str]) -> str | None:
-    """The short object before "because" ("cut 200 jobs because …" → "200 jobs"), for a why-question."""
-    text = " ".join(rest)
-    match = re.match(r"^(?P<object>[^,;:\"“”()]{2,60}?)\s+because\s", text)
-    if not match or len(match.group("object").split()) > 8:
-        return None
-    obj = match.group("object")
-    if obj.split()[0].lower() in {"he", "she", "they", "it", "i", "we", "you"}:
-        return None
-    return obj
-
-
 def en_passive(sentence: Sentence, ctx: QuestionContext) -> tuple[str, str] | None:
     if QUOTE_START.match(sentence.text):
         return None
@@ -460,28 +335,6 @@ def en_passive(sentence: Sentence, ctx: QuestionContext) -> tuple[str, str] | No
     if template.startswith("What caused"):
         template = "What causes {subject}?" if be in {"is", "are"} else template
     return template.format(be=be, subject=subject), subject
-
-
-def en_money(sentence: Sentence, ctx: QuestionContext) -> tuple[str, str] | None:
-    if QUOTE_START.match(sentence.text):
-        return None
-    match = _EN_MONEY.match(sentence.text)
-    if not match:
-        return None
-    subject = _en_subject(match.group("subject"), ctx)
-    if subject is None:
-        return None
-    verb = match.group("verb")
-    aux = match.group("aux")
-    base = _EN_MONEY_VERBS.get(verb, verb)
-    if aux in {"has", "have", "had"}:
-        return f"How much {aux} {subject} {verb}?", subject
-    if aux == "will":
-        return f"How much will {subject} {base}?", subject
-    if verb == base:
-        return None  # a base form after a plural subject: the tense is not certain enough to ask
-    lead = "does" if verb.endswith("s") else "did"
-    return f"How much {lead} {subject} {base}?", subject
 
 
 def en_definition(sentence: Sentence, ctx: QuestionContext) -> tuple[str, str] | None:

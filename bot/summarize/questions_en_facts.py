@@ -37,10 +37,40 @@ _QUALIFIER = (
     r"an\s+estimated|a\s+total\s+of|just|only|another|a\s+further|a\s+record|as\s+many\s+as)\s+"
 )
 _NUMBER = rf"(?:\d[\d,.]*|{_NUMBER_WORDS})(?:\s+(?:million|billion|thousand|hundred|trillion))?"
-_COUNT = re.compile(
-    rf"^(?:{_QUALIFIER})?{_NUMBER}\s+(?P<unit>(?:[a-z][\w-]*\s+){{0,2}}[a-z][\w-]*s"
-    rf"(?:\s+of\s+(?:[a-z][\w-]*\s+)?[a-z][\w-]*(?=[\s,.;]|$))?)\b(?P<after>.*)$",
-)
+_COUNT_START = re.compile(rf"^(?:{_QUALIFIER})?{_NUMBER}\s+(?P<words>.*)$", re.IGNORECASE)
+_OF_PHRASE = re.compile(r"^of\s+(?:[a-z][\w-]*\s+)?[a-z][\w-]*(?=[\s,.;]|$)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Count:
+    unit: str  # "jobs", "new homes", "tons of food"
+    after: str  # the words after the counted phrase
+
+
+def _count(text: str) -> _Count | None:
+    """A number and what it counts at the start of `text`: "200 new jobs at its plant" → ("new jobs", "at its
+    plant"). The unit ends at its first plural word, at most three words in; "tons of food" keeps its "of"."""
+    match = _COUNT_START.match(text)
+    if not match:
+        return None
+    words = match.group("words").split()
+    for end in range(min(3, len(words))):
+        word = words[end].rstrip(",.;:")
+        if not re.fullmatch(r"[a-z][\w-]*", word) or word in _DANGLING_ENDS or word in _NOT_UNITS:
+            return None
+        if word.endswith("s") and not word.endswith("ss"):
+            unit_words = [w.rstrip(",.;:") for w in words[: end + 1]]
+            after = " ".join(words[end + 1 :])
+            if words[end] != word:  # punctuation right after the unit
+                return _Count(" ".join(unit_words), after)
+            of_phrase = _OF_PHRASE.match(after)
+            if of_phrase:
+                unit_words.append(of_phrase.group(0))
+                after = after[of_phrase.end() :].strip()
+            return _Count(" ".join(unit_words), after)
+    return None
+
+
 _MONEY = re.compile(
     rf"^(?:{_QUALIFIER})?(?:(?:US|A|C|NZ|HK)?[$£€¥₹]\s?\d[\d,.]*(?:\s?(?:million|billion|trillion|bn|m|k)\b)?|"
     rf"\d[\d,.]*\s+(?:million\s+|billion\s+)?(?:dollars|euros|pounds|yen|francs|rupees|yuan))(?P<after>.*)$"
@@ -98,7 +128,11 @@ _DANGLING_ENDS = word_set(
     "the a an of to in on at for with by from and or but his her their its our this that these those as into "
     "about than over under more most very so such"
 )
-_PERSONAL_PRONOUNS = re.compile(r"\b(?:he|she|him|they|them|it|we|us|i|me|you|this|these|those|itself)\b")
+# Pronouns a question cannot carry; "this"/"these"/"those" only standing alone ("this summer" is fine).
+_PERSONAL_PRONOUNS = re.compile(
+    r"\b(?:he|she|him|they|them|it|we|us|i|me|you|itself)\b|\b(?:this|these|those)\b(?!\s+[a-z])"
+    r"|\bher\b(?=\s*$|\s+(?:with|to|for|from|in|on|at|by|of|as|after|before|and|or)\b)"
+)
 _POSSESSIVES = re.compile(r"\b(?:his|her|their|its|our|my|your)\b")
 _SUBJECT_PRONOUNS = word_set("he she")
 _UNUSABLE_SUBJECTS = word_set(
@@ -149,7 +183,7 @@ def trim_rest(text: str) -> str | None:
     kept = " ".join(words).strip(" ,;:.")
     if _ANOTHER_CLAUSE.search(kept) or re.search(r"\.\s+[A-Z]", kept):
         return None  # "played in court Chancey Luna has been charged": two sentences run together
-    if any(c in kept for c in "\"“”‘’«»()[]") or kept.count("'") > (kept.count("'s") + kept.count("s'")):
+    if any(c in kept for c in '"“”‘’«»()[]') or kept.count("'") > (kept.count("'s") + kept.count("s'")):
         return None  # a quotation cut in half
     return kept
 
@@ -176,7 +210,11 @@ def subject_in_question(clause: Clause, ctx: QuestionContext, resolved_person: s
         return None
     if any(t in _FIRST_PERSON for t in lowered):
         return None  # "the bulk of my time": whose, a colleague reading the question cannot tell
-    if any(c in raw for c in "\"“”«»()[]:;") or any(t in _UNUSABLE_SUBJECTS - {"one"} for t in lowered[1:2]):
+    if any(t in {"–", "—", "-", "--"} for t in tokens) or any(
+        lowered[i] in {"the", "a", "an"} and lowered[i - 1] not in _PREPOSITION_WORDS for i in range(1, len(lowered))
+    ):
+        return None  # "Tuesday the original lyrics", "1942 – the prisoners": two phrases run together
+    if any(c in raw for c in '"“”«»()[]:;') or any(t in _UNUSABLE_SUBJECTS - {"one"} for t in lowered[1:2]):
         return None
     first = tokens[0]
     bare = re.sub(r"['’]s$", "", first.strip(",.'’"))
@@ -194,7 +232,7 @@ def subject_in_question(clause: Clause, ctx: QuestionContext, resolved_person: s
 _POSSESSIVE_WORDS = word_set("his her their its our my your")
 _SUBJECT_OPENERS_REFUSED = word_set(
     "no none nobody neither few as if when while although though because since after before once unless until "
-    "gone apart"
+    "gone apart not"
 )
 _FIRST_PERSON = word_set("my our your me us i we you")
 
@@ -274,10 +312,10 @@ def _how(clause: Clause, subject: str) -> str | None:
 
 def _how_many(clause: Clause, subject: str | None, ctx: QuestionContext) -> str | None:
     """A count or an amount as the object ("cut 200 jobs", "raised $50m", "rose 12%") or as the subject."""
-    counted = _COUNT.match(clause.subject.strip())
+    counted = _count(clause.subject.strip())
     if counted and clause.verb and not clause.rest.startswith(("of ", "in ")):
-        unit = counted.group("unit")
-        if _unit_is_noun(unit) and not counted.group("after").strip():
+        unit = counted.unit
+        if _unit_is_noun(unit) and not counted.after.strip():
             kept = trim_rest(clause.rest)
             if kept is not None and _usable_rest(kept):
                 return clause.subject_question(f"How many {unit}", kept, singular=False)
@@ -296,12 +334,12 @@ def _how_many(clause: Clause, subject: str | None, ctx: QuestionContext) -> str 
         if kept is not None and _usable_rest(kept):
             return clause.question("By how much" if percent.group("by") else "How much", kept, subject)
         return None
-    counted = _COUNT.match(rest)
+    counted = _count(rest)
     if counted and not clause.is_passive:
-        unit = counted.group("unit")
+        unit = counted.unit
         if unit.split()[-1].lower() in _TIME_UNITS or not _unit_is_noun(unit):
             return None
-        kept = trim_rest(counted.group("after").strip())
+        kept = trim_rest(counted.after.strip())
         if kept is not None and _usable_rest(kept):
             return clause.question(f"How many {unit}", kept, subject)
     return None
@@ -327,10 +365,18 @@ def _when(clause: Clause, subject: str) -> str | None:
     reach = _boundary(" " + clause.rest) - 1
     found = next((m for m in _TIME.finditer(clause.rest) if m.end("time") <= max(reach, 0)), None)
     if found is None:
-        return None
+        if not clause.time or clause.tag in {"VBZ", "VBP"}:
+            return None
+        kept = trim_rest(clause.rest) if clause.rest else ""
+        if kept is None or not _usable_rest(kept) or (not clause.verb and not kept):
+            return None
+        return clause.question("When", kept, subject)
     time = found.group("time")
-    future = clause.auxiliary.lower() in MODALS or "be" in clause.chain or re.search(
-        r"\b(?:expected|set|due|scheduled|planned|plans|aims)\s+to\b", clause.rest
+    future = (
+        clause.auxiliary.lower() in MODALS
+        or "be" in clause.chain
+        or (clause.lemma in _TO_VERBS and clause.rest.startswith("to "))
+        or re.search(r"\b(?:expected|set|due|scheduled|planned|plans|aims)\s+to\b", clause.rest)
     )
     if not future and (clause.tag in {"VBZ", "VBP"} or not _SPECIFIC_DATE.search(time)):
         return None  # a present-tense caption ("Klopp waves to the fans on Saturday") or a bare weekday
@@ -394,10 +440,11 @@ _LIGHT_VERBS = word_set(
     be have get make take give do go come put keep let see look seem become remain turn stand sit lie feel
     appear happen begin start stop try use say tell add note explain write continue mean include involve
     need want like love know think believe hope wish call leave bring hold run set attribute urge ask encourage
-    force allow help invite persuade order lead follow represent face share
+    force allow help invite persuade order lead follow represent face share cost point
     """
 )
 _PREPOSITION_WORDS = word_set("of to in on at for with by from into about over under after before as than that")
+_FUNCTION_WORDS = word_set("that this these those which what who whom whether if than then there here so such")
 _NP_OPENERS = word_set("the a an its his her their our two three four five several many some new")
 
 
@@ -429,11 +476,19 @@ def _object(clause: Clause, subject: str, ctx: QuestionContext) -> str | None:
     if clause.lemma in THING_OBJECT_VERBS or clause.lemma in _REPORTING_LEMMAS:
         return None  # asked by `_what`, or speech
     rest = clause.rest.split()
-    if not rest or not (rest[0].lower() in _NP_OPENERS or _person_object(clause)):
+    if not rest or not (rest[0].lower() in _NP_OPENERS or _person_object(clause) or _bare_noun(rest[0])):
         return None
-    if not _names_something(subject, ctx, salient=1):
-        return None
+    if not any(word in ctx.proper or looks_like_name(word) for word in WORD_RE.findall(subject)):
+        return None  # the least specific kind: only for a subject the article names ("Who did another school …")
     return clause.question("Who" if _person_object(clause) else "What", "", subject)
+
+
+def _bare_noun(word: str) -> bool:
+    """ "surgery", "profits": a word the lexicon knows only as a noun or adjective, opening an object."""
+    if not word.isalpha() or not word.islower() or word in _FUNCTION_WORDS:
+        return False
+    lemmas = lemminflect.getAllLemmas(word)
+    return bool(lemmas) and ("NOUN" in lemmas or "ADJ" in lemmas) and "ADV" not in lemmas and "VERB" not in lemmas
 
 
 def _person_object(clause: Clause) -> bool:
@@ -445,20 +500,36 @@ def _happened(clause: Clause, subject: str, ctx: QuestionContext) -> str | None:
     """'Stancil was arrested in Daytona Beach' → 'What happened to Stancil?'."""
     if not clause.is_passive or clause.auxiliary.lower() not in {"was", "were", "has", "have"}:
         return None
-    if not _names_something(subject, ctx, salient=1) or subject.split()[0].lower() in {"a", "an"}:
-        return None
+    if not any(is_upper_start(t) or looks_like_name(t) for t in subject.split()):
+        return None  # "What happened to the photo?": only a named subject makes this worth asking
     return f"What happened to {subject}?"
 
 
-def fact_questions(
-    clause: Clause, ctx: QuestionContext, resolved_person: str | None
-) -> list[FactQuestion]:
+def _identity(clause: Clause, subject: str, ctx: QuestionContext) -> str | None:
+    """'Kayahan was one of Turkey's best-loved singers' → 'Who was Kayahan?'; 'Ceres is the largest object in
+    the asteroid belt' → 'What is Ceres?'. Named subjects only: "What is the video?" asks nothing."""
+    if clause.verb or clause.chain or clause.negated or clause.auxiliary.lower() not in {"is", "are", "was"}:
+        return None
+    if not re.match(r"^(?:a|an|the|one\s+of)\s+\w", clause.rest):
+        return None
+    tokens = subject.split()
+    if not all(is_upper_start(t) or looks_like_name(t) for t in tokens) or tokens[0].lower() in {"the", "a", "an"}:
+        return None
+    person = _is_person(subject, ctx) or subject in ctx.surnames
+    if person:
+        return f"Who {clause.auxiliary.lower()} {subject}?"
+    return f"What {clause.auxiliary.lower()} {subject}?" if clause.auxiliary.lower() != "was" else None
+
+
+def fact_questions(clause: Clause, ctx: QuestionContext, resolved_person: str | None) -> list[FactQuestion]:
     """Every fact question the clause supports, most informative kind first."""
     subject = subject_in_question(clause, ctx, resolved_person)
     found: list[FactQuestion] = []
     count = _how_many(clause, subject, ctx)
     if count:
         found.append(FactQuestion("how many", count, subject or clause.subject))
+    if _count(clause.subject.strip()):
+        subject = None  # "When did about 120,000 passengers …?": the number is what to ask about
     if subject is None:
         return [q for q in found if is_specific(q.question, ctx)]
     for kind, question in (
@@ -471,6 +542,7 @@ def fact_questions(
         ("finding", _finding(clause, subject)),
         ("object", _object(clause, subject, ctx)),
         ("happened", _happened(clause, subject, ctx)),
+        ("definition", _identity(clause, subject, ctx)),
     ):
         if question:
             found.append(FactQuestion(kind, question, subject))
