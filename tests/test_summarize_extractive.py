@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from bot.summarize.base import Summary, SummaryInput
+from bot.summarize.clutter import trim_furniture
 from bot.summarize.compress import compress
 from bot.summarize.english_clause import parse_clause
 from bot.summarize.extractive import (
@@ -30,9 +31,20 @@ from bot.summarize.extractive import (
     summarize_extractive,
 )
 from bot.summarize.language import language_tools
-from bot.summarize.question_names import QuestionContext
+from bot.summarize.question_names import (
+    PRONOUNS,
+    QuestionContext,
+    named_phrase,
+    proper_words,
+    surnames,
+    the_nouns,
+)
+from bot.summarize.questions_en import en_passive
+from bot.summarize.questions_en_apposition import apposition_question
 from bot.summarize.questions_en_facts import fact_questions
-from bot.summarize.sentences import clean_text
+from bot.summarize.questions_intl_facts import intl_fact_questions
+from bot.summarize.ranking import RankedArticle, rank
+from bot.summarize.sentences import clean_text, split_sentences
 
 NEWS = "\n\n".join(
     [
@@ -810,6 +822,19 @@ def _context(text: str) -> QuestionContext:
             "Why haven't the crews managed the trips?",
         ),
         ("NASA plans to launch the probe in 2031.", "When does NASA plan to launch the probe?"),
+        # plurals without -s are counted too; a lone adverb and its comma open the sentence
+        (
+            "About 200 people were evacuated from the ferry terminal.",
+            "How many people were evacuated from the ferry terminal?",
+        ),
+        (
+            "The council hired four women to run the night boats.",
+            "How many women did the council hire to run the night boats?",
+        ),
+        (
+            "Recently, the company cut 200 jobs at its Ohio plant.",
+            "How many jobs did the company cut at its Ohio plant?",
+        ),
     ],
 )
 def test_fact_questions_rearrange_the_sentence(sentence: str, question: str) -> None:
@@ -834,3 +859,233 @@ def test_no_fact_question_where_the_subject_or_verb_is_unclear(sentence: str) ->
     clause = parse_clause(sentence)
     asked = fact_questions(clause, _context(sentence + " " + sentence), None) if clause is not None else []
     assert asked == [], asked
+
+
+# --- datelines, identity questions, fact questions outside English ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("DUBAI, United Arab Emirates — Iran said on Monday it would act.", "Iran said on Monday it would act."),
+        ("CLEVELAND, Ohio – The Doobie Brothers will tour in 2020.", "The Doobie Brothers will tour in 2020."),
+        ("WASHINGTON, D.C. -- The Senate voted on Friday.", "The Senate voted on Friday."),
+        ("Paris, France — a city that never sleeps.", "Paris, France — a city that never sleeps."),
+        ("NASA, the agency, said nothing.", "NASA, the agency, said nothing."),
+    ],
+)
+def test_city_and_country_dateline_is_trimmed(sentence: str, expected: str) -> None:
+    assert trim_furniture(sentence, opens_paragraph=True) == expected
+    assert trim_furniture(sentence, opens_paragraph=False) == sentence  # datelines only open a paragraph
+
+
+def _ranked_context(text: str, language: str) -> tuple[RankedArticle, QuestionContext]:
+    """The context `generate_questions` builds, so names are told from common words as in a real run."""
+    tools = language_tools(text, language)
+    ranked = rank(split_sentences(text, language), tools, None)
+    proper, common = proper_words(ranked.sentences)
+    return ranked, QuestionContext(
+        language,
+        proper,
+        common,
+        ranked.term_counts,
+        tools,
+        the_nouns(ranked.sentences),
+        surnames(ranked.sentences, common),
+    )
+
+
+_APPOSITION_CONTEXT = " Ascom and Dräger work together, and Ascom staff met Anna Berg and Mahmud Magaji."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question"),
+    [
+        ("Ascom, a global provider of healthcare software, announced a deal with Dräger.", "What is Ascom?"),
+        ("Dräger said the deal with Ascom, a Swiss maker of hospital pagers, would help nurses.", "What is Ascom?"),
+        ("Anna Berg, a retired teacher from Oslo, met the Ascom staff.", "Who is Anna Berg?"),
+        (
+            "The suit was filed by Mahmud Magaji, a senior advocate of Nigeria, on behalf of Ascom.",
+            "Who is Mahmud Magaji?",
+        ),
+    ],
+)
+def test_apposition_asks_who_or_what_a_name_is(sentence: str, question: str) -> None:
+    ranked, ctx = _ranked_context(sentence + _APPOSITION_CONTEXT, "en")
+    asked = apposition_question(ranked.sentences[0], ctx)
+    assert asked is not None
+    assert asked[0] == question
+    name = asked[1]
+    assert name in sentence
+    assert name.lower() not in PRONOUNS["en"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In Paris, a man was arrested on Monday near Ascom offices.",  # a clause after the comma
+        "The festival drew teams from China, New Zealand, the UK and Italy.",  # a list of names
+        "He, a former soldier of the Ascom guard, spoke first.",  # a pronoun
+        "Anna Berg, a retired teacher from Oslo, died on Sunday.",  # "Who is …?" would be the wrong tense
+        "Monbeg Dude, the horse owned by three rugby players, ran well.",  # a person's name, not a person
+        "Yesterday, the company announced a deal with Ascom.",  # a weekday-like opener and a verb
+        "Elias Rodriguez, a spokesman, said Ascom would reply.",  # too thin a description to answer
+    ],
+)
+def test_no_apposition_question_where_the_phrase_is_not_a_description(sentence: str) -> None:
+    ranked, ctx = _ranked_context(sentence + _APPOSITION_CONTEXT, "en")
+    assert apposition_question(ranked.sentences[0], ctx) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "question"),
+    [
+        (
+            "de",
+            "Rund 200 Menschen demonstrierten am Samstag in Berlin gegen die Bahn. Die Bahn reagierte.",
+            "Wie viele Menschen demonstrierten am Samstag in Berlin gegen die Bahn?",
+        ),
+        (
+            "de",
+            "Seit 2015 betreibt die Bahn die Strecke nach Köln. Die Bahn reagierte.",
+            "Seit wann betreibt die Bahn die Strecke nach Köln?",
+        ),
+        (
+            "fr",
+            "Plus de 300 élèves ont été évacués du lycée Voltaire. Le lycée Voltaire a rouvert.",
+            "Combien d'élèves ont été évacués du lycée Voltaire ?",
+        ),
+        (
+            "fr",
+            "En 2019, Île-de-France Mobilités a lancé un forfait pour le métro. Le métro est plein.",
+            "Quand est-ce qu'Île-de-France Mobilités a lancé un forfait pour le métro ?",
+        ),
+        (
+            "es",
+            "Más de 200 personas murieron en el terremoto de Chile. El terremoto de Chile fue fuerte.",
+            "¿Cuántas personas murieron en el terremoto de Chile?",
+        ),
+        (
+            "es",
+            "En 2019 se inauguró el nuevo museo de Bilbao. El museo de Bilbao es grande.",
+            "¿Cuándo se inauguró el nuevo museo de Bilbao?",
+        ),
+        (
+            "pt",
+            "Cerca de 200 pessoas morreram no terremoto da Bahia. O terremoto da Bahia foi forte.",
+            "Quantas pessoas morreram no terremoto da Bahia?",
+        ),
+        (
+            "pt",
+            "Em 2019, o governo aprovou o plano de habitação da Bahia. O governo da Bahia celebrou.",
+            "Quando o governo aprovou o plano de habitação da Bahia?",
+        ),
+        (
+            "ru",
+            "Около 200 человек погибли во время землетрясения в Турции. Землетрясение в Турции было сильным.",
+            "Сколько человек погибли во время землетрясения в Турции?",
+        ),
+        (
+            "ru",
+            "В январе правительство Москвы утвердило план строительства. Правительство Москвы довольно.",
+            "Когда правительство Москвы утвердило план строительства?",
+        ),
+    ],
+)
+def test_fact_questions_outside_english_replace_the_number_or_date(language: str, text: str, question: str) -> None:
+    ranked, ctx = _ranked_context(text, language)
+    first = ranked.sentences[0]
+    asked = [q.question for q in intl_fact_questions(first, ctx)]
+    assert asked == [question]
+    # Grammatical shape: a question word, then the rest of the sentence word for word (the answer is the span).
+    assert re.match(INTL_OPENERS[language], question)
+    asked_words, sentence_words = re.findall(r"\w+", question), re.findall(r"\w+", first.text)
+    shared = next(
+        n
+        for n in range(len(asked_words), -1, -1)
+        if asked_words[len(asked_words) - n :] == sentence_words[len(sentence_words) - n :]
+    )
+    assert shared >= 3
+    assert len(asked_words) - shared <= 4  # "Quand est-ce qu'", "Seit wann", "Combien d'"
+    assert is_span(first.text, text)
+
+
+INTL_OPENERS = {
+    "de": r"^(?:Wie viele|(?:Seit |Ab |Bis )?[Ww]ann) ",
+    "fr": r"^(?:Combien d|Quand est-ce qu)",
+    "es": r"^¿(?:Cuánt[oa]s|Cuándo) ",
+    "pt": r"^(?:Quant[oa]s|Quando) ",
+    "ru": r"^(?:Сколько|Когда) ",
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("de", "Im März eröffnete er das Museum der Bahn. Die Bahn reagierte."),  # "er": whom?
+        ("es", "Cerca de 50 problemas fueron detectados en el plan de Madrid. El plan de Madrid sigue."),  # gender
+        ("es", "En enero el Gobierno aprobó el plan de Madrid. El plan de Madrid sigue."),  # needs inversion
+        ("ru", "Более 3 человек пострадали в Турции. Землетрясение в Турции было сильным."),  # "человека" case
+        ("fr", "En 2019, il a lancé un forfait pour le métro. Le métro est plein."),  # "il": who?
+        ("pt", "Em 2019 aprovou. O governo da Bahia celebrou."),  # nothing named
+    ],
+)
+def test_no_fact_question_outside_english_where_the_shape_is_unsafe(language: str, text: str) -> None:
+    ranked, ctx = _ranked_context(text, language)
+    assert intl_fact_questions(ranked.sentences[0], ctx) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "must_start"),
+    [
+        (
+            "de",
+            "Die Bahn erhöht die Preise im Fernverkehr um vier Prozent. Pendler mit Zeitkarten sind ausgenommen. "
+            "Fahrgastverbände kritisieren die Bahn scharf. Im Dezember erhöht die Bahn auch die Preise für "
+            "Zeitkarten. Rund 200 Pendler demonstrierten am Samstag in Berlin gegen die Preise der Bahn.",
+            ("Wann ", "Wie viele "),
+        ),
+        (
+            "ru",
+            "Правительство Москвы утвердило план строительства жилья. Эксперты критикуют план. Жители довольны "
+            "планом строительства. В январе правительство Москвы утвердило план строительства школ. Около 200 "
+            "человек пришли на обсуждение плана строительства в Москве.",
+            ("Когда ", "Сколько "),
+        ),
+    ],
+)
+def test_summaries_outside_english_ask_when_and_how_many(language: str, text: str, must_start: tuple[str, ...]) -> None:
+    summary = summarize_extractive(SummaryInput(text=text, language=language))
+    check_common_properties(summary, text)
+    questions = [pair.question for pair in summary.qa]
+    for start in must_start:
+        assert any(q.startswith(start) for q in questions), questions
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question"),
+    [
+        (
+            "The Doobie Brothers are nominated for the Rock and Roll Hall of Fame.",
+            "What are the Doobie Brothers nominated for?",
+        ),
+        ("Jane Goodall was praised for her work with chimpanzees.", "What was Jane Goodall praised for?"),
+        ("Thames Water was fined for polluting the river.", "Why was Thames Water fined?"),
+    ],
+)
+def test_passive_with_its_complement_is_asked_about(sentence: str, question: str) -> None:
+    ranked, ctx = _ranked_context(sentence + " " + sentence, "en")
+    asked = en_passive(ranked.sentences[0], ctx)
+    assert asked is not None
+    assert asked[0] == question
+
+
+def test_a_possessive_is_never_the_name_a_question_asks_about() -> None:
+    text = (
+        "United's Alan Pardew praised the squad. Pardew said: 'We were brilliant.' United's said the fans were great."
+    )
+    _ranked, ctx = _ranked_context(text, "en")
+    assert named_phrase("Mr Cameron's", ctx, sentence_start=False) is None
+    assert named_phrase("CNN's Wolf Blitzer", ctx, sentence_start=False) == "CNN's Wolf Blitzer"
+    summary = summarize_extractive(SummaryInput(text=text))
+    assert all("'s say" not in pair.question and "’s say" not in pair.question for pair in summary.qa)

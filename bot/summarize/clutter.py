@@ -59,6 +59,12 @@ _DATELINES = (
     ),
     # "WASHINGTON — ", "PARIS -- " (an all-capitals place name then a dash)
     re.compile(r"^\s*[A-ZÀ-ÖØ-ÞА-Я][A-ZÀ-ÖØ-ÞА-Я .,'’]{2,30}\s+[-—–]{1,2}\s+(?=\S)"),
+    # "DUBAI, United Arab Emirates — ", "CLEVELAND, Ohio – ", "WASHINGTON, D.C. -- " (the city in capitals,
+    # then its country or state as usually written)
+    re.compile(
+        r"^\s*[A-ZÀ-ÖØ-ÞА-Я][A-ZÀ-ÖØ-ÞА-Я .'’-]{2,30},\s+(?:[A-ZÀ-ÖØ-ÞА-Я][\w.'’-]*\s+){0,3}"
+        r"[A-ZÀ-ÖØ-ÞА-Я][\w.'’-]*\s+[-—–]{1,2}\s+(?=\S)"
+    ),
 )
 
 # Furniture glued to the front of any sentence.

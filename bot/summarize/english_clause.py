@@ -146,7 +146,8 @@ def _body_after_introduction(text: str) -> tuple[str, int]:
     "Having recorded his album, McLean …" → "McLean …")."""
     words = text.split()
     first = _core(words[0]).lower() if words else ""
-    if not words or not (first in _INTRO_OPENERS or (first.endswith("ing") and first.isalpha())):
+    lone_adverb = first.endswith("ly") and first.isalpha() and words[0].endswith(",")  # "Recently, …"
+    if not words or not (first in _INTRO_OPENERS or lone_adverb or (first.endswith("ing") and first.isalpha())):
         return text, 0
     if _is_quantity(words):
         return text, 0  # "About 120,000 passengers used …": a number, not an introduction

@@ -162,9 +162,13 @@ def named_phrase(phrase: str, ctx: QuestionContext, *, sentence_start: bool) -> 
     lowered = [t.lower().strip(".,") for t in tokens]
     if len(tokens) == 1 and lowered[0] in PRONOUNS.get(ctx.language, set()):
         return None
+    if lowered[-1].endswith(("'s", "’s")):
+        return None  # "Mr Cameron's": a possessive, whose noun was cut off
     if ctx.language == "en" and any(t in EN_CLAUSE_WORDS for t in lowered):
         return None
-    if any(c in phrase for c in ",;:()[]{}<>|*_`#") or any(q in phrase for q in OPEN_QUOTES + "”»"):
+    # An apostrophe inside a word ("CNN's", "O'Neill") is not a quotation mark.
+    unquoted = re.sub(r"(?<=\w)['’](?=\w)", "", phrase)
+    if any(c in phrase for c in ",;:()[]{}<>|*_`#") or any(q in unquoted for q in OPEN_QUOTES + "”»"):
         return None
     if ctx.language == "en" and lowered[0] in EN_NOT_SUBJECT_OPENERS:
         return None  # "Instead Canadian inventor …": a connective or pronoun glued to the name

@@ -3,9 +3,11 @@
 No model: a question is only asked where a sentence's own structure says what it answers, so the question is
 grammatical and names its subject, and the answer is a span of the article. English has the most kinds
 (`questions_en_facts`: why, how, how many / how much, when, what, who; `questions_en`: reported speech with
-its topic, passives with a complement, definitions); German, French, Spanish, Portuguese and Russian have
-templates for speech, announcements and definitions (`questions_intl`). A language without patterns gets no
-questions rather than English ones; an article without suitable sentences gets fewer than three, not filler.
+its topic, passives with a complement, definitions; `questions_en_apposition`: "Who is X?" from "X, a …,",
+asked only where nothing better is left); German, French, Spanish, Portuguese and Russian have templates for
+speech, announcements and definitions (`questions_intl`) and for how many / when where a count or a date opens
+the sentence (`questions_intl_facts`). A language without patterns gets no questions rather than English ones;
+an article without suitable sentences gets fewer than three, not filler.
 
 This module picks among the candidates. The Q&A should add to the summary, not restate it: sentences shown as
 the TL;DR or a key point are not used as answers while the rest of the article can supply a question. Among
@@ -42,6 +44,7 @@ from bot.summarize.questions_en import (
     en_speech,
     reported_clause,
 )
+from bot.summarize.questions_en_apposition import apposition_question
 from bot.summarize.questions_en_facts import fact_questions, is_specific
 from bot.summarize.questions_intl import (
     TEMPLATES,
@@ -50,6 +53,7 @@ from bot.summarize.questions_intl import (
     definition_question_of,
     speech_question,
 )
+from bot.summarize.questions_intl_facts import intl_fact_questions
 from bot.summarize.ranking import RankedArticle
 from bot.summarize.sentences import Sentence, join_sentences
 
@@ -68,6 +72,7 @@ _KIND_BONUS = {
     "what": 0.12,
     "who": 0.1,
     "definition": 0.1,
+    "identity": 0.0,
     "event": 0.15,
     "plan": 0.18,
     "finding": 0.16,
@@ -154,6 +159,12 @@ def _english_questions(
         result = pattern(sentence, ctx)
         if result is not None and is_specific(result[0], ctx):
             found.append((kind, *result))
+    if not found:
+        # "Who is X?" only where the sentence offers nothing better: what a source said, or what a named
+        # subject did, is what a colleague asks first.
+        apposition = apposition_question(sentence, ctx)
+        if apposition is not None:
+            found.append(("identity", *apposition))
     return found, person
 
 
@@ -167,6 +178,7 @@ def _intl_questions(sentence: Sentence, ctx: QuestionContext, templates: Templat
         result = template_pattern(sentence, ctx, templates)
         if result is not None:
             found.append((kind, *result))
+    found += [(q.kind, q.question, q.subject) for q in intl_fact_questions(sentence, ctx)]
     return found
 
 
@@ -233,7 +245,8 @@ def _alike(a: _Candidate, b: _Candidate) -> bool:
 
 def _choose(pool: list[_Candidate]) -> list[_Candidate]:
     """Greedy: the best candidate left, with a penalty for kinds already chosen, that is neither close to nor
-    alike any chosen one; key-point answers only while nothing else qualifies."""
+    alike any chosen one; "Who is X?" only while no other question qualifies, key-point answers only while
+    nothing else does."""
     chosen: list[_Candidate] = []
     remaining = list(pool)
     while remaining and len(chosen) < MAX_PAIRS:
@@ -241,7 +254,11 @@ def _choose(pool: list[_Candidate]) -> list[_Candidate]:
         allowed = [c for c in remaining if not any(_too_close(c, o) or _alike(c, o) for o in chosen)]
         if not allowed:
             break
-        fresh = [c for c in allowed if not c.shown] or allowed
+        fresh = (
+            [c for c in allowed if not c.shown and c.kind != "identity"]
+            or [c for c in allowed if not c.shown]
+            or allowed
+        )
         best = max(fresh, key=lambda c: (c.score - _REPEATED_KIND_PENALTY * kinds[c.kind], -c.index))
         chosen.append(best)
         remaining.remove(best)

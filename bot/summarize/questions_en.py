@@ -79,6 +79,20 @@ _EN_PASSIVES = {
     "suspended for": "Why {be} {subject} suspended?",
     "known for": "What {be} {subject} known for?",
     "caused by": "What caused {subject}?",
+    "nominated for": "What {be} {subject} nominated for?",
+    "praised for": "What {be} {subject} praised for?",
+    "criticised for": "Why {be} {subject} criticised?",
+    "criticized for": "Why {be} {subject} criticized?",
+    "fined for": "Why {be} {subject} fined?",
+    "blamed for": "What {be} {subject} blamed for?",
+    "credited with": "What {be} {subject} credited with?",
+    "treated for": "What {be} {subject} treated for?",
+    "sued for": "Why {be} {subject} sued?",
+    "inspired by": "What {be} {subject} inspired by?",
+    "based on": "What {be} {subject} based on?",
+    "made of": "What {be} {subject} made of?",
+    "linked to": "What {be} {subject} linked to?",
+    "famous for": "What {be} {subject} famous for?",
 }
 _EN_PASSIVE = re.compile(
     r"^(?P<subject>.{2,80}?)\s+(?P<be>is|are|was|were|has been|have been|had been)\s+(?:\w+ly\s+)?"

@@ -58,7 +58,7 @@ def _count(text: str) -> _Count | None:
         word = words[end].rstrip(",.;:")
         if not re.fullmatch(r"[a-z][\w-]*", word) or word in _DANGLING_ENDS or word in _NOT_UNITS:
             return None
-        if word.endswith("s") and not word.endswith("ss"):
+        if (word.endswith("s") and not word.endswith("ss")) or word in _IRREGULAR_PLURALS:
             unit_words = [w.rstrip(",.;:") for w in words[: end + 1]]
             after = " ".join(words[end + 1 :])
             if words[end] != word:  # punctuation right after the unit
@@ -81,6 +81,8 @@ _CHANGE_VERBS = word_set(
     "slide dip tumble fall rally"
 )
 _TIME_UNITS = word_set("years days months weeks hours minutes seconds decades centuries times")
+# Plurals without an -s: "200 people", "three men", "four children".
+_IRREGULAR_PLURALS = word_set("people men women children police staff crew feet teeth mice geese sheep cattle")
 _NOT_UNITS = word_set("per cent percent more less other those these")
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
@@ -549,4 +551,15 @@ def fact_questions(clause: Clause, ctx: QuestionContext, resolved_person: str | 
     return [q for q in found if is_specific(q.question, ctx) and len(q.question.split()) <= 20]
 
 
-__all__ = ["BE_FORMS", "FactQuestion", "fact_questions", "is_specific", "subject_in_question", "trim_rest"]
+# For the other English question modules: a subject that ends in a personal name.
+is_person_name = _is_person
+
+__all__ = [
+    "BE_FORMS",
+    "FactQuestion",
+    "fact_questions",
+    "is_person_name",
+    "is_specific",
+    "subject_in_question",
+    "trim_rest",
+]
