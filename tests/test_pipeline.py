@@ -91,9 +91,8 @@ async def pipeline(database: Database) -> AsyncIterator[ArticlePipeline]:
     )
     policy = FetchPolicy(allow_private=True, timeout=10)
     async with Fetcher(policy, resolver=resolver) as fetcher, Extractor(workers=1, timeout=20) as extractor:
-        yield ArticlePipeline(
-            database=database, fetcher=fetcher, extractor=extractor, summarizer=ExtractiveSummarizer()
-        )
+        summarizer = ExtractiveSummarizer(offload=extractor.run)
+        yield ArticlePipeline(database=database, fetcher=fetcher, extractor=extractor, summarizer=summarizer)
 
 
 async def _count(database: Database, model: type) -> int:

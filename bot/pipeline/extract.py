@@ -24,6 +24,7 @@ import multiprocessing
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
+from typing import TypeVar
 
 from lxml.etree import ParserError
 from lxml.html import HtmlElement
@@ -116,6 +117,7 @@ def _parse(html: str) -> HtmlElement:
 
 
 WorkerFunction = Callable[[str, "str | None"], ExtractedArticle]
+T = TypeVar("T")
 
 
 class Extractor:
@@ -195,6 +197,22 @@ class Extractor:
         except Exception as error:
             logger.warning("extraction worker raised", exc_info=True)
             raise ExtractionFailed("linkbrief could not read this page's content.") from error
+
+    async def run(self, function: Callable[..., T], *args: object) -> T:
+        """Run another CPU-heavy step (a module-level, picklable function) in the same workers and time limit.
+
+        The summariser uses this: like extraction, it is pure CPU work whose cost grows with the article, and
+        in the bot's own process it would hold the event loop that answers Slack. Failures propagate as they
+        are (`TimeoutError`, `ProcessExpired`, or the function's own exception) for the caller to handle.
+        """
+        if self._closed:
+            raise RuntimeError("Extractor is closed")
+        future = self._pool.schedule(function, args=args, timeout=self._timeout)
+        try:
+            return await asyncio.wrap_future(future)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
 
 
 def _warm_up() -> None:

@@ -140,11 +140,12 @@ class ArticlePipeline:
     @asynccontextmanager
     async def open(cls, settings: Settings, database: Database) -> AsyncIterator[ArticlePipeline]:
         """A pipeline built from settings, with its HTTP session and process pool closed on exit."""
-        summarizer = make_summarizer(settings)
+        make_summarizer(settings)  # an unusable summariser fails here, before any worker starts
         async with (
             Fetcher(FetchPolicy.from_settings(settings)) as fetcher,
             Extractor(workers=settings.extract_workers, timeout=settings.extract_timeout) as extractor,
         ):
+            summarizer = make_summarizer(settings, offload=extractor.run)
             yield cls(database=database, fetcher=fetcher, extractor=extractor, summarizer=summarizer)
 
     async def process(self, url: str) -> ArticleOutcome:

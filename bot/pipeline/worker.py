@@ -9,5 +9,9 @@ from __future__ import annotations
 
 import bot.pipeline.extract  # noqa: F401  (imports the whole extraction stack)
 from bot.pipeline.language import load_model
+from bot.summarize.base import SummaryInput
+from bot.summarize.extractive import summarize_extractive
 
 load_model()
+# The summariser runs in these workers too; one small article loads its word lists.
+summarize_extractive(SummaryInput(text="Workers start warm. The summariser loads its word lists once here."))

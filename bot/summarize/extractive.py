@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Awaitable, Callable
 
 from bot.summarize.base import Summary, SummaryInput
 from bot.summarize.compress import compress
@@ -154,10 +155,24 @@ def summarize_extractive(article: SummaryInput) -> Summary:
     )
 
 
+Offload = Callable[[Callable[[SummaryInput], Summary], SummaryInput], Awaitable[Summary]]
+
+
+async def _in_thread(function: Callable[[SummaryInput], Summary], article: SummaryInput) -> Summary:
+    return await asyncio.to_thread(function, article)
+
+
 class ExtractiveSummarizer:
-    """The `Summarizer` for `LINKBRIEF_SUMMARIZER=extractive`: the sync core, run off the event loop."""
+    """The `Summarizer` for `LINKBRIEF_SUMMARIZER=extractive`: the sync core, run off the event loop.
+
+    `offload` decides where the CPU work runs. The pipeline passes its worker-process pool, so a very long
+    article (a second of CPU for 100,000 words) never holds the bot's event loop; alone, a thread does.
+    """
 
     name = SUMMARIZER_NAME
 
+    def __init__(self, offload: Offload = _in_thread) -> None:
+        self._offload = offload
+
     async def summarize(self, article: SummaryInput) -> Summary:
-        return await asyncio.to_thread(summarize_extractive, article)
+        return await self._offload(summarize_extractive, article)
