@@ -1,23 +1,31 @@
 """Storage latency with a realistic number of stored articles, on SQLite and PostgreSQL.
 
     python -m benchmarks.store [--articles 100000] [--db sqlite|postgresql|both] [--postgres-url URL]
-                               [--workdir DIR] [--lookups 1000] [--seed 7]
+                               [--workdir DIR] [--lookups 1000] [--seed 7] [--reuse]
 
 Loads N synthetic articles (300–800 words each from a Zipf-like vocabulary of pseudo-words, with a few topic
 words per article repeated through its text and title, a summary each, a fixed seed) into a freshly migrated
 database: bulk inserted through SQLAlchemy Core, then indexed for search the same way `index_article` does it,
-in one set-based statement. Then measures, through the real repository functions and one short session each:
+in set-based statements. Then measures, through the real repository functions and one short session each:
 
 - near-duplicate lookup (`near_duplicate`): half hits (a stored SimHash with 0–3 bits flipped), half misses;
 - URL-key lookup (`article_for_url_key`): half known keys, half unknown;
-- search (`search`): 1–3-word queries built from each article's topic words (the words people search for),
-  each run three times, also with an `after:` filter; then one-word queries banded by how many articles
-  contain the word (~1%, ~5%, ~20%, ~80%), because search cost grows with the number of matches.
+- search (`search`), by query class:
+  - topical: 1–3-word queries built from one article's topic words (the words people search for), each run
+    three times, also with an `after:` filter. Their quality is measured too: how often the article the
+    words were drawn from is in the top 10 ("found") and its mean reciprocal rank (MRR@10);
+  - common words: one word found in ~1%, ~5%, ~20%, ~80% of articles; two words each in ~20%; a ~20% word
+    with a topical word; a ~20% word minus a ~5% word (an exclusion); the second page of a ~20% word;
+  - stop words only ("the", "of the and"): must find nothing, at once, on both databases.
+
+`--reuse` keeps the databases (a `linkbrief_bench_reuse_<articles>_<seed>` PostgreSQL database and a SQLite
+file in --workdir or the system temp directory) and reuses them on the next run when the schema and loader
+are unchanged, which saves the load when iterating; drop them by hand when done.
 
 SimHashes are uniform random 64-bit values (computing trafilatura's SimHash for 100k synthetic texts would
 take longer than the rest of the benchmark, and real SimHashes are close to uniform over the bands).
-PostgreSQL runs in its own `linkbrief_bench_<hex>` database, dropped afterwards; SQLite in a temporary file.
-Targets: lookups p95 < 5 ms, search p95 < 50 ms.
+Otherwise PostgreSQL runs in its own `linkbrief_bench_<hex>` database, dropped afterwards; SQLite in a
+temporary file. Targets: lookups p95 < 5 ms, every search class p95 < 50 ms.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ import asyncio
 import hashlib
 import random
 import secrets
+import statistics
 import sys
 import tempfile
 import time
@@ -48,9 +57,9 @@ from bot.store.articles import (
     simhash_bands,
     simhash_to_signed,
 )
-from bot.store.db import Database
+from bot.store.db import Database, migrations_dir
 from bot.store.models import Article, ArticleURL, StoredSummary, utcnow
-from bot.store.search import INDEXED_TEXT_CHARS, SearchQuery, search
+from bot.store.search import INDEXED_TEXT_CHARS, SearchHit, SearchQuery, is_searchable, search
 
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 VOCABULARY_SIZE = 40_000
@@ -87,7 +96,8 @@ class Corpus:
     probabilities: np.ndarray = field(init=False)
     sites: list[tuple[str, str]] = field(init=False)
     simhashes: list[int] = field(default_factory=list)
-    topic_samples: list[tuple[str, ...]] = field(default_factory=list)
+    # (article id, its topic words) for some articles: the topical queries and their expected answer.
+    topic_samples: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         rng = random.Random(self.seed)
@@ -129,7 +139,7 @@ class Corpus:
             for _ in range(rng.randint(2, 6)):
                 body[rng.randrange(len(body))] = topic
         if len(self.topic_samples) < 2_000 and rng.random() < 0.05:
-            self.topic_samples.append(tuple(topics))
+            self.topic_samples.append((article_id, tuple(topics)))
         sentences = []
         position = 0
         while position < len(body):
@@ -203,36 +213,49 @@ async def load_chunk(db: Database, rows: list[dict[str, Any]]) -> None:
 
 
 # The set-based equivalent of `index_article` for every article at once (same columns, weights, bounds).
-_SQLITE_INDEX_ALL = f"""
-INSERT INTO article_search (rowid, title, summary, text)
-SELECT a.id, coalesce(a.title, ''), coalesce(s.tldr, '') || char(10) || coalesce(s.points, ''),
-       substr(a.text, 1, {INDEXED_TEXT_CHARS})
-FROM articles a
-LEFT JOIN (SELECT article_id, tldr, (SELECT group_concat(value, char(10)) FROM json_each(key_points)) AS points
-           FROM summaries) s ON s.article_id = a.id
-"""  # noqa: S608 - constant
+_SQLITE_INDEX_ALL = [
+    f"""
+    INSERT INTO article_search (rowid, title, summary, text)
+    SELECT a.id, coalesce(a.title, ''), coalesce(s.tldr, '') || char(10) || coalesce(s.points, ''),
+           substr(a.text, 1, {INDEXED_TEXT_CHARS})
+    FROM articles a
+    LEFT JOIN (SELECT article_id, tldr, (SELECT group_concat(value, char(10)) FROM json_each(key_points)) AS points
+               FROM summaries) s ON s.article_id = a.id
+    """,  # noqa: S608 - constant
+    "INSERT INTO article_search_lead (rowid, title, summary) SELECT rowid, title, summary FROM article_search",
+]
 _PG_INDEX_RANGE = f"""
-INSERT INTO article_search (article_id, document)
-SELECT a.id,
-       setweight(to_tsvector('linkbrief', coalesce(a.title, '')), 'A')
-       || setweight(to_tsvector('linkbrief', coalesce(s.tldr, '') || E'\\n' ||
-            coalesce((SELECT string_agg(value, E'\\n') FROM json_array_elements_text(s.key_points) AS value), '')), 'B')
-       || setweight(to_tsvector('linkbrief', substr(a.text, 1, {INDEXED_TEXT_CHARS})), 'C')
-FROM articles a LEFT JOIN summaries s ON s.article_id = a.id
-WHERE a.id % $2 = $1
+INSERT INTO article_search (article_id, lead, document)
+SELECT id, lead, lead || setweight(to_tsvector('linkbrief', text), 'C')
+FROM (
+    SELECT a.id,
+           setweight(to_tsvector('linkbrief', coalesce(a.title, '')), 'A')
+           || setweight(to_tsvector('linkbrief', coalesce(s.tldr, '') || E'\\n' ||
+                coalesce((SELECT string_agg(value, E'\\n') FROM json_array_elements_text(s.key_points) AS value), '')),
+                'B') AS lead,
+           substr(a.text, 1, {INDEXED_TEXT_CHARS}) AS text
+    FROM articles a LEFT JOIN summaries s ON s.article_id = a.id
+    WHERE a.id % $2 = $1
+) AS documents
 """  # noqa: S608 - constant
+_PG_SEARCH_INDEXES = {
+    "ix_article_search_lead": "CREATE INDEX ix_article_search_lead ON article_search USING gin (lead)",
+    "ix_article_search_document": "CREATE INDEX ix_article_search_document ON article_search USING gin (document)",
+}
 
 
 async def index_all(db: Database, admin_dsn: str | None) -> None:
     if db.dialect == "sqlite":
         async with db.engine.begin() as conn:
-            await conn.exec_driver_sql(_SQLITE_INDEX_ALL)
+            for statement in _SQLITE_INDEX_ALL:
+                await conn.exec_driver_sql(statement)
         return
-    # PostgreSQL: build the GIN index after the load (much faster than maintaining it row by row) and
+    # PostgreSQL: build the GIN indexes after the load (much faster than maintaining them row by row) and
     # compute the tsvectors on two connections, one per core.
     assert admin_dsn is not None
     async with db.engine.begin() as conn:
-        await conn.exec_driver_sql("DROP INDEX ix_article_search_document")
+        for name in _PG_SEARCH_INDEXES:
+            await conn.exec_driver_sql(f"DROP INDEX {name}")
     workers = 2
 
     async def part(remainder: int) -> None:
@@ -246,7 +269,8 @@ async def index_all(db: Database, admin_dsn: str | None) -> None:
     connection = await asyncpg.connect(admin_dsn)
     try:
         await connection.execute("SET maintenance_work_mem = '512MB'")
-        await connection.execute("CREATE INDEX ix_article_search_document ON article_search USING gin (document)")
+        for statement in _PG_SEARCH_INDEXES.values():
+            await connection.execute(statement)
         await connection.execute("VACUUM ANALYZE")
     finally:
         await connection.close()
@@ -332,14 +356,15 @@ async def measure(db: Database, corpus: Corpus, lookups: int, seed: int) -> list
     )
 
     topical = []
-    for topics in corpus.topic_samples[:120]:
-        topical.append(SearchQuery(rng.choice(topics)))
-        topical.append(SearchQuery(" ".join(topics[:2])))
-        topical.append(SearchQuery(" ".join(topics)))
+    for source, topics in corpus.topic_samples[:120]:
+        topical.append((SearchQuery(rng.choice(topics)), source))
+        topical.append((SearchQuery(" ".join(topics[:2])), source))
+        topical.append((SearchQuery(" ".join(topics)), source))
     topical = topical[:240]
-    await timed(db, [lambda s, q=q: search(s, q) for q in topical[:20]])
-    times, results = await timed(db, [lambda s, q=q: search(s, q) for q in topical * 3])
+    await timed(db, [lambda s, q=q: search(s, q) for q, _ in topical[:20]])
+    times, results = await timed(db, [lambda s, q=q: search(s, q) for q, _ in topical * 3])
     empty = sum(not r for r in results)
+    found, mrr = known_item_quality(results[: len(topical)], [source for _, source in topical])
     rows.append(
         Row(
             db.dialect,
@@ -347,40 +372,67 @@ async def measure(db: Database, corpus: Corpus, lookups: int, seed: int) -> list
             percentile(times, 0.5),
             percentile(times, 0.95),
             len(times),
-            f"{empty} of {len(results)} empty",
+            f"{empty} of {len(results)} empty; source found {found:.1%}, MRR@10 {mrr:.3f}",
         )
     )
 
-    filtered = [SearchQuery(q.text, after=date(2025, 1, 1)) for q in topical[:60]]
+    filtered = [SearchQuery(q.text, after=date(2025, 1, 1)) for q, _ in topical[:60]]
     times, _ = await timed(db, [lambda s, q=q: search(s, q) for q in filtered * 2])
     rows.append(
         Row(db.dialect, "search, topical + after: filter", percentile(times, 0.5), percentile(times, 0.95), len(times))
     )
 
+    band_words: dict[float, list[str]] = {}
     for target in DF_BANDS:
         # Keep words whose measured share is near the target: a few pseudo-words are English stop words
-        # (PostgreSQL drops them) or stem together with another word.
+        # (dropped from queries) or stem together with another word.
         words, shares = [], []
         async with db.session(read_only=True) as session:
-            for word in corpus.words_in_share(target, 40):
+            for word in filter(is_searchable, corpus.words_in_share(target, 40)):
                 share = await _document_frequency(session, db.dialect, word)
                 if target / 1.5 <= share <= min(1.0, target * 1.5) and len(words) < 10:
                     words.append(word)
                     shares.append(share)
-        queries = [SearchQuery(word) for word in words]
-        times, _ = await timed(db, [lambda s, q=q: search(s, q) for q in queries * 3])
-        low, high = min(shares), max(shares)
+        band_words[target] = words
         rows.append(
-            Row(
-                db.dialect,
+            await _search_row(
+                db,
                 f"search, 1 word in ~{target:.0%} of articles",
-                percentile(times, 0.5),
-                percentile(times, 0.95),
-                len(times),
-                f"measured: in {low:.1%}-{high:.1%} of articles",
+                [SearchQuery(word) for word in words],
+                f"measured: in {min(shares):.1%}-{max(shares):.1%} of articles",
             )
         )
+
+    common, rarer = band_words[0.2], band_words[0.05]
+    pairs = [SearchQuery(f"{a} {b}") for a, b in zip(common, common[1:] + common[:1], strict=True)]
+    rows.append(await _search_row(db, "search, 2 words each in ~20%", pairs))
+    with_topic = [
+        SearchQuery(f"{word} {topics[0]}") for word, (_, topics) in zip(common, corpus.topic_samples, strict=False)
+    ]
+    rows.append(await _search_row(db, "search, ~20% word + topical word", with_topic))
+    excluding = [SearchQuery(f"{a} -{b}") for a, b in zip(common, rarer, strict=False)]
+    rows.append(await _search_row(db, "search, ~20% word -~5% word", excluding))
+    second_page = [SearchQuery(word, offset=10) for word in common]
+    rows.append(await _search_row(db, "search, ~20% word, 2nd page", second_page))
+    stop_words = [SearchQuery(text) for text in ("the", "of the and", "The", '"to be or not to be"', "it is")]
+    rows.append(await _search_row(db, "search, stop words only", stop_words * 2))
     return rows
+
+
+async def _search_row(db: Database, what: str, queries: list[SearchQuery], note: str = "") -> Row:
+    """Each query three times; the note says how many came back empty unless one is given."""
+    times, results = await timed(db, [lambda s, q=q: search(s, q) for q in queries * 3])
+    note = note or f"{sum(not r for r in results)} of {len(results)} empty"
+    return Row(db.dialect, what, percentile(times, 0.5), percentile(times, 0.95), len(times), note)
+
+
+def known_item_quality(results: list[list[SearchHit]], sources: list[int]) -> tuple[float, float]:
+    """Share of queries whose source article is in the top 10, and the mean reciprocal rank (0 if absent)."""
+    reciprocal = []
+    for hits, source in zip(results, sources, strict=True):
+        ids = [hit.article_id for hit in hits[:10]]
+        reciprocal.append(1 / (ids.index(source) + 1) if source in ids else 0.0)
+    return sum(r > 0 for r in reciprocal) / len(reciprocal), statistics.fmean(reciprocal)
 
 
 async def _document_frequency(session: Any, dialect: str, word: str) -> float:
@@ -402,45 +454,119 @@ def _asyncpg_dsn(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+def build_fingerprint(args: argparse.Namespace) -> str:
+    """What a reusable database was built from: corpus size and seed, the migrations and this loader."""
+    digest = hashlib.sha256(f"{args.articles}:{args.seed}".encode())
+    for path in sorted(migrations_dir().rglob("*.py")):
+        digest.update(path.read_bytes())
+    digest.update(Path(__file__).read_bytes().split(b"# --- measuring")[0])
+    return digest.hexdigest()[:16]
+
+
+_FINGERPRINT_TABLE = "benchmark_build"
+
+
+async def is_built(db: Database, fingerprint: str) -> bool:
+    """True when `db` holds a complete load (marked last, after indexing) with this fingerprint."""
+    async with db.engine.connect() as conn:
+        if not await conn.run_sync(lambda sync: sa.inspect(sync).has_table(_FINGERPRINT_TABLE)):
+            return False
+        stored = await conn.scalar(sa.text(f"SELECT fingerprint FROM {_FINGERPRINT_TABLE}"))  # noqa: S608
+    return stored == fingerprint
+
+
+async def mark_built(db: Database, fingerprint: str) -> None:
+    async with db.engine.begin() as conn:
+        await conn.exec_driver_sql(f"CREATE TABLE {_FINGERPRINT_TABLE} (fingerprint TEXT NOT NULL)")
+        await conn.execute(sa.text(f"INSERT INTO {_FINGERPRINT_TABLE} VALUES (:f)"), {"f": fingerprint})  # noqa: S608
+
+
+async def create_pg_database(admin_url: str, name: str, *, reuse: bool) -> None:
+    admin = await asyncpg.connect(_asyncpg_dsn(admin_url))
+    try:
+        exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if exists and not reuse:
+            raise RuntimeError(f"database {name} exists")
+        if not exists:
+            await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+
+
+async def drop_pg_database(admin_url: str, name: str) -> None:
+    admin = await asyncpg.connect(_asyncpg_dsn(admin_url))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+def remove_sqlite_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+async def load(corpus: Corpus, targets: dict[str, Database], pg_dsn: str | None, fingerprint: str) -> None:
+    """Migrate, bulk load and index every database in `targets` (all of them freshly emptied)."""
+    for db in targets.values():
+        await db.migrate()
+    print(f"generating and loading {corpus.total:,} articles into {', '.join(targets)} …", flush=True)
+    load_seconds = dict.fromkeys(targets, 0.0)
+    started = time.perf_counter()
+    for rows in corpus.chunks():
+        for name, db in targets.items():
+            t0 = time.perf_counter()
+            await load_chunk(db, rows)
+            load_seconds[name] += time.perf_counter() - t0
+    generation = time.perf_counter() - started - sum(load_seconds.values())
+    print(f"  generated in {generation:.1f} s", flush=True)
+    for name, db in targets.items():
+        t0 = time.perf_counter()
+        await index_all(db, pg_dsn)
+        indexing = time.perf_counter() - t0
+        print(
+            f"  {name}: rows loaded in {load_seconds[name]:.1f} s, search index built in {indexing:.1f} s", flush=True
+        )
+        await mark_built(db, fingerprint)
+
+
 async def run(args: argparse.Namespace) -> int:
     corpus = Corpus(args.articles, args.seed)
+    fingerprint = build_fingerprint(args)
     targets: dict[str, Database] = {}
-    pg_name = f"linkbrief_bench_{secrets.token_hex(4)}"
+    pg_name = (
+        f"linkbrief_bench_reuse_{args.articles}_{args.seed}"
+        if args.reuse
+        else f"linkbrief_bench_{secrets.token_hex(4)}"
+    )
     pg_dsn: str | None = None
-    workdir = tempfile.TemporaryDirectory(prefix="linkbrief-bench-", dir=args.workdir)
+    workdir = None if args.reuse else tempfile.TemporaryDirectory(prefix="linkbrief-bench-", dir=args.workdir)
+    sqlite_dir = Path(workdir.name if workdir else (args.workdir or tempfile.gettempdir()))
+    sqlite_path = sqlite_dir / (f"linkbrief-bench-{args.articles}-{args.seed}.db" if args.reuse else "bench.db")
     try:
         if args.db in ("sqlite", "both"):
-            targets["sqlite"] = Database(f"sqlite+aiosqlite:///{Path(workdir.name) / 'bench.db'}")
+            targets["sqlite"] = Database(f"sqlite+aiosqlite:///{sqlite_path}")
         if args.db in ("postgresql", "both"):
-            admin = await asyncpg.connect(_asyncpg_dsn(args.postgres_url))
-            try:
-                await admin.execute(f'CREATE DATABASE "{pg_name}"')
-            finally:
-                await admin.close()
+            await create_pg_database(args.postgres_url, pg_name, reuse=args.reuse)
             pg_url = make_url(args.postgres_url).set(database=pg_name).render_as_string(hide_password=False)
             pg_dsn = _asyncpg_dsn(pg_url)
             targets["postgresql"] = Database(pg_url)
-        for db in targets.values():
-            await db.migrate()
 
-        print(f"generating and loading {args.articles:,} articles into {', '.join(targets)} …", flush=True)
-        load_seconds = dict.fromkeys(targets, 0.0)
-        started = time.perf_counter()
-        for rows in corpus.chunks():
-            for name, db in targets.items():
-                t0 = time.perf_counter()
-                await load_chunk(db, rows)
-                load_seconds[name] += time.perf_counter() - t0
-        generation = time.perf_counter() - started - sum(load_seconds.values())
-        print(f"  generated in {generation:.1f} s", flush=True)
-        for name, db in targets.items():
-            t0 = time.perf_counter()
-            await index_all(db, pg_dsn)
-            indexing = time.perf_counter() - t0
-            print(
-                f"  {name}: rows loaded in {load_seconds[name]:.1f} s, search index built in {indexing:.1f} s",
-                flush=True,
-            )
+        stale = {name: db for name, db in targets.items() if not (args.reuse and await is_built(db, fingerprint))}
+        for name in stale:  # start from empty: a reused database may hold an older schema or a partial load
+            await targets[name].dispose()
+            if name == "sqlite":
+                await asyncio.to_thread(remove_sqlite_files, sqlite_path)
+            elif args.reuse:
+                await drop_pg_database(args.postgres_url, pg_name)
+                await create_pg_database(args.postgres_url, pg_name, reuse=True)
+        if stale:
+            await load(corpus, stale, pg_dsn, fingerprint)
+        if len(stale) < len(targets):
+            print(f"reusing the loaded {', '.join(n for n in targets if n not in stale)} database(s)", flush=True)
+            if not stale:
+                for _ in corpus.chunks():  # the queries need the corpus's SimHashes and topic samples
+                    pass
 
         results: list[Row] = []
         for db in targets.values():
@@ -448,25 +574,24 @@ async def run(args: argparse.Namespace) -> int:
     finally:
         for db in targets.values():
             await db.dispose()
-        if "postgresql" in targets:
-            admin = await asyncpg.connect(_asyncpg_dsn(args.postgres_url))
-            try:
-                await admin.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
-            finally:
-                await admin.close()
-        workdir.cleanup()
+        if "postgresql" in targets and not args.reuse:
+            await drop_pg_database(args.postgres_url, pg_name)
+        if workdir is not None:
+            workdir.cleanup()
 
     print()
     print(f"{args.articles:,} articles stored; latency per call in ms, one short session each")
-    print(f"{'db':<11} {'operation':<34} {'p50':>7} {'p95':>7} {'n':>6}  note")
+    print(f"{'db':<11} {'operation':<36} {'p50':>7} {'p95':>7} {'n':>6}  note")
     for row in results:
-        print(f"{row.db:<11} {row.what:<34} {row.p50:>7.2f} {row.p95:>7.2f} {row.n:>6}  {row.note}")
+        print(f"{row.db:<11} {row.what:<36} {row.p50:>7.2f} {row.p95:>7.2f} {row.n:>6}  {row.note}")
     lookup_ok = all(r.p95 < 5 for r in results if "lookup" in r.what)
-    search_ok = all(r.p95 < 50 for r in results if r.what.startswith("search, topical"))
+    topical_ok = all(r.p95 < 50 for r in results if r.what.startswith("search, topical"))
+    search_ok = all(r.p95 < 50 for r in results if r.what.startswith("search"))
     print()
     print(
         f"targets: lookup p95 < 5 ms: {'met' if lookup_ok else 'MISSED'}; "
-        f"topical search p95 < 50 ms: {'met' if search_ok else 'MISSED'}"
+        f"topical search p95 < 50 ms: {'met' if topical_ok else 'MISSED'}; "
+        f"every search class p95 < 50 ms: {'met' if search_ok else 'MISSED'}"
     )
     return 0 if lookup_ok and search_ok else 1
 
@@ -479,6 +604,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", default=None, help="where the SQLite file goes (default: system temp)")
     parser.add_argument("--lookups", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--reuse", action="store_true", help="keep the loaded databases and reuse them next time")
     return asyncio.run(run(parser.parse_args(argv)))
 
 

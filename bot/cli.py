@@ -96,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "serve":
-        raise CommandError("the Slack bot is not part of this release yet; use 'summarize' or 'search'")
+        return await _serve(args, settings)
     from bot.store.db import Database
 
     try:
@@ -113,6 +113,19 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return await _search(args, database)
     finally:
         await database.dispose()
+
+
+async def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.slack.server import check_serve_settings, serve
+
+    problem = check_serve_settings(settings, args.mode)
+    if problem:
+        raise CommandError(problem)
+    try:
+        await serve(settings, mode=args.mode, port=args.port)
+    except OSError as exc:
+        raise CommandError(f"cannot start the server: {_first_line(exc)}") from exc
+    return 0
 
 
 async def _migrate(database: Database) -> None:

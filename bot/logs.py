@@ -47,7 +47,7 @@ def configure_logging(level: str = "INFO", fmt: Literal["console", "json"] = "co
     root.handlers[:] = [handler]
     root.setLevel(numeric_level)
     # Third-party chatter at INFO drowns the events an operator needs.
-    for noisy in ("trafilatura", "htmldate", "courlan", "readability", "asyncio"):
+    for noisy in ("trafilatura", "htmldate", "courlan", "readability", "asyncio", "alembic"):
         logging.getLogger(noisy).setLevel(max(numeric_level, logging.WARNING))
 
 

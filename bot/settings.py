@@ -65,6 +65,18 @@ class Settings(BaseSettings):
     extract_timeout: float = Field(10.0, gt=0, description="seconds one page may take to extract")
     extract_workers: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)), ge=1)
 
+    # The Slack bot (`serve`)
+    skip_domains: str = Field("", description="comma-separated domains whose links are never summarised")
+    workers: int = Field(4, ge=1, le=64, description="channels whose shares are worked on at the same time")
+    pipeline_concurrency: int = Field(4, ge=1, le=64, description="links read at the same time by the bot")
+    claim_batch: int = Field(10, ge=1, le=100, description="shares of one channel a worker takes at once")
+    membership_ttl: float = Field(60.0, ge=0, description="seconds a channel's member list is trusted")
+    channel_post_interval: float = Field(1.0, ge=0, description="seconds between replies to one channel")
+    channel_post_burst: int = Field(3, ge=1, description="replies one channel may get back to back")
+    listen_host: str = Field("0.0.0.0", description="address the bot's HTTP server binds")  # noqa: S104
+    shutdown_grace: float = Field(10.0, ge=0, description="seconds in-flight shares may finish on SIGTERM")
+    poll_interval: float = Field(2.0, gt=0, description="seconds between looks for pending shares")
+
     # Logging
     log_level: str = "INFO"
     log_format: Literal["console", "json"] = "console"
@@ -77,6 +89,11 @@ class Settings(BaseSettings):
             for part in self.fetch_allowed_networks.split(",")
             if part.strip()
         )
+
+    @cached_property
+    def skip_domain_set(self) -> frozenset[str]:
+        """`LINKBRIEF_SKIP_DOMAINS` as a set of lower-case domains."""
+        return frozenset(d.strip().lower() for d in self.skip_domains.split(",") if d.strip())
 
     @field_validator("fetch_allowed_networks")
     @classmethod

@@ -1,4 +1,5 @@
-"""Full-text search on real SQLite (FTS5) and real PostgreSQL (tsvector): ranking, snippets, filters, safety."""
+"""Full-text search on real SQLite (FTS5) and real PostgreSQL (tsvector): ranking, tiers, snippets, filters,
+stop words, safety."""
 
 from __future__ import annotations
 
@@ -8,10 +9,21 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from bot.store import search as search_module
 from bot.store.articles import NewArticle, add_article, save_summary
 from bot.store.db import Database
 from bot.store.models import Article, Share
-from bot.store.search import SearchHit, SearchQuery, fts5_query, search
+from bot.store.search import (
+    ENGLISH_STOP_WORDS,
+    QueryGroup,
+    SearchHit,
+    SearchQuery,
+    fts5_query,
+    is_searchable,
+    parse_query,
+    search,
+    search_statement,
+)
 from bot.summarize.base import QAPair, Summary
 
 FILLER = (
@@ -183,6 +195,7 @@ async def test_hostile_queries_do_not_raise(database: Database) -> None:
     assert [h.article_id for h in await run(database, '"erupted volcano"')] == []
     assert [h.article_id for h in await run(database, "volcano -dawn")] == []
     assert [h.article_id for h in await run(database, "glacier or volcano")] == [volcano]
+    assert [h.article_id for h in await run(database, "volcano ___")] == [volcano]  # "_" is no word on either
 
 
 async def test_non_english_text_with_diacritics(database: Database) -> None:
@@ -253,3 +266,169 @@ async def test_callers_can_add_filters_such_as_visible_channels(database: Databa
         everything = await search(session, SearchQuery("comet"))
     assert [h.article_id for h in hits] == [in_general]
     assert {h.article_id for h in everything} == {in_general, in_private, unshared}
+
+
+# --- tiers: title and summary matches first, then text matches ------------------------------------------------
+
+
+async def summarise(db: Database, article_id: int, tldr: str) -> None:
+    async with db.session() as session, session.begin():
+        await save_summary(session, article_id, Summary(tldr=tldr, summarizer="extractive"))
+
+
+async def test_title_match_comes_first_however_often_the_text_repeats_the_word(database: Database) -> None:
+    body_id, title_id = await store(
+        database,
+        article(1, "Budget review", "Telescopes, telescopes and more telescopes. " * 20),
+        article(2, "New telescopes for the observatory", "The council approved the purchase."),
+    )
+    hits = await run(database, "telescopes")
+    assert [hit.article_id for hit in hits] == [title_id, body_id]
+    assert 1 <= hits[0].rank < 2
+    assert 0 < hits[1].rank < 1
+
+
+async def test_text_matches_fill_the_page_when_titles_and_summaries_have_too_few(database: Database) -> None:
+    in_title, in_summary, often_in_text, once_in_text = await store(
+        database,
+        article(1, "Orchid show opens", "Visitors queued from early morning."),
+        article(2, "Greenhouse report", "The heating failed twice this winter."),
+        article(3, "Garden notes", "The orchid house, the orchid trail and the orchid shop reopened."),
+        article(4, "Market day", "One stall sold a single orchid."),
+    )
+    await summarise(database, in_summary, "An orchid collection survived the cold.")
+    hits = await run(database, "orchid")
+    # Lead hits (title above summary) first, then text-only hits ranked on the whole document.
+    assert [h.article_id for h in hits] == [in_title, in_summary, often_in_text, once_in_text]
+    assert [h.rank >= 1 for h in hits] == [True, True, False, False]
+    assert hits[0].rank > hits[1].rank
+    assert hits[2].rank > hits[3].rank > 0
+    assert "orchid" in hits[2].snippet.lower()
+
+    # Pages are slices of that one list, also across the boundary between the tiers, and when a page starts
+    # past the end of the title-and-summary hits.
+    everything = [h.article_id for h in hits]
+    for limit in (1, 2, 3):
+        for offset in range(5):
+            page = await run(database, "orchid", limit=limit, offset=offset)
+            assert [h.article_id for h in page] == everything[offset : offset + limit], (limit, offset)
+
+
+async def test_a_title_only_match_gets_the_opening_of_the_text_as_snippet(database: Database) -> None:
+    (article_id,) = await store(database, article(1, "Lighthouse keepers", "Nobody mentions the tower here."))
+    (hit,) = await run(database, "lighthouse")
+    assert hit.article_id == article_id
+    assert hit.snippet.startswith("The committee met on Tuesday")
+    assert "<" not in hit.snippet
+    assert "\n" not in hit.snippet
+
+
+async def test_exclusions_apply_to_the_whole_article(database: Database) -> None:
+    title_and_text, title_only = await store(
+        database,
+        article(1, "Volcano watch", "The crater glowed at dawn."),
+        article(2, "Volcano watch", "The crater glowed at dusk."),
+    )
+    assert [h.article_id for h in await run(database, "volcano -dawn")] == [title_only]
+    assert await run(database, "volcano -watch") == []
+    assert {h.article_id for h in await run(database, "volcano -tuesday or dawn")} == {title_and_text}
+
+
+async def test_each_tier_ranks_only_its_newest_matches(database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_module, "RANKED_CANDIDATES", 3)
+    # Five titles mention the word; the oldest says it most often, which would rank it first.
+    lead_ids = await store(
+        database,
+        article(1, "Harbour harbour harbour", "x"),
+        *(article(n, f"Harbour note {n}", "x") for n in range(2, 6)),
+    )
+    text_ids = await store(database, *(article(n, f"Note {n}", "The harbour.") for n in range(6, 11)))
+    hits = await run(database, "harbour", limit=20)
+    # The three newest title matches, then the three newest text-only matches; older ones are left out.
+    assert {h.article_id for h in hits[:3]} == set(lead_ids[-3:])
+    assert {h.article_id for h in hits[3:]} == set(text_ids[-3:])
+    # A caller's filter is applied before the cap: the newest articles it hides do not use up the three.
+    hidden = sa.not_(Article.id.in_(lead_ids[-2:]))
+    async with database.session(read_only=True) as session:
+        filtered = await search(session, SearchQuery("harbour", limit=3), filters=[hidden])
+    assert {h.article_id for h in filtered} == set(lead_ids[-5:-2])
+
+
+async def test_sqlite_ranks_title_matches_only_among_recent_text_matches(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Bounds the ranking work when title matches are sparse but text matches are many: the lead tier only
+    # considers title and summary matches among the newest RANKED_TEXT_MATCHES text matches.
+    monkeypatch.setattr(search_module, "RANKED_TEXT_MATCHES", 4)
+    db = Database(sqlite_url)
+    try:
+        await db.migrate()
+        old_title, *text_only, new_title = await store(
+            db,
+            article(1, "Ferry ferry timetable", "ferry ferry ferry"),  # the best match, but the oldest
+            *(article(n, "Notes", "The ferry was late.") for n in range(2, 6)),
+            article(6, "Ferry strike", "ferry"),
+        )
+        hits = await run(db, "ferry")
+    finally:
+        await db.dispose()
+    assert hits[0].article_id == new_title
+    assert {h.article_id for h in hits[1:]} == set(text_only)
+    assert old_title not in {h.article_id for h in hits}
+
+
+async def test_deleting_an_article_removes_both_of_its_search_documents(database: Database) -> None:
+    gone, kept = await store(database, article(1, "Reactor story", "x"), article(2, "Reactor story", "y"))
+    async with database.session() as session, session.begin():
+        await session.execute(sa.delete(Article).where(Article.id == gone))
+    assert [h.article_id for h in await run(database, "reactor")] == [kept]
+    lead_rows = "article_search_lead" if database.dialect == "sqlite" else "article_search WHERE lead IS NOT NULL"
+    async with database.session(read_only=True) as session:
+        assert await session.scalar(sa.text(f"SELECT count(*) FROM {lead_rows}")) == 1  # noqa: S608
+
+
+# --- stop words ---------------------------------------------------------------------------------------------
+
+STOP_WORD_QUERIES = ["the", "The", "of the and", '"to be or not to be"', "-the", "the or and", "it's", "THÉ"]
+
+
+@pytest.mark.parametrize("text", STOP_WORD_QUERIES)
+def test_stop_words_alone_are_nothing_to_search(text: str) -> None:
+    assert not is_searchable(text)
+    assert fts5_query(text) is None
+    assert search_statement(SearchQuery(text), "sqlite") is None
+    assert search_statement(SearchQuery(text), "postgresql") is None
+
+
+def test_stop_words_are_dropped_but_kept_inside_phrases() -> None:
+    assert fts5_query("the volcano") == '(("volcano"))'
+    assert fts5_query("whom volcano -the") == '(("volcano"))'
+    assert fts5_query('"cat in the hat"') == '(("cat in the hat"))'
+    assert parse_query("volcano or the") == (QueryGroup((("volcano",),)),)
+
+
+async def test_stop_word_queries_find_the_same_on_both_databases(database: Database) -> None:
+    (volcano,) = await store(database, article(1, "Volcano watch", "The volcano erupted at dawn."))
+    for text in STOP_WORD_QUERIES:
+        assert await run(database, text) == [], text
+        assert await run(database, text, site="example.com") == [], text
+    # A stop word next to real words is ignored on both ("whom" is in no stored text).
+    assert [h.article_id for h in await run(database, "whom volcano")] == [volcano]
+    assert [h.article_id for h in await run(database, "volcano -whom")] == [volcano]
+
+
+@pytest.mark.postgresql
+async def test_stop_word_list_is_what_postgresql_drops(pg_url: str) -> None:
+    db = Database(pg_url)
+    try:
+        await db.migrate()
+        async with db.engine.connect() as connection:
+            words = [*sorted(ENGLISH_STOP_WORDS), "volcano", "budget", "also", "said", "would"]
+            rows = await connection.execute(
+                sa.text("SELECT w, numnode(plainto_tsquery('linkbrief', w)) FROM unnest(CAST(:words AS text[])) AS w"),
+                {"words": words},
+            )
+            dropped = {word for word, nodes in rows if nodes == 0}
+    finally:
+        await db.dispose()
+    assert dropped == ENGLISH_STOP_WORDS

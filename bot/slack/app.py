@@ -1,0 +1,216 @@
+"""The Bolt `AsyncApp`: which Slack request goes to which part, and what Slack gets back.
+
+`process_before_response=True` is deliberate: with Bolt's default, an event is acknowledged *before* its
+listener runs, so a crash between the ack and the database write would lose the link for good. Here the
+message listener stores the share rows and only then lets Bolt answer (HTTP 200, or the Socket Mode ack); if
+the write fails Bolt answers 500 (no ack in Socket Mode) and Slack delivers the event again.
+
+The same setting means a listener's *whole* run delays the answer, so everything slow (search, summarising
+on demand, posting) runs in background tasks (`Background`) started after `ack()`; the listeners themselves
+only parse, store and acknowledge. Bolt's lazy listeners are not used: they re-parse the raw body, which
+loses slash-command fields whose text contains "payload" (see `server.repair_form_body`).
+
+Every event gets a 2xx: message events go to intake, every other event type to a listener that only
+acknowledges, and notices without an inner event (`app_rate_limited`) are answered by a middleware. Bolt
+would answer 404 to anything unmatched, and Slack retries those.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.logs import get_logger
+from bot.slack.commands import BriefCommands, notice, parse_brief
+from bot.slack.intake import Intake
+from bot.slack.render import (
+    ACTION_MORE_QA,
+    ACTION_MORE_RESULTS,
+    ACTION_POST_SUMMARY,
+    SlackMessage,
+    parse_more_results_value,
+    render_help,
+)
+
+log = get_logger(__name__)
+
+BRIEF_COMMAND = "/brief"
+# How long a /brief search may take and still be the ack's own answer; slower ones are sent via response_url.
+SEARCH_ACK_BUDGET = 2.0
+READING_NOTICE = "Reading the link… the summary will appear here in a moment."
+
+
+class Background:
+    """Tasks started by listeners after their ack; tracked so shutdown can wait for or cancel them."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
+        task = asyncio.create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+        return task
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("background_task_failed", task=task.get_name(), exc_info=task.exception())
+
+    async def close(self, grace: float) -> None:
+        if not self._tasks:
+            return
+        _done, pending = await asyncio.wait(set(self._tasks), timeout=grace)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+
+
+@dataclass(frozen=True, slots=True)
+class AppParts:
+    """What the listeners call into."""
+
+    client: AsyncWebClient
+    intake: Intake
+    commands: BriefCommands
+    background: Background
+
+
+def build_app(parts: AppParts, *, signing_secret: str | None, verify_requests: bool) -> AsyncApp:
+    """The Bolt app with every listener registered. `verify_requests=False` only for Socket Mode, where
+    requests come over the authenticated WebSocket and carry no signature."""
+    app = AsyncApp(
+        name="linkbrief",
+        client=parts.client,
+        signing_secret=signing_secret,
+        process_before_response=True,
+        request_verification_enabled=verify_requests,
+    )
+    app.middleware(_answer_notices)
+    _register_events(app, parts)
+    _register_command(app, parts)
+    _register_actions(app, parts)
+    return app
+
+
+async def _answer_notices(body: dict[str, Any], next: Callable[[], Awaitable[None]]) -> BoltResponse | None:
+    """Events API notices that are not event callbacks: log them and answer 200 (no listener matches them)."""
+    if body.get("type") == "app_rate_limited":
+        log.warning("slack_rate_limited_events", minute=body.get("minute_rate_limited"))
+        return BoltResponse(status=200, body="")
+    await next()
+    return None
+
+
+def _register_events(app: AsyncApp, parts: AppParts) -> None:
+    @app.event("message")
+    async def on_message(body: dict[str, Any], context: AsyncBoltContext) -> None:
+        # Stored before Bolt acknowledges (process_before_response): see the module doc.
+        await parts.intake.message_event(body, bot_user_id=context.bot_user_id, bot_id=context.bot_id)
+
+    @app.event(re.compile(r".*"))
+    async def on_other_event() -> None:
+        """Any other subscribed event: acknowledged (Bolt would answer 404 and Slack would retry)."""
+
+
+def _register_command(app: AsyncApp, parts: AppParts) -> None:
+    @app.command(BRIEF_COMMAND)
+    async def on_brief(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
+        text = str(command.get("text") or "")
+        user_id = str(command.get("user_id") or "")
+        request = parse_brief(text)
+        if request.kind == "help":
+            await _ack_with(ack, render_help())
+        elif request.problems:
+            await _ack_with(ack, notice(*request.problems, "Try `/brief help` for the filters."))
+        elif request.kind == "summarize" and request.url is not None:
+            await ack(text=READING_NOTICE, response_type="ephemeral")
+            parts.background.spawn(
+                _respond_with(respond, parts.commands.summarize(request.url)), name="brief-summarize"
+            )
+        else:
+            search = asyncio.ensure_future(parts.commands.search(user_id, text))
+            done, _ = await asyncio.wait({search}, timeout=SEARCH_ACK_BUDGET)
+            if done and search.exception() is None:
+                await _ack_with(ack, search.result())
+                return
+            await ack()
+            parts.background.spawn(_respond_with(respond, search), name="brief-search")
+
+
+def _register_actions(app: AsyncApp, parts: AppParts) -> None:
+    @app.action(ACTION_MORE_QA)
+    async def on_more_questions(ack: AsyncAck, action: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        value = str(action.get("value") or "")
+        parts.background.spawn(
+            _respond_with(respond, parts.commands.more_questions(value), replace_original=False),
+            name="brief-more-questions",
+        )
+
+    @app.action(ACTION_MORE_RESULTS)
+    async def on_more_results(
+        ack: AsyncAck, action: dict[str, Any], body: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        await ack()
+        try:
+            query, offset = parse_more_results_value(str(action.get("value") or ""))
+        except ValueError:
+            return
+        user_id = str((body.get("user") or {}).get("id") or "")
+        parts.background.spawn(
+            _respond_with(respond, parts.commands.search(user_id, query, offset=offset), replace_original=True),
+            name="brief-more-results",
+        )
+
+    @app.action(ACTION_POST_SUMMARY)
+    async def on_post_summary(
+        ack: AsyncAck, action: dict[str, Any], body: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        await ack()
+        channel_id = str((body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id"))
+        user_id = str((body.get("user") or {}).get("id") or "")
+        team_id = str((body.get("team") or {}).get("id") or "")
+
+        async def post() -> None:
+            problem = await parts.commands.post_in_channel(
+                str(action.get("value") or ""), channel_id=channel_id, user_id=user_id, team_id=team_id
+            )
+            if problem is None:
+                await respond(delete_original=True)
+            else:
+                await respond(**problem.as_kwargs(), response_type="ephemeral", replace_original=False)
+
+        parts.background.spawn(post(), name="brief-post-summary")
+
+    @app.action(re.compile(r".*"))
+    async def on_other_action(ack: AsyncAck) -> None:
+        """A button of an older version of the bot (or a URL button): acknowledged, nothing to do."""
+        await ack()
+
+
+async def _ack_with(ack: AsyncAck, message: SlackMessage) -> None:
+    await ack(**message.as_kwargs(), response_type="ephemeral")
+
+
+async def _respond_with(respond: AsyncRespond, message: Awaitable[SlackMessage], **options: Any) -> None:
+    """Send an ephemeral answer through the response_url once it is ready; a failure is logged only."""
+    try:
+        ready = await message
+    except Exception:
+        log.exception("brief_failed")
+        ready = notice("Something went wrong on our side; please try again.")
+    try:
+        await respond(**ready.as_kwargs(), response_type="ephemeral", **options)
+    except Exception as exc:
+        log.warning("respond_failed", error=type(exc).__name__)

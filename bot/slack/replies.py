@@ -1,0 +1,261 @@
+"""Everything the bot sends to Slack's Web API outside a request: replies, reactions, permalinks, names.
+
+Replies go through slack_sdk's `AsyncWebClient` with its retry handlers (SLACK-NOTES §4.3): a 429 is retried
+after its `Retry-After`, 500/503 and dropped connections with backoff. What is left after those retries is
+sorted here into *final* failures (the bot is not in the channel, the channel is gone or archived: retrying
+cannot help, the share ends) and *transient* ones, retried a few more times with a longer backoff before the
+share is given up.
+
+Replies to one channel are paced (`ChannelPacer`) below Slack's limit of about one message per second per
+channel, so a burst of links does not turn into a burst of 429s. Reactions are decoration: they run in the
+background on a client without rate-limit retries, and their failures are only logged, so a reaction can
+never hold up or fail a reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.logs import get_logger
+from bot.slack.render import SlackMessage
+
+log = get_logger(__name__)
+
+# chat.postMessage errors that no retry can fix: the share ends as failed with this code.
+FINAL_POST_ERRORS = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+# ok:false errors Slack itself describes as temporary.
+TRANSIENT_ERRORS = frozenset(
+    {"ratelimited", "rate_limited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+REACTION_WORKING = "eyes"
+REACTION_DONE = "white_check_mark"
+REACTION_FAILED = "warning"
+POST_ATTEMPTS = 3
+POST_BACKOFF = 2.0  # seconds before the second attempt; doubled for each further one
+HTTP_TIMEOUT = 15  # seconds per Web API request
+USER_NAME_TTL = 3600.0
+
+
+class PostFailed(Exception):
+    """A reply could not be posted. `code` is Slack's error (or a transport error name); `final` says that
+    retrying is pointless."""
+
+    def __init__(self, code: str, *, final: bool) -> None:
+        super().__init__(code)
+        self.code = code
+        self.final = final
+
+
+def web_client(token: str, base_url: str, *, rate_limit_retries: int = 3) -> AsyncWebClient:
+    """An `AsyncWebClient` for `base_url` with slack_sdk's retry handlers.
+
+    `rate_limit_retries=0` leaves 429s to the caller (reactions: better skipped than late).
+    """
+    handlers = [AsyncConnectionErrorRetryHandler(max_retry_count=2), AsyncServerErrorRetryHandler(max_retry_count=2)]
+    if rate_limit_retries > 0:
+        handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=rate_limit_retries))
+    return AsyncWebClient(token=token, base_url=base_url, timeout=HTTP_TIMEOUT, retry_handlers=handlers)
+
+
+class ChannelPacer:
+    """At most `burst` messages back to back per channel, then one every `interval` seconds (GCRA).
+
+    GCRA keeps one number per channel, the time its next message would be "on schedule"; a message may go
+    early by up to `burst - 1` intervals. So any window of T seconds holds at most `burst + T / interval`
+    messages of one channel.
+    """
+
+    def __init__(self, interval: float, burst: int, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.interval = interval
+        self.burst = max(1, burst)
+        self._clock = clock
+        self._next: dict[str, float] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def wait(self, channel: str) -> None:
+        """Return when a message to `channel` may be sent, and count it as sent."""
+        if self.interval <= 0:
+            return
+        lock = self._locks.setdefault(channel, asyncio.Lock())
+        async with lock:
+            now = self._clock()
+            scheduled = self._next.get(channel, now)
+            allowed_at = scheduled - (self.burst - 1) * self.interval
+            if allowed_at > now:
+                await asyncio.sleep(allowed_at - now)
+                now = self._clock()
+            self._next[channel] = max(scheduled, now) + self.interval
+        self._forget_idle(now)
+
+    def _forget_idle(self, now: float) -> None:
+        if len(self._next) < 1024:
+            return
+        for channel, scheduled in list(self._next.items()):
+            lock = self._locks.get(channel)
+            if scheduled < now and (lock is None or not lock.locked()):
+                self._next.pop(channel, None)
+                self._locks.pop(channel, None)
+
+
+@dataclass(frozen=True, slots=True)
+class PostedReply:
+    channel: str
+    ts: str
+
+
+class Replier:
+    """Posts replies (paced, retried), sets reactions (in the background), looks up permalinks and names."""
+
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        *,
+        pacer: ChannelPacer,
+        reactions_client: AsyncWebClient | None = None,
+        post_backoff: float = POST_BACKOFF,
+    ) -> None:
+        self.client = client
+        self.pacer = pacer
+        self.reactions_client = reactions_client or client
+        self.post_backoff = post_backoff
+        self._reaction_chains: dict[tuple[str, str], asyncio.Task[None]] = {}
+        self._names: OrderedDict[str, tuple[float, str | None]] = OrderedDict()
+
+    # ------------------------------------------------------------------------------------------ replies
+
+    async def post(self, channel: str, message: SlackMessage, *, thread_ts: str | None) -> PostedReply:
+        """Post `message` (in the thread when `thread_ts` is given); raise PostFailed when it cannot be."""
+        attempt = 0
+        while True:
+            attempt += 1
+            await self.pacer.wait(channel)
+            try:
+                response = await self.client.chat_postMessage(
+                    channel=channel,
+                    thread_ts=thread_ts,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                    **message.as_kwargs(),
+                )
+                return PostedReply(channel=str(response.get("channel") or channel), ts=str(response["ts"]))
+            except SlackApiError as exc:
+                failure = _post_failure(exc)
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                failure = PostFailed(type(exc).__name__, final=False)
+            if failure.final or attempt >= POST_ATTEMPTS:
+                log.warning("reply_failed", channel=channel, error=failure.code, attempts=attempt)
+                raise failure
+            delay = self.post_backoff * 2 ** (attempt - 1)
+            log.info("reply_retry", channel=channel, error=failure.code, attempt=attempt, delay=delay)
+            await asyncio.sleep(delay)
+
+    # ---------------------------------------------------------------------------------------- reactions
+
+    def mark_working(self, channel: str, ts: str) -> None:
+        """Put the "working" reaction on a message (in the background)."""
+        self._chain(channel, ts, lambda: self._react("reactions_add", channel, ts, REACTION_WORKING))
+
+    def mark_finished(self, channel: str, ts: str, *, ok: bool) -> None:
+        """Swap the "working" reaction for done / failed (in the background, after any earlier change)."""
+
+        async def swap() -> None:
+            await self._react("reactions_remove", channel, ts, REACTION_WORKING)
+            await self._react("reactions_add", channel, ts, REACTION_DONE if ok else REACTION_FAILED)
+
+        self._chain(channel, ts, swap)
+
+    async def drain(self) -> None:
+        """Wait for the reactions still being set (on shutdown)."""
+        tasks = list(self._reaction_chains.values())
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _chain(self, channel: str, ts: str, step: Callable[[], Awaitable[None]]) -> None:
+        """Run `step` after the previous reaction change of the same message, so changes keep their order."""
+        key = (channel, ts)
+        previous = self._reaction_chains.get(key)
+
+        async def run() -> None:
+            if previous is not None:
+                await asyncio.gather(previous, return_exceptions=True)
+            await step()
+
+        task = asyncio.create_task(run())
+        self._reaction_chains[key] = task
+
+        def forget(done: asyncio.Task[None]) -> None:
+            if self._reaction_chains.get(key) is done:
+                del self._reaction_chains[key]
+
+        task.add_done_callback(forget)
+
+    async def _react(self, method: str, channel: str, ts: str, name: str) -> None:
+        try:
+            await getattr(self.reactions_client, method)(channel=channel, timestamp=ts, name=name)
+        except SlackApiError as exc:
+            error = exc.response.get("error") if exc.response is not None else None
+            if error not in ("already_reacted", "no_reaction"):
+                log.info("reaction_failed", method=method, channel=channel, error=error)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            log.info("reaction_failed", method=method, channel=channel, error=type(exc).__name__)
+
+    # --------------------------------------------------------------------------------- lookups
+
+    async def permalink(self, channel: str, ts: str) -> str | None:
+        """The message's permalink, or None when Slack will not give one."""
+        try:
+            response = await self.client.chat_getPermalink(channel=channel, message_ts=ts)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+            log.info("permalink_failed", channel=channel, error=_error_name(exc))
+            return None
+        link = response.get("permalink")
+        return link if isinstance(link, str) else None
+
+    async def user_name(self, user_id: str) -> str | None:
+        """A user's display name (so a reply can name them without a notifying mention); cached."""
+        now = time.monotonic()
+        cached = self._names.get(user_id)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        name: str | None = None
+        try:
+            response = await self.client.users_info(user=user_id)
+            user = response.get("user") or {}
+            profile = user.get("profile") or {}
+            name = profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name")
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+            log.info("user_lookup_failed", user=user_id, error=_error_name(exc))
+        self._names[user_id] = (now + USER_NAME_TTL, name or None)
+        self._names.move_to_end(user_id)
+        while len(self._names) > 10_000:
+            self._names.popitem(last=False)
+        return name or None
+
+
+def _post_failure(exc: SlackApiError) -> PostFailed:
+    response = exc.response
+    error = str(response.get("error") or "unknown_error") if response is not None else "unknown_error"
+    status = response.status_code if response is not None else 0
+    if error in FINAL_POST_ERRORS:
+        return PostFailed(error, final=True)
+    transient = status == 429 or status >= 500 or error in TRANSIENT_ERRORS
+    return PostFailed(error, final=not transient)
+
+
+def _error_name(exc: Exception) -> str:
+    if isinstance(exc, SlackApiError) and exc.response is not None:
+        return str(exc.response.get("error"))
+    return type(exc).__name__
