@@ -11,9 +11,10 @@ in set-based statements. Then measures, through the real repository functions an
 - near-duplicate lookup (`near_duplicate`): half hits (a stored SimHash with 0–3 bits flipped), half misses;
 - URL-key lookup (`article_for_url_key`): half known keys, half unknown;
 - search (`search`), by query class:
-  - topical: 1–3-word queries built from one article's topic words (the words people search for), each run
-    three times, also with an `after:` filter. Their quality is measured too: how often the article the
-    words were drawn from is in the top 10 ("found") and its mean reciprocal rank (MRR@10);
+  - topical: 1–3-word queries built from one article's topic words (the words people search for; the
+    articles a uniform sample of the archive, old and new), each run three times, also with an `after:`
+    filter. Their quality is measured too: how often the article the words were drawn from is in the top 10
+    ("found") and its mean reciprocal rank (MRR@10);
   - common words: one word found in ~1%, ~5%, ~20%, ~80% of articles; two words each in ~20%; a ~20% word
     with a topical word; a ~20% word minus a ~5% word (an exclusion); the second page of a ~20% word;
   - stop words only ("the", "of the and"): must find nothing, at once, on both databases.
@@ -67,6 +68,7 @@ CHUNK = 5_000
 TOPIC_RANKS = (300, 20_000)  # topic words: neither function words nor hapaxes
 # Query words chosen by the share of articles containing them: search cost grows with the number of matches.
 DF_BANDS = (0.01, 0.05, 0.2, 0.8)
+TOPIC_SAMPLES = 500
 
 # --- synthetic corpus ----------------------------------------------------------------------------------------
 
@@ -96,8 +98,10 @@ class Corpus:
     probabilities: np.ndarray = field(init=False)
     sites: list[tuple[str, str]] = field(init=False)
     simhashes: list[int] = field(default_factory=list)
-    # (article id, its topic words) for some articles: the topical queries and their expected answer.
+    # (article id, its topic words) for a uniform sample of the articles, old and new alike: the topical
+    # queries and the answer each should find.
     topic_samples: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
+    sample_rng: random.Random = field(init=False)
 
     def __post_init__(self) -> None:
         rng = random.Random(self.seed)
@@ -105,6 +109,7 @@ class Corpus:
         ranks = np.arange(1, VOCABULARY_SIZE + 1, dtype=np.float64)
         weights = 1.0 / (ranks + 2.7) ** 1.07  # Zipf-Mandelbrot
         self.probabilities = weights / weights.sum()
+        self.sample_rng = random.Random(self.seed + 3)
         self.sites = [
             (f"{w}{rng.choice(['news', 'blog', 'times', 'post'])}.com", w.title()) for w in self.vocabulary[500:700]
         ]
@@ -133,13 +138,21 @@ class Corpus:
                 rows.append(self._article(start + i, body, rng))
             yield rows
 
+    def _sample(self, article_id: int, topics: tuple[str, ...]) -> None:
+        """Reservoir sampling: every article seen so far is equally likely to be among the samples."""
+        if len(self.topic_samples) < TOPIC_SAMPLES:
+            self.topic_samples.append((article_id, topics))
+            return
+        slot = self.sample_rng.randrange(article_id)
+        if slot < TOPIC_SAMPLES:
+            self.topic_samples[slot] = (article_id, topics)
+
     def _article(self, article_id: int, body: list[str], rng: random.Random) -> dict[str, Any]:
         topics = [self.vocabulary[rng.randrange(*TOPIC_RANKS)] for _ in range(3)]
         for topic in topics:  # an article about X says X several times
             for _ in range(rng.randint(2, 6)):
                 body[rng.randrange(len(body))] = topic
-        if len(self.topic_samples) < 2_000 and rng.random() < 0.05:
-            self.topic_samples.append((article_id, tuple(topics)))
+        self._sample(article_id, tuple(topics))
         sentences = []
         position = 0
         while position < len(body):

@@ -229,8 +229,7 @@ class BriefCommands:
         self, session: AsyncSession, request: BriefRequest, conditions: list[ColumnElement[bool]], offset: int
     ) -> list[_Hit]:
         shared_visibly = sa.exists().where(Share.article_id == Article.id, *conditions)
-        searchable = store_search.search_statement(store_search.SearchQuery(text=request.words), _dialect(session))
-        if searchable is not None:
+        if store_search.is_searchable(request.words):
             query = store_search.SearchQuery(
                 text=request.words, site=request.site, limit=RESULTS_PAGE_SIZE + 1, offset=offset
             )
@@ -340,10 +339,6 @@ class BriefCommands:
         if info.get("is_private") or info.get("is_group"):
             return ChannelType.GROUP.value
         return ChannelType.CHANNEL.value
-
-
-def _dialect(session: AsyncSession) -> str:
-    return session.get_bind().dialect.name
 
 
 def _share_conditions(request: BriefRequest) -> list[ColumnElement[bool]]:
