@@ -25,19 +25,14 @@ from pathlib import Path
 
 import psutil
 import trafilatura
-from aiohttp import web
 
+from benchmarks.corpus_site import corpus_site, load_pages, percentile
 from bot.errors import PipelineError
 from bot.pipeline.runner import ArticleOutcome, ArticlePipeline
 from bot.settings import Settings
 from bot.store.db import Database
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 class _RssSampler:
@@ -111,28 +106,14 @@ async def run_pass(pipeline: ArticlePipeline, urls: list[str], concurrency: int)
 
 
 async def main_async(args: argparse.Namespace) -> None:
-    corpus = Path(args.corpus) / "extraction-scrapinghub"
-    pages = {path.stem: path.read_text(encoding="utf-8") for path in sorted(corpus.glob("*.html"))}
-    if not pages:
-        raise SystemExit(f"no pages found in {corpus}")
-
+    pages = load_pages(Path(args.corpus))
     bare = bare_trafilatura(pages)
 
-    async def handler(request: web.Request) -> web.Response:
-        html = pages.get(request.match_info["page"])
-        if html is None:
-            raise web.HTTPNotFound()
-        return web.Response(text=html, content_type="text/html", charset="utf-8")
+    async with corpus_site(pages) as (_base, urls):
+        return await _measure(args, pages, urls, bare)
 
-    app = web.Application()
-    app.router.add_get("/{page}.html", handler)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    urls = [f"http://127.0.0.1:{port}/{page}.html" for page in pages]
 
+async def _measure(args: argparse.Namespace, pages: dict[str, str], urls: list[str], bare: list[float]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite+aiosqlite:///{tmp}/bench.db"
         settings = Settings(
@@ -152,11 +133,12 @@ async def main_async(args: argparse.Namespace) -> None:
                     cpu_parent = time.process_time()
                     cpu_children = _children_cpu()
                     first, first_wall = await run_pass(pipeline, urls, args.concurrency)
-                    cpu_total = (time.process_time() - cpu_parent) + (_children_cpu() - cpu_children)
+                    cpu_parent = time.process_time() - cpu_parent
+                    cpu_children = _children_cpu() - cpu_children
+                    cpu_total = cpu_parent + cpu_children
                     second, second_wall = await run_pass(pipeline, urls, args.concurrency)
         finally:
             await database.dispose()
-            await runner.cleanup()
 
     ok = [o for o in first if o.ok]
     errors: dict[str, int] = {}
@@ -173,10 +155,11 @@ async def main_async(args: argparse.Namespace) -> None:
     print(f"{'pass':<22}{'pages/s':>10}{'median ms':>12}{'p95 ms':>10}")
     for name, outcomes, wall in (("first (all new)", first, first_wall), ("second (all repeats)", second, second_wall)):
         totals = [o.timings["total_ms"] for o in outcomes]
-        print(f"{name:<22}{n / wall:>10.1f}{statistics.median(totals):>12.1f}{_percentile(totals, 0.95):>10.1f}")
+        print(f"{name:<22}{n / wall:>10.1f}{statistics.median(totals):>12.1f}{percentile(totals, 0.95):>10.1f}")
     print()
     print("CPU per page (first pass, this process + extraction workers):")
-    print(f"  linkbrief pipeline   mean {cpu_per_page:7.1f} ms")
+    print(f"  linkbrief pipeline   mean {cpu_per_page:7.1f} ms", end="")
+    print(f"   (this process {cpu_parent / n * 1000:.1f} ms, workers {cpu_children / n * 1000:.1f} ms)")
     print(f"  bare trafilatura     mean {bare_mean:7.1f} ms   median {statistics.median(bare):.1f} ms")
     print(f"  ratio                {cpu_per_page / bare_mean:7.2f} x")
     print()
@@ -184,7 +167,7 @@ async def main_async(args: argparse.Namespace) -> None:
     stages = sorted({key for o in ok for key in o.timings if key != "total_ms"})
     for stage in stages:
         values = [o.timings[stage] for o in ok if stage in o.timings]
-        print(f"  {stage:<16}{statistics.median(values):8.1f}   p95 {_percentile(values, 0.95):8.1f}")
+        print(f"  {stage:<16}{statistics.median(values):8.1f}   p95 {percentile(values, 0.95):8.1f}")
     print()
     print(f"peak memory (RSS of this process + unique memory of each worker): {rss.peak / 2**20:.0f} MiB")
 

@@ -38,9 +38,9 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
 
+from benchmarks.corpus_site import corpus_site, load_pages, percentile
 from bot.logs import configure_logging
 from bot.settings import Settings
 from bot.slack.server import running_bot
@@ -57,38 +57,7 @@ PAGE_DELAY = 0.03
 TEAM = "T0FAKETEAM"
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 # --------------------------------------------------------------------------------------------- set-up
-
-
-@asynccontextmanager
-async def corpus_site(corpus: Path) -> AsyncIterator[tuple[str, list[str]]]:
-    """Serve the corpus pages (any query string accepted, so one page can stand behind many URLs)."""
-    pages = {p.stem: p.read_text(encoding="utf-8") for p in sorted((corpus / "extraction-scrapinghub").glob("*.html"))}
-    if not pages:
-        raise SystemExit(f"no pages found in {corpus}/extraction-scrapinghub")
-
-    async def handler(request: web.Request) -> web.Response:
-        await asyncio.sleep(PAGE_DELAY)
-        html = pages.get(request.match_info["page"])
-        if html is None:
-            raise web.HTTPNotFound()
-        return web.Response(text=html, content_type="text/html", charset="utf-8")
-
-    app = web.Application()
-    app.router.add_get("/{page}.html", handler)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    base = f"http://127.0.0.1:{runner.addresses[0][1]}"
-    try:
-        yield base, [f"{base}/{name}.html" for name in pages]
-    finally:
-        await runner.cleanup()
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,7 +345,7 @@ async def bench_burst(args: argparse.Namespace, urls: list[str]) -> None:
 async def main_async(args: argparse.Namespace) -> None:
     configure_logging("WARNING")
     only = set(args.only.split(",")) if args.only else {"ack", "reply", "burst"}
-    async with corpus_site(Path(args.corpus)) as (_base, urls):
+    async with corpus_site(load_pages(Path(args.corpus)), delay=PAGE_DELAY) as (_base, urls):
         print(f"corpus pages: {len(urls)}; database: {args.database_url or 'temporary SQLite file'}\n")
         if "ack" in only:
             await bench_ack(args, urls)

@@ -432,3 +432,24 @@ async def test_stop_word_list_is_what_postgresql_drops(pg_url: str) -> None:
     finally:
         await db.dispose()
     assert dropped == ENGLISH_STOP_WORDS
+
+
+async def test_an_article_stored_with_its_summary_is_indexed_once_with_both(database: Database) -> None:
+    """`add_article(index=False)` + `save_summary` in one transaction: searchable by text and by summary."""
+    new = article(1, "Harbour ferries", "The night boats carried record numbers of passengers.")
+    async with database.session() as session, session.begin():
+        row, created = await add_article(session, new, index=False)
+        await save_summary(session, row.id, Summary(tldr="Lindqvist doubles its timetable.", summarizer="x"))
+    assert created
+    assert [hit.article_id for hit in await run(database, "passengers")] == [row.id]
+    assert [hit.article_id for hit in await run(database, "timetable")] == [row.id]
+
+
+async def test_an_article_stored_without_index_is_not_searchable_until_summarised(database: Database) -> None:
+    new = article(2, "Orchard survey", "Volunteers mapped every old apple tree in the valley.")
+    async with database.session() as session, session.begin():
+        row, _ = await add_article(session, new, index=False)
+    assert await run(database, "apple") == []
+    async with database.session() as session, session.begin():
+        await save_summary(session, row.id, Summary(tldr="A valley's apple trees, mapped.", summarizer="x"))
+    assert [hit.article_id for hit in await run(database, "apple")] == [row.id]

@@ -1,7 +1,7 @@
 """The article pipeline: one URL in, one stored, deduplicated, summarised article (or one typed error) out.
 
     validate → alias lookup → fetch → (final-URL lookup) → extract → (canonical-link lookup)
-             → content hash / near-duplicate lookup → store → summarise → store summary
+             → content hash / near-duplicate lookup → summarise → store (article, summary, search entry)
 
 Each arrow is a place where a repeat is recognised as early (and as cheaply) as possible: a URL seen before
 never costs a fetch, a page seen before under another URL never costs a second summary. Every URL that led to
@@ -211,13 +211,15 @@ class ArticlePipeline:
         if known is not None:
             return await self._duplicate(run, known)
 
+        # Summarised before storing, so the article, its summary and its search entry are written in one
+        # short transaction (the text indexed once); only a lost insert race wastes the summary.
+        with run.stage("summarize"):
+            summary = await self._summary_of(extracted.text, extracted.title, extracted.language)
         with run.stage("store"):
-            stored, created = await self._store(run, canonical, extracted, print_)
+            stored, created = await self._store(run, canonical, extracted, print_, summary)
         if not created:
             # Another task stored the same article between our lookups and our insert.
             return await self._duplicate(run, stored)
-        with run.stage("summarize"):
-            summary = await self._summarize(stored)
         log.info("article_stored", url=run.url, article_id=stored.id, **run.timings)
         return ArticleOutcome(
             url=run.url, final_url=run.final_url, article=stored, summary=summary, timings=run.timings
@@ -265,6 +267,7 @@ class ArticlePipeline:
         canonical: str,
         extracted: ExtractedArticle,
         print_: TextFingerprint,
+        summary: Summary | None,
     ) -> tuple[StoredArticle, bool]:
         new = store.NewArticle(
             canonical_url=canonical,
@@ -280,9 +283,11 @@ class ArticlePipeline:
             simhash=print_.simhash,
         )
         async with self.database.session() as session, session.begin():
-            row, created = await store.add_article(session, new)
+            row, created = await store.add_article(session, new, index=summary is None)
             article = StoredArticle.from_row(row)
             await self._record_aliases(session, run, article.id)
+            if created and summary is not None:
+                await store.save_summary(session, article.id, summary)
         return article, created
 
     @staticmethod
@@ -308,17 +313,20 @@ class ArticlePipeline:
         )
 
     async def _summarize(self, article: StoredArticle) -> Summary | None:
-        """Summarise and store; a summariser failure leaves the article stored without a summary."""
-        try:
-            summary = await self.summarizer.summarize(
-                SummaryInput(text=article.text, title=article.title, language=article.language)
-            )
-        except Exception:
-            log.exception("summary_failed", article_id=article.id)
-            return None
-        async with self.database.session() as session, session.begin():
-            await store.save_summary(session, article.id, summary)
+        """Summarise a stored article that has no summary yet, and store it."""
+        summary = await self._summary_of(article.text, article.title, article.language)
+        if summary is not None:
+            async with self.database.session() as session, session.begin():
+                await store.save_summary(session, article.id, summary)
         return summary
+
+    async def _summary_of(self, text: str, title: str | None, language: str | None) -> Summary | None:
+        """The summariser's output; a summariser failure leaves the article without a summary, logged."""
+        try:
+            return await self.summarizer.summarize(SummaryInput(text=text, title=title, language=language))
+        except Exception:
+            log.exception("summary_failed", title=title)
+            return None
 
 
 def _inflight_key(url: str) -> str | None:

@@ -118,10 +118,12 @@ async def near_duplicate(
     return None if best is None else await session.get(Article, best[1])
 
 
-async def add_article(session: AsyncSession, new: NewArticle) -> tuple[Article, bool]:
+async def add_article(session: AsyncSession, new: NewArticle, *, index: bool = True) -> tuple[Article, bool]:
     """Store `new` unless an article with its content hash or URL key exists; returns (article, created).
 
     Also records `new.url_key` as an alias of whichever article wins and indexes a new article for search.
+    `index=False` leaves the indexing to a `save_summary` in the same transaction, so the article's text is
+    written into the search index once, not twice.
     """
     values = {
         "canonical_url": new.canonical_url,
@@ -150,7 +152,8 @@ async def add_article(session: AsyncSession, new: NewArticle) -> tuple[Article, 
         await add_alias(session, new.url_key, new.canonical_url, existing.id)
         return existing, False
     await add_alias(session, new.url_key, new.canonical_url, article_id)
-    await index_article(session, article_id)
+    if index:
+        await index_article(session, article_id)
     article = await session.get(Article, article_id)
     if article is None:  # pragma: no cover - we inserted it in this transaction
         raise RuntimeError(f"article {article_id} missing right after insert")
