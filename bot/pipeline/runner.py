@@ -206,7 +206,9 @@ class ArticlePipeline:
                 return await self._duplicate(run, known)
 
         with run.stage("fingerprint"):
-            print_ = await asyncio.to_thread(fingerprint, extracted.text)
+            # Pure-Python hashing holds the GIL for milliseconds per article: done in the worker pool, not
+            # beside the event loop that acknowledges Slack's events.
+            print_ = await self.extractor.run(fingerprint, extracted.text)
         known = await self._same_text(extracted.text, print_)
         if known is not None:
             return await self._duplicate(run, known)
@@ -257,9 +259,10 @@ class ArticlePipeline:
             row = await store.near_duplicate(session, print_.simhash, max_distance=NEAR_DUPLICATE_DISTANCE)
         if row is None:
             return None
-        # Confirmed outside the session: the comparison is CPU work and must not hold a connection.
+        # Confirmed outside the session, in the worker pool: CPU work that must hold neither a connection nor
+        # the event loop.
         candidate = StoredArticle.from_row(row)
-        return candidate if await asyncio.to_thread(texts_match, text, candidate.text) else None
+        return candidate if await self.extractor.run(texts_match, text, candidate.text) else None
 
     async def _store(
         self,
