@@ -49,6 +49,16 @@ class Settings(BaseSettings):
 
     # Summaries
     summarizer: Literal["extractive", "llm"] = "extractive"
+    llm_base_url: str | None = Field(None, validation_alias="OPENAI_BASE_URL")
+    openai_api_key: SecretStr | None = Field(None, validation_alias="OPENAI_API_KEY")
+    llm_model: str | None = None
+    llm_timeout: float = Field(60.0, gt=0, description="seconds for one model call")
+    llm_concurrency: int = Field(4, ge=1, description="model calls at once")
+    llm_max_retries: int = Field(2, ge=0, description="retries of a model call after 429/5xx")
+    llm_max_input_tokens: int = Field(12_000, ge=1000, description="article tokens sent to the model, at most")
+    summary_language: str = Field("auto", description="'auto' (the article's language) or a language code")
+    llm_instructions: str | None = Field(None, description="operator instructions appended to the prompt")
+    llm_extra_headers: dict[str, str] = Field(default_factory=dict, description="extra HTTP headers (JSON)")
 
     # Fetching
     fetch_allow_private: bool = False

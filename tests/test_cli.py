@@ -2,54 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
-import os
-import sys
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from aiohttp import web
 from articles import HARBOUR, HARBOUR_TITLE, ORCHARD, ORCHARD_TITLE, article_html
+from clirun import clean_env, run_cli
 from localserver import serve_app
 
 from bot.store.db import Database
-
-
-@dataclass(frozen=True)
-class Result:
-    code: int
-    stdout: str
-    stderr: str
-
-    def json_lines(self) -> list[dict]:
-        return [json.loads(line) for line in self.stdout.splitlines() if line.strip()]
-
-
-def _clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    """The user's environment without any linkbrief setting, plus `extra`; data dirs point into tmp_path."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LINKBRIEF_", "SLACK_", "DATABASE_URL"))}
-    env["XDG_DATA_HOME"] = str(tmp_path / "xdg-data")
-    env["HOME"] = str(tmp_path / "home")
-    env.update(extra)
-    return env
-
-
-async def run_cli(*args: str, env: dict[str, str], cwd: Path) -> Result:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        env=env,
-        cwd=cwd,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=120)
-    return Result(process.returncode, stdout.decode(), stderr.decode())
 
 
 @pytest.fixture
@@ -72,7 +34,7 @@ async def site() -> AsyncIterator[str]:
 
 @pytest.fixture
 def env(tmp_path: Path, database: Database) -> dict[str, str]:
-    return _clean_env(tmp_path, DATABASE_URL=database.url, LINKBRIEF_FETCH_ALLOW_PRIVATE="1")
+    return clean_env(tmp_path, DATABASE_URL=database.url, LINKBRIEF_FETCH_ALLOW_PRIVATE="1")
 
 
 async def test_summarize_json_prints_one_object_per_url(site: str, env: dict, tmp_path: Path) -> None:
@@ -135,7 +97,7 @@ async def test_search_finds_what_summarize_stored(site: str, env: dict, tmp_path
 
 
 async def test_no_settings_at_all_uses_sqlite_in_the_user_data_dir(tmp_path: Path) -> None:
-    env = _clean_env(tmp_path)
+    env = clean_env(tmp_path)
     result = await run_cli("migrate", env=env, cwd=tmp_path)
     assert result.code == 0, result.stderr
     assert (tmp_path / "xdg-data" / "linkbrief" / "linkbrief.db").is_file()
@@ -158,7 +120,7 @@ async def test_no_settings_at_all_uses_sqlite_in_the_user_data_dir(tmp_path: Pat
 async def test_failures_exit_non_zero_with_one_line(
     tmp_path: Path, args: list[str], extra_env: dict[str, str], code: int, reason: str
 ) -> None:
-    result = await run_cli(*args, env=_clean_env(tmp_path, **extra_env), cwd=tmp_path)
+    result = await run_cli(*args, env=clean_env(tmp_path, **extra_env), cwd=tmp_path)
     assert result.code == code
     assert result.stderr.startswith(reason)
     assert len(result.stderr.strip().splitlines()) == 1

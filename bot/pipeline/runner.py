@@ -39,7 +39,7 @@ from bot.settings import Settings
 from bot.store import articles as store
 from bot.store.db import Database
 from bot.store.models import Article
-from bot.summarize import make_summarizer
+from bot.summarize import SummarizerUnavailable, make_summarizer, summarizer_problem
 from bot.summarize.base import Summarizer, Summary, SummaryInput
 
 log = get_logger(__name__)
@@ -140,13 +140,20 @@ class ArticlePipeline:
     @asynccontextmanager
     async def open(cls, settings: Settings, database: Database) -> AsyncIterator[ArticlePipeline]:
         """A pipeline built from settings, with its HTTP session and process pool closed on exit."""
-        make_summarizer(settings)  # an unusable summariser fails here, before any worker starts
+        problem = summarizer_problem(settings)  # an unusable summariser fails here, before any worker starts
+        if problem:
+            raise SummarizerUnavailable(problem)
         async with (
             Fetcher(FetchPolicy.from_settings(settings)) as fetcher,
             Extractor(workers=settings.extract_workers, timeout=settings.extract_timeout) as extractor,
         ):
             summarizer = make_summarizer(settings, offload=extractor.run)
-            yield cls(database=database, fetcher=fetcher, extractor=extractor, summarizer=summarizer)
+            try:
+                yield cls(database=database, fetcher=fetcher, extractor=extractor, summarizer=summarizer)
+            finally:
+                close = getattr(summarizer, "aclose", None)
+                if close is not None:
+                    await close()
 
     async def process(self, url: str) -> ArticleOutcome:
         """Take one URL all the way; never raises for anything a URL or a page can do.

@@ -1,0 +1,44 @@
+"""Running the `linkbrief` command as a user does: a real process, a clean environment, its output captured."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+
+    def json_lines(self) -> list[dict]:
+        return [json.loads(line) for line in self.stdout.splitlines() if line.strip()]
+
+
+def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The user's environment without any linkbrief setting, plus `extra`; data dirs point into tmp_path."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LINKBRIEF_", "SLACK_", "DATABASE_URL", "OPENAI_"))}
+    env["XDG_DATA_HOME"] = str(tmp_path / "xdg-data")
+    env["HOME"] = str(tmp_path / "home")
+    env.update(extra)
+    return env
+
+
+async def run_cli(*args: str, env: dict[str, str], cwd: Path) -> Result:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        env=env,
+        cwd=cwd,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=120)
+    return Result(process.returncode, stdout.decode(), stderr.decode())
