@@ -65,10 +65,12 @@ async def test_llm_summary_in_the_thread_and_no_second_call_for_a_repeat(
 async def test_a_failing_model_gives_the_offline_summary_marked(
     slack: FakeSlack, site: ArticleSite, sqlite_url: str
 ) -> None:
-    async with FakeOpenAI([error(500)]) as model:
-        async with bot_client(slack, sqlite_url, **_llm(model, llm_max_retries=0)) as client:
-            await client.say(LinkPart(site.url("/harbour")), channel=CHANNEL, user="U0ALICE")
-            [reply] = await client.replies(1)
-            text = blocks_text(reply)
-            assert "llm fallback" in text
-            assert "Key points" in text
+    async with (
+        FakeOpenAI([error(500)]) as model,
+        bot_client(slack, sqlite_url, **_llm(model, llm_max_retries=0)) as client,
+    ):
+        await client.say(LinkPart(site.url("/harbour")), channel=CHANNEL, user="U0ALICE")
+        [reply] = await client.replies(1)
+        text = blocks_text(reply)
+        assert "llm fallback" in text
+        assert "Key points" in text
