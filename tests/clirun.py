@@ -6,8 +6,14 @@ import asyncio
 import json
 import os
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from aiohttp import web
+from articles import HARBOUR, HARBOUR_TITLE, ORCHARD, ORCHARD_TITLE, article_html
+from localserver import serve_app
 
 
 @dataclass(frozen=True)
@@ -42,3 +48,19 @@ async def run_cli(*args: str, env: dict[str, str], cwd: Path) -> Result:
     )
     stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=120)
     return Result(process.returncode, stdout.decode(), stderr.decode())
+
+
+@asynccontextmanager
+async def article_pages() -> AsyncIterator[str]:
+    """The pages the CLI tests read, on 127.0.0.1: `/ferries` and `/orchards`; anything else is a 404."""
+    pages = {"/ferries": article_html(HARBOUR_TITLE, HARBOUR), "/orchards": article_html(ORCHARD_TITLE, ORCHARD)}
+
+    async def handler(request: web.Request) -> web.Response:
+        if request.path not in pages:
+            raise web.HTTPNotFound()
+        return web.Response(text=pages[request.path], content_type="text/html")
+
+    app = web.Application()
+    app.router.add_get("/{tail:.*}", handler)
+    async with serve_app(app) as base_url:
+        yield base_url

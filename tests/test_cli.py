@@ -6,29 +6,15 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from aiohttp import web
-from articles import HARBOUR, HARBOUR_TITLE, ORCHARD, ORCHARD_TITLE, article_html
-from clirun import clean_env, run_cli
-from localserver import serve_app
+from articles import HARBOUR, HARBOUR_TITLE, ORCHARD_TITLE
+from clirun import article_pages, clean_env, run_cli
 
 from bot.store.db import Database
 
 
 @pytest.fixture
 async def site() -> AsyncIterator[str]:
-    pages = {
-        "/ferries": article_html(HARBOUR_TITLE, HARBOUR),
-        "/orchards": article_html(ORCHARD_TITLE, ORCHARD),
-    }
-
-    async def handler(request: web.Request) -> web.Response:
-        if request.path not in pages:
-            raise web.HTTPNotFound()
-        return web.Response(text=pages[request.path], content_type="text/html")
-
-    app = web.Application()
-    app.router.add_get("/{tail:.*}", handler)
-    async with serve_app(app) as base_url:
+    async with article_pages() as base_url:
         yield base_url
 
 

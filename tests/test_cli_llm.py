@@ -6,11 +6,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from aiohttp import web
-from articles import HARBOUR, HARBOUR_TITLE, ORCHARD, ORCHARD_TITLE, article_html
-from clirun import clean_env, run_cli
+from clirun import article_pages, clean_env, run_cli
 from fakeopenai import FakeOpenAI, answer, error
-from localserver import serve_app
 from test_summarize_llm import GOOD
 
 from bot.store.db import Database
@@ -18,16 +15,7 @@ from bot.store.db import Database
 
 @pytest.fixture
 async def site() -> AsyncIterator[str]:
-    pages = {"/ferries": article_html(HARBOUR_TITLE, HARBOUR), "/orchards": article_html(ORCHARD_TITLE, ORCHARD)}
-
-    async def handler(request: web.Request) -> web.Response:
-        if request.path not in pages:
-            raise web.HTTPNotFound()
-        return web.Response(text=pages[request.path], content_type="text/html")
-
-    app = web.Application()
-    app.router.add_get("/{tail:.*}", handler)
-    async with serve_app(app) as base_url:
+    async with article_pages() as base_url:
         yield base_url
 
 
