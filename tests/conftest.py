@@ -1,4 +1,4 @@
-"""Database fixtures shared by every test that stores something: real SQLite and real PostgreSQL.
+"""Fixtures shared by the whole suite: no proxies from the environment, and real SQLite and PostgreSQL.
 
 - `database`: a migrated `Database` on a fresh, empty database; parametrized over SQLite and PostgreSQL, so a
   test using it runs on both.
@@ -32,6 +32,17 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "LINKBRIEF_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+
+
+PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
+
+
+@pytest.fixture(autouse=True)
+def no_proxy_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test talks through a proxy from the environment: every server here is on loopback, and slack_sdk picks
+    proxies up from the environment and ignores NO_PROXY (SLACK-NOTES §4.4)."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -15,7 +15,7 @@ Use::
         [call] = await slack.wait_for_calls("chat.postMessage")
         assert call.params["thread_ts"] == "1700000000.000100"
 
-Keep `HTTPS_PROXY`/`HTTP_PROXY` (either case) out of the environment in tests: slack_sdk picks them up and
+Tests run with `HTTPS_PROXY`/`HTTP_PROXY` cleared (an autouse fixture in conftest.py): slack_sdk picks them up and
 ignores `NO_PROXY` (SLACK-NOTES §4.4).
 
 Web API (`POST|GET {api_url}<method>`): the token comes from `Authorization: Bearer …` (or a `token`

@@ -35,9 +35,7 @@ WIRE = TRAIN + " (wire copy)"
 
 
 @pytest.fixture
-async def slack(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeSlack]:
-    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
-        monkeypatch.delenv(name, raising=False)
+async def slack() -> AsyncIterator[FakeSlack]:
     async with FakeSlack(wait_timeout=20) as fake:
         fake.add_channel(PUBLIC, name="general", members=[ALICE, BOB, CAROL])
         fake.add_channel(OTHER, name="other", members=[ALICE, BOB, CAROL])

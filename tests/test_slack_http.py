@@ -52,9 +52,7 @@ PRIVATE = "G0PRIVATE"
 
 
 @pytest.fixture
-async def slack(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeSlack]:
-    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
-        monkeypatch.delenv(name, raising=False)  # slack_sdk would send loopback traffic to a proxy
+async def slack() -> AsyncIterator[FakeSlack]:
     async with FakeSlack(wait_timeout=20) as fake:
         fake.add_channel(PUBLIC, name="general", members=["U0ALICE", "U0BOB"])
         fake.add_channel(PRIVATE, name="secret", members=["U0ALICE"], is_private=True)

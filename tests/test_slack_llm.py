@@ -18,9 +18,7 @@ CHANNEL = "C0LLM"
 
 
 @pytest.fixture
-async def slack(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeSlack]:
-    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
-        monkeypatch.delenv(name, raising=False)
+async def slack() -> AsyncIterator[FakeSlack]:
     async with FakeSlack(wait_timeout=20) as fake:
         fake.add_channel(CHANNEL, name="reading", members=["U0ALICE", "U0BOB"])
         fake.add_user("U0ALICE", name="alice")

@@ -25,9 +25,7 @@ PUBLIC = "C0PUBLIC"
 
 
 @pytest.fixture
-async def slack(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeSlack]:
-    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
-        monkeypatch.delenv(name, raising=False)
+async def slack() -> AsyncIterator[FakeSlack]:
     async with FakeSlack(wait_timeout=20) as fake:
         fake.add_channel(PUBLIC, name="general", members=["U0ALICE", "U0FAKEUSER"])
         fake.add_user("U0ALICE", name="alice")
