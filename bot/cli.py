@@ -235,10 +235,10 @@ def _format_outcome(outcome: ArticleOutcome, *, with_text: bool) -> str:
             lines.append("Key points")
             for point in summary.key_points_beyond_tldr:
                 lines.extend(textwrap.wrap(point, 100, initial_indent=" • ", subsequent_indent="   "))
-        if summary is not None and summary.qa:
+        if summary is not None and summary.qa_beyond_key_points:
             lines.append("")
             lines.append("Questions answered")
-            for pair in summary.qa:
+            for pair in summary.qa_beyond_key_points:
                 lines.extend(textwrap.wrap(pair.question, 100, initial_indent=" Q ", subsequent_indent="   "))
                 lines.extend(textwrap.wrap(pair.answer, 100, initial_indent=" A ", subsequent_indent="   "))
         if with_text:

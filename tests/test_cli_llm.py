@@ -61,7 +61,7 @@ async def test_a_failing_model_still_gives_the_offline_summary_marked(
         [line] = result.json_lines()
         assert line["summarizer"] == "extractive-1 (llm fallback: http 500)"
         assert line["tldr"]
-        assert 3 <= len(line["key_points"]) <= 5
+        assert 2 <= len(line["key_points"]) <= 4
 
 
 async def test_llm_without_a_model_is_refused_in_one_line(tmp_path: Path) -> None:

@@ -256,7 +256,7 @@ def home_page() -> str:
 
 
 def test_home_page_of_story_cards_is_not_an_article() -> None:
-    with pytest.raises(NotArticle, match="home or index page"):
+    with pytest.raises(NotArticle, match="list of articles"):
         extract_article(home_page(), "https://valleypost.example/")
 
 
@@ -414,7 +414,7 @@ async def test_extractor_extracts_in_the_pool() -> None:
 
 async def test_extractor_passes_not_article_through() -> None:
     async with Extractor(workers=1, timeout=20) as extractor:
-        with pytest.raises(NotArticle, match="home or index page"):
+        with pytest.raises(NotArticle, match="list of articles"):
             await extractor.extract(home_page(), "https://valleypost.example/")
 
 

@@ -120,7 +120,7 @@ async def test_a_new_article_is_fetched_extracted_summarised_and_stored(
     assert line["error"] is None
     assert set(line) == {
         "url", "final_url", "canonical_url", "article_id", "duplicate_of", "title", "site_name", "author",
-        "published", "language", "word_count", "text", "tldr", "key_points", "qa", "summarizer", "error",
+        "published", "language", "word_count", "text", "page_qa", "tldr", "key_points", "qa", "summarizer", "error",
     }  # fmt: skip
     assert outcome.summary is not None
     assert outcome.summary.summarizer.startswith("extractive")

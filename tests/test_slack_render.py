@@ -43,7 +43,7 @@ SUMMARY = Summary(
     key_points=("The bank raised rates to 4.5%.", "Inflation is at 3.1%.", "Markets expected it."),
     qa=(
         QAPair("What changed?", "The base rate went up."),
-        QAPair("By how much?", "A quarter point."),
+        QAPair("Who decided?", "The monetary policy committee, unanimously."),
         QAPair("Why now?", "Inflation stayed high."),
         QAPair("What next?", "Another rise is possible."),
     ),
@@ -197,10 +197,15 @@ def test_llm_summaries_name_their_model() -> None:
 
 def huge_view(char: str = "x") -> ArticleView:
     word = char * 9 + " "
+
+    def own(i: int, times: int) -> str:
+        """Text made of one word of its own, so no two items repeat each other (displays drop repeats)."""
+        return f"{char * 9}{i} " * times
+
     summary = Summary(
         tldr=word * 1000,
-        key_points=tuple(f"point {i} " + word * 500 for i in range(100)),
-        qa=tuple(QAPair(f"question {i} " + word * 500, word * 1000) for i in range(50)),
+        key_points=tuple(f"point {i} " + own(i, 500) for i in range(100)),
+        qa=tuple(QAPair(f"question {i} " + word * 500, own(1000 + i, 1000)) for i in range(50)),
         summarizer="extractive " + word * 100,
         model=None,
     )
@@ -258,11 +263,16 @@ def test_long_urls_are_not_linked_rather_than_cut() -> None:
 # ----------------------------------------------------------------------------------------- escaping
 
 
+def _own_words(n: int) -> str:
+    """Words no other field has: with only the hostile string in common, fields are not repeats of each other."""
+    return " ".join(f"w{n}x{k}" for k in range(12))
+
+
 def hostile_view() -> ArticleView:
     summary = Summary(
-        tldr=f"tldr {HOSTILE} & more",
-        key_points=(f"point {HOSTILE}", f"<!everyone> {HOSTILE}"),
-        qa=tuple(QAPair(f"q{i} {HOSTILE}?", f"a{i} {HOSTILE}") for i in range(5)),
+        tldr=f"tldr {HOSTILE} & more {_own_words(0)}",
+        key_points=(f"point {HOSTILE} {_own_words(1)}", f"<!everyone> {HOSTILE} {_own_words(2)}"),
+        qa=tuple(QAPair(f"q{i} {HOSTILE}?", f"a{i} {HOSTILE} {_own_words(3 + i)}") for i in range(5)),
         summarizer=f"extractive {HOSTILE}",
         model=None,
     )

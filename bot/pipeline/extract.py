@@ -18,7 +18,6 @@ against 0.8 s with spawn, which re-imports everything in every new worker.
 from __future__ import annotations
 
 import asyncio
-import datetime
 import logging
 import multiprocessing
 from collections.abc import Callable
@@ -31,19 +30,25 @@ from lxml.html import HtmlElement
 from pebble import ProcessExpired, ProcessPool
 from trafilatura.utils import load_html
 
+from bot.article import ArticleContent
 from bot.errors import ExtractionFailed, NotArticle, PipelineError
 from bot.pipeline.blocks import count_words, join_blocks
 from bot.pipeline.candidates import readability_candidate, trafilatura_candidate
 from bot.pipeline.combine import combine
+from bot.pipeline.decoding import repair_blocks, repair_field
+from bot.pipeline.furniture import trim_furniture
 from bot.pipeline.language import choose_language
 from bot.pipeline.metadata import (
     canonical_url,
-    clean_field,
+    clean_author,
+    clean_site_name,
     declared_language,
     parse_date,
 )
+from bot.pipeline.page_qa import find_page_qa, without_page_qa
 from bot.pipeline.quality import check_article, check_page
 from bot.pipeline.repeats import remove_repeats
+from bot.pipeline.title import choose_title, site_names
 
 logger = logging.getLogger(__name__)
 
@@ -53,23 +58,15 @@ WORKER_MAX_TASKS = 200
 _PRELOAD_MODULE = "bot.pipeline.worker"
 
 
-@dataclass(frozen=True, slots=True)
-class ExtractedArticle:
-    """The article as linkbrief stores and summarises it.
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExtractedArticle(ArticleContent):
+    """The article as extraction found it on one page.
 
-    `text` is the body without the title, paragraphs separated by one blank line ("\\n\\n"); list items are
-    lines ("- item") inside their paragraph. `word_count` counts `\\w+` runs of `text`. `language` is an ISO
-    639-1 code; `canonical_url` an absolute http(s) URL from `<link rel=canonical>` or `og:url`.
+    `canonical_url` is the page's own claim (`<link rel=canonical>` or `og:url`, absolute, http(s)), or None;
+    the pipeline decides the URL the article is stored under.
     """
 
-    title: str | None
-    author: str | None
-    published: datetime.date | None
-    site_name: str | None
-    language: str | None
-    canonical_url: str | None
-    text: str
-    word_count: int
+    canonical_url: str | None = None
 
 
 def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
@@ -88,21 +85,24 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
         logger.warning("extraction failed", exc_info=True)
         raise ExtractionFailed("linkbrief could not read this page's content.") from error
 
-    title = clean_field(document.title) if document else None
-    blocks = remove_repeats(combine(primary, secondary, title))
-    check_article(tree, blocks)
+    title = repair_field(choose_title(tree, url, fallback=document.title if document else None))
+    page_qa = find_page_qa(tree)
+    blocks = repair_blocks(without_page_qa(remove_repeats(combine(primary, secondary, title)), page_qa))
+    trimmed = trim_furniture(check_article(tree, blocks), title)
+    blocks = trimmed.blocks
     text = join_blocks(blocks)
     words = count_words(text)
 
     return ExtractedArticle(
         title=title,
-        author=clean_field(document.author) if document else None,
+        author=clean_author(document.author if document else None) or trimmed.byline,
         published=parse_date(document.date) if document else None,
-        site_name=clean_field(document.sitename) if document else None,
+        site_name=clean_site_name(document.sitename if document else None, site_names(tree)),
         language=choose_language(declared_language(tree), text, words),
         canonical_url=canonical_url(tree, url),
         text=text,
         word_count=words,
+        page_qa=page_qa.pairs,
     )
 
 

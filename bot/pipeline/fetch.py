@@ -35,8 +35,7 @@ from typing import Self
 
 import aiohttp
 from aiohttp.abc import AbstractResolver
-from trafilatura.utils import detect_encoding
-from w3lib.encoding import html_to_unicode, http_content_type_encoding
+from w3lib.encoding import http_content_type_encoding
 from yarl import URL
 
 from bot.errors import (
@@ -48,6 +47,7 @@ from bot.errors import (
     TooLarge,
     UnsupportedType,
 )
+from bot.pipeline.decoding import decode_html
 from bot.pipeline.netguard import (
     AddressGuard,
     BlockedConnectionError,
@@ -298,7 +298,7 @@ class Fetcher:
                 raise UnsupportedType("The link does not point to a web page linkbrief can read.")
             mime = "text/html" if body else ""
         if body:
-            charset, html = html_to_unicode(content_type_header, body, auto_detect_fun=_guess_encoding)
+            charset, html = decode_html(content_type_header, body)
         else:
             charset, html = http_content_type_encoding(content_type_header), ""
         return FetchedPage(
@@ -373,13 +373,6 @@ def _redirect_target(base: URL, location: str) -> URL:
 
 def _cookie_header(cookies: SimpleCookie) -> str:
     return "; ".join(f"{morsel.key}={morsel.coded_value}" for morsel in cookies.values())
-
-
-def _guess_encoding(body: bytes) -> str | None:
-    """Encoding of a page that declares none: UTF-8 if it decodes as such, else charset_normalizer's guess
-    (via trafilatura, which the extractor uses on the same pages)."""
-    guesses = detect_encoding(body)
-    return guesses[0] if guesses else None
 
 
 def _looks_like_html(body: bytes) -> bool:

@@ -9,10 +9,12 @@ the canonical URL is read here because dedup depends on it being exactly `<link 
 from __future__ import annotations
 
 import datetime
+import re
 from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
+from bot.pipeline.furniture import DATE_WORDS
 from bot.pipeline.language import normalize_language
 
 
@@ -82,3 +84,118 @@ def clean_field(value: str | None) -> str | None:
         return None
     value = " ".join(value.split())
     return value or None
+
+
+# Job titles and desks that bylines put next to (or instead of) people's names: "Tom Krisher; AP Auto Writer".
+_ROLE_WORDS = frozenset(
+    [
+        "writer",
+        "writers",
+        "staff",
+        "correspondent",
+        "correspondents",
+        "reporter",
+        "reporters",
+        "editor",
+        "editors",
+        "contributor",
+        "contributors",
+        "columnist",
+        "columnists",
+        "producer",
+        "photographer",
+        "press",
+        "associated",
+        "ap",
+        "reuters",
+        "afp",
+        "dpa",
+        "bloomberg",
+        "desk",
+        "team",
+        "newsroom",
+        "redaktion",
+        "redakteur",
+        "redakteurin",
+        "autor",
+        "autorin",
+        "korrespondent",
+        "korrespondentin",
+        "rédaction",
+        "rédacteur",
+        "journaliste",
+        "correspondant",
+        "redacción",
+        "redação",
+        "agencia",
+        "agência",
+        "agences",
+        "agence",
+        "senior",
+        "chief",
+        "special",
+        "wire",
+        "service",
+        "services",
+        "news",
+        "bureau",
+        "online",
+        "digital",
+        "sports",
+        "political",
+        "business",
+    ]
+)
+_COPYRIGHT_RE = re.compile(
+    r"©|\(c\)|\bcopyright\b|all rights reserved|alle rechte vorbehalten|tous droits réservés|"
+    r"todos los derechos reservados|\b(?:19|20)\d\d\b|(?-i:\b[MDCLXVI]{3,}\b)",
+    re.IGNORECASE,
+)
+_NAME_SPLIT_RE = re.compile(r"\s*(?:;|,|\||/|\band\b|\bund\b|\bet\b|&)\s*", re.IGNORECASE)
+_WORDS_RE = re.compile(r"\w+")
+MAX_NAME_WORDS = 5
+
+
+def clean_author(value: str | None) -> str | None:
+    """People's names only: roles ("AP Auto Writer", "Staff"), "By", e-mail addresses and dates dropped.
+
+    Several authors are joined with ", ". None when nothing name-like is left.
+    """
+    value = clean_field(value)
+    if not value:
+        return None
+    value = re.sub(r"^(?:by|von|par|por|di|door)\s+", "", value, flags=re.IGNORECASE)
+    names: list[str] = []
+    for part in _NAME_SPLIT_RE.split(value):
+        part = part.strip(" .:-")
+        words = _WORDS_RE.findall(part)
+        if not words or len(words) > MAX_NAME_WORDS or "@" in part or any(char.isdigit() for char in part):
+            continue
+        if any(word.casefold() in DATE_WORDS for word in words):
+            continue  # "Saturday", "April": the date a byline carried
+        if any(word.casefold() in _ROLE_WORDS for word in words):
+            continue
+        if part not in names:
+            names.append(part)
+    return ", ".join(names) or None
+
+
+def clean_site_name(value: str | None, declared: list[str]) -> str | None:
+    """The site's name, never a copyright line: "© MMVIII, CBS Corporation. All Rights Reserved." gives
+    "CBS Corporation"; a declared name (`og:site_name`, publisher) is preferred when the extracted one is a
+    copyright notice or missing."""
+    value = clean_field(value)
+    if value and not _COPYRIGHT_RE.search(value) and len(value) <= 80:
+        return value
+    for name in declared:
+        name = clean_field(name) or ""
+        if name and not _COPYRIGHT_RE.search(name) and len(name) <= 80:
+            return name
+    if value:
+        stripped = _COPYRIGHT_RE.sub(" ", value)
+        stripped = re.sub(r"[.,;:|]+", " ", stripped)
+        stripped = " ".join(word for word in stripped.split() if word.casefold() not in ("inc", "ltd", "llc", "by"))
+        stripped = " ".join(stripped.split())
+        if stripped and len(_WORDS_RE.findall(stripped)) <= 6:
+            return stripped
+    return None

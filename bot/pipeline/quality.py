@@ -39,8 +39,12 @@ PAYWALL_MAX_ARTICLE_WORDS = 200
 INDEX_MIN_LINK_SHARE = 0.5
 MIN_STORY_CARDS = 5
 TEASER_MIN_WORDS = 5
-TEASER_MAX_WORDS = 60
-CARD_MAX_CHARS = 600
+TEASER_MAX_WORDS = 120
+CARD_MAX_CHARS = 1000
+LISTING_MAX_INTRO_WORDS = 150
+CARD_LINE_COVERAGE = 0.5
+ROUNDUP_MAX_CARDS = 20
+HEADLINE_MAX_OFFSET = 40  # characters of a date or kicker that may stand before a card's headline
 INDEX_MIN_TEASER_SHARE = 0.6
 INDEX_MIN_LINK_TEXT_SHARE = 0.7
 LINK_TEXT_CHECK_MAX_WORDS = 1000
@@ -100,7 +104,11 @@ PAYWALL_NOTICES = (
 )
 
 INDEX_PAGE = "This looks like a home or index page (mostly links), not an article."
+LISTING_PAGE = "This is a list of articles (a home, section, tag or search page), not an article."
 
+_ARTICLE_TYPE_RE = re.compile(
+    r'"@type"\s*:\s*\[?\s*"(?:News|Blog|Reportage|Analysis|Opinion|Tech|Scholarly)?(?:Article|Posting)"'
+)
 _FREE_FALSE_RE = re.compile(r'"isAccessibleForFree"\s*:\s*"?false"?', re.IGNORECASE)
 _APP_ROOT_IDS = frozenset({"root", "app", "__next", "__nuxt", "svelte", "main-app", "application"})
 _WORD_RE = re.compile(r"\w+")
@@ -131,6 +139,8 @@ _NOSCRIPT_TEXT = XPath("//noscript//text()")
 _LD_JSON = XPath("//script[contains(@type, 'ld+json')]/text()")
 _PASSWORD_FIELDS = XPath("//input[translate(@type, 'PASWORD', 'pasword') = 'password']")
 _APP_ROOTS = XPath("//div[@id] | //main[@id]")
+_HEADING_ANCESTOR = XPath("ancestor::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][1]")
+_HEADING_INSIDE = XPath(".//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][1]")
 
 
 def page_signals(tree: HtmlElement) -> PageSignals:
@@ -178,13 +188,65 @@ def _is_js_shell(signals: PageSignals) -> bool:
     return notice or signals.has_empty_app_root
 
 
-def check_article(tree: HtmlElement, blocks: list[Block]) -> None:
-    """Reject, after extraction, walls, stubs and index pages; accept anything with a real body."""
+def check_article(tree: HtmlElement, blocks: list[Block]) -> list[Block]:
+    """Reject, after extraction, walls, stubs and listing pages; accept anything with a real body.
+
+    Returns the article's blocks without a list of story cards at their end (the "more stories" block an
+    extractor kept): those cards are how a listing page is recognised, and on an article they are not its text.
+    """
+    cards = story_cards(tree)
+    if len(cards) >= MIN_STORY_CARDS:
+        # A page that calls itself an article and holds a modest number of cards is a roundup ("10 things to
+        # know", a deals list): its cards are the article. A home or section page holds many more.
+        roundup = len(cards) < ROUNDUP_MAX_CARDS and declares_article(tree)
+        blocks = _without_story_cards(blocks, TextIndex(cards), may_refuse=not roundup)
     words = sum(block.words for block in blocks)
     if words < PAYWALL_MAX_ARTICLE_WORDS:
         _check_short_article(tree, blocks, words)
-    elif (words < LINK_TEXT_CHECK_MAX_WORDS and _is_link_text(tree, blocks, words)) or _is_teaser_list(tree, blocks):
+    elif words < LINK_TEXT_CHECK_MAX_WORDS and _is_link_text(tree, blocks, words):
         raise NotArticle(INDEX_PAGE)
+    return blocks
+
+
+def _without_story_cards(blocks: list[Block], cards: TextIndex, *, may_refuse: bool = True) -> list[Block]:
+    """The blocks without the story cards at their end; NotArticle when cards are most of the text.
+
+    A listing page is cards from top to bottom (perhaps after a short introduction); an article that ends
+    with related stories keeps a body of its own once they are taken away. With `may_refuse` off (a roundup
+    article), the cards are only taken away when a body of some length is left without them.
+    """
+    all_words = sum(block.words for block in blocks)
+    kept = list(blocks)
+    while kept:
+        last = kept[-1]
+        lines = last.text.split("\n") if last.kind == "list" else [last.text]
+        while lines and cards.contains(lines[-1]):
+            lines.pop()
+        if len(lines) == (len(last.text.split("\n")) if last.kind == "list" else 1):
+            break  # the last block is not a card: the article ends here
+        kept.pop()
+        if lines:
+            kept.append(Block(text="\n".join(lines), kind=last.kind, link_chars=0))
+            break
+    body_words = sum(block.words for block in kept)
+    if not may_refuse:
+        return kept if body_words >= LISTING_MAX_INTRO_WORDS else blocks
+    if body_words < LISTING_MAX_INTRO_WORDS and all_words - body_words >= 2 * body_words:
+        raise NotArticle(LISTING_PAGE)  # an introduction above a list of stories: a section or tag page
+    if body_words and _card_words(kept, cards) >= INDEX_MIN_TEASER_SHARE * body_words:
+        raise NotArticle(LISTING_PAGE)  # cards all the way, whatever follows them
+    return kept
+
+
+def _card_words(blocks: list[Block], cards: TextIndex) -> float:
+    """Words of the text found in story cards, line by line (a list of cards is often one list block)."""
+    found = 0.0
+    for block in blocks:
+        for line in block.text.split("\n") if block.kind == "list" else [block.text]:
+            coverage = cards.coverage(line)
+            if coverage >= CARD_LINE_COVERAGE:
+                found += coverage * count_words(line)
+    return found
 
 
 def _check_short_article(tree: HtmlElement, blocks: list[Block], words: int) -> None:
@@ -200,7 +262,7 @@ def _check_short_article(tree: HtmlElement, blocks: list[Block], words: int) -> 
         raise NotArticle("The page asks you to sign in before it shows the article.")
     if signals.marked_not_free or _mentions(page_and_text, PAYWALL_NOTICES):
         raise NotArticle("Only a paywall teaser is visible: the article is for subscribers.")
-    if _is_link_text(tree, blocks, words) or _is_teaser_list(tree, blocks):
+    if _is_link_text(tree, blocks, words):
         raise NotArticle(INDEX_PAGE)
     if words < MIN_ARTICLE_WORDS:
         if signals.visible_words < MIN_ARTICLE_WORDS:
@@ -223,25 +285,21 @@ def _is_link_text(tree: HtmlElement, blocks: list[Block], words: int) -> bool:
     return link_words >= INDEX_MIN_LINK_TEXT_SHARE * words
 
 
-def _is_teaser_list(tree: HtmlElement, blocks: list[Block]) -> bool:
-    """Is most of the text the teasers of a list of story cards (a home, section or search page)?"""
-    if not blocks or max(block.words for block in blocks) >= TEASER_MAX_WORDS:
-        return False  # a real paragraph: teaser lists do not have one
-    teasers = story_card_teasers(tree)
-    if len(teasers) < MIN_STORY_CARDS:
-        return False
-    index = TextIndex(teasers)
-    words = sum(block.words for block in blocks)
-    teaser_words = sum(block.words for block in blocks if index.contains(block.text))
-    return teaser_words >= INDEX_MIN_TEASER_SHARE * words
+def declares_article(tree: HtmlElement) -> bool:
+    """The page says it is one article: `og:type` article, or schema.org data of an article type."""
+    for meta in tree.iter("meta"):
+        if (meta.get("property") or meta.get("name") or "").strip().lower() == "og:type":
+            return (meta.get("content") or "").strip().lower().startswith("article")
+    return bool(_ARTICLE_TYPE_RE.search(" ".join(_LD_JSON(tree))))
 
 
-def story_card_teasers(tree: HtmlElement) -> list[str]:
-    """Teaser texts of "story cards": a headline link plus a short text, repeated in one list.
+def story_cards(tree: HtmlElement) -> list[str]:
+    """Texts (headline and teaser) of "story cards": a headline link plus a short text, repeated in one list.
 
-    This is the shape of home, section and search pages. A card is the smallest element around a headline
-    link (>= 3 words, not a link inside running text) that holds some other text; it counts only when at
-    least `MIN_STORY_CARDS` cards share a parent or grandparent, since an article has at most one such unit.
+    This is the shape of home, section, tag and search pages. A card is the smallest element around a headline
+    link (>= 3 words, not a link inside running text) that holds some other text, or the link's container and
+    the element right after it (`<dt>` and `<dd>`, a heading and its standfirst). It counts only when at least
+    `MIN_STORY_CARDS` cards share a parent or grandparent, since an article has at most one such unit.
     """
     body = tree.find(".//body")
     cards: list[tuple[_Element, str]] = []
@@ -251,21 +309,27 @@ def story_card_teasers(tree: HtmlElement) -> list[str]:
         if count_words(link_text) < 3:
             continue
         card, card_text = _card_around(link, link_text)
-        if card is None or card in seen:
+        if card is None or card in seen or not _leads_card(link, link_text, card_text):
             continue
         seen.add(card)
-        teaser = card_text.replace(link_text, " ")
-        if TEASER_MIN_WORDS <= count_words(teaser) <= TEASER_MAX_WORDS:
-            cards.append((card, teaser))
+        if TEASER_MIN_WORDS <= count_words(card_text.replace(link_text, " ")) <= TEASER_MAX_WORDS:
+            cards.append((card, card_text))
     siblings: Counter[_Element] = Counter()
     for card, _ in cards:
         for ancestor in _parent_and_grandparent(card):
             siblings[ancestor] += 1
     return [
-        teaser
-        for card, teaser in cards
+        text
+        for card, text in cards
         if any(siblings[ancestor] >= MIN_STORY_CARDS for ancestor in _parent_and_grandparent(card))
     ]
+
+
+def _leads_card(link: _Element, link_text: str, card_text: str) -> bool:
+    """A headline link heads its card (or is a heading); a link inside running text is one the article makes."""
+    if _HEADING_ANCESTOR(link) or _HEADING_INSIDE(link):
+        return True
+    return card_text.find(link_text) <= HEADLINE_MAX_OFFSET
 
 
 def _card_around(link: _Element, link_text: str) -> tuple[_Element | None, str]:
@@ -273,11 +337,22 @@ def _card_around(link: _Element, link_text: str) -> tuple[_Element | None, str]:
     while (parent := node.getparent()) is not None:
         text = _text_up_to(parent, CARD_MAX_CHARS)
         if len(text) > CARD_MAX_CHARS:
-            return None, ""  # running text around the link, or a whole page: not a card
+            return _card_with_next(node, link_text)
         if len(text) > 1.25 * len(link_text) + 10:
             return parent, text
         node = parent
     return None, ""
+
+
+def _card_with_next(node: _Element, link_text: str) -> tuple[_Element | None, str]:
+    """The headline's container and the element after it, when that holds a teaser and no other headline."""
+    following = node.getnext()
+    if following is None or not isinstance(following.tag, str) or any(True for _ in following.iter("a")):
+        return None, ""
+    teaser = _text_up_to(following, CARD_MAX_CHARS)
+    if not teaser or len(teaser) > CARD_MAX_CHARS:
+        return None, ""
+    return node, f"{link_text} {teaser}"
 
 
 def _text_up_to(element: _Element, limit: int) -> str:

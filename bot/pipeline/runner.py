@@ -19,10 +19,10 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
-from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.article import ArticleContent, page_qa_as_json
 from bot.errors import InternalError, PipelineError
 from bot.logs import get_logger
 from bot.pipeline import urls
@@ -45,33 +45,21 @@ from bot.summarize.base import Summarizer, Summary, SummaryInput
 log = get_logger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class StoredArticle:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredArticle(ArticleContent):
     """An article as stored: what every consumer of a pipeline result reads."""
 
     id: int
     canonical_url: str
-    title: str | None
-    author: str | None
-    published: date | None
-    site_name: str | None
-    language: str | None
-    text: str
-    word_count: int
 
     @classmethod
     def from_row(cls, row: Article) -> StoredArticle:
-        return cls(
-            id=row.id,
-            canonical_url=row.canonical_url,
-            title=row.title,
-            author=row.author,
-            published=row.published,
-            site_name=row.site_name,
-            language=row.language,
-            text=row.text,
-            word_count=row.word_count,
-        )
+        return cls(id=row.id, canonical_url=row.canonical_url, **store.content_of(row))
+
+
+def summary_input(article: ArticleContent) -> SummaryInput:
+    """What a summariser reads of an article: its text, title, language and the page's own Q&A."""
+    return SummaryInput(text=article.text, title=article.title, language=article.language, page_qa=article.page_qa)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +95,7 @@ class ArticleOutcome:
             "language": article.language if article else None,
             "word_count": article.word_count if article else None,
             "text": article.text if article else None,
+            "page_qa": page_qa_as_json(article.page_qa) if article else None,
             "tldr": summary["tldr"] if summary else None,
             "key_points": summary["key_points"] if summary else None,
             "qa": summary["qa"] if summary else None,
@@ -223,7 +212,7 @@ class ArticlePipeline:
         # Summarised before storing, so the article, its summary and its search entry are written in one
         # short transaction (the text indexed once); only a lost insert race wastes the summary.
         with run.stage("summarize"):
-            summary = await self._summary_of(extracted.text, extracted.title, extracted.language)
+            summary = await self._summary_of(summary_input(extracted))
         with run.stage("store"):
             stored, created = await self._store(run, canonical, extracted, print_, summary)
         if not created:
@@ -289,6 +278,7 @@ class ArticlePipeline:
             language=extracted.language,
             text=extracted.text,
             word_count=extracted.word_count,
+            page_qa=extracted.page_qa,
             content_hash=print_.content_hash,
             simhash=print_.simhash,
         )
@@ -324,18 +314,18 @@ class ArticlePipeline:
 
     async def _summarize(self, article: StoredArticle) -> Summary | None:
         """Summarise a stored article that has no summary yet, and store it."""
-        summary = await self._summary_of(article.text, article.title, article.language)
+        summary = await self._summary_of(summary_input(article))
         if summary is not None:
             async with self.database.session() as session, session.begin():
                 await store.save_summary(session, article.id, summary)
         return summary
 
-    async def _summary_of(self, text: str, title: str | None, language: str | None) -> Summary | None:
+    async def _summary_of(self, article: SummaryInput) -> Summary | None:
         """The summariser's output; a summariser failure leaves the article without a summary, logged."""
         try:
-            return await self.summarizer.summarize(SummaryInput(text=text, title=title, language=language))
+            return await self.summarizer.summarize(article)
         except Exception:
-            log.exception("summary_failed", title=title)
+            log.exception("summary_failed", title=article.title)
             return None
 
 

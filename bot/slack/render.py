@@ -381,8 +381,12 @@ def _summary_sections(summary: Summary, caps: _Caps, *, key_points: int, qa: int
 
 
 def _qa_pairs(summary: Summary) -> list[tuple[str, str]]:
-    """Question/answer pairs with a non-empty question, raw (escaped later, per caps)."""
-    return [(p.question, p.answer) for p in summary.qa if _clean(p.question)]
+    """Question/answer pairs with a non-empty question, raw (escaped later, per caps).
+
+    Only the pairs whose answer says something the TL;DR and key points did not (`qa_beyond_key_points`):
+    a reply never tells the reader the same thing twice, whichever summariser wrote it.
+    """
+    return [(p.question, p.answer) for p in summary.qa_beyond_key_points if _clean(p.question)]
 
 
 def _qa_text(question: str, answer: str, caps: _Caps) -> str:

@@ -9,7 +9,6 @@ loser never sees an IntegrityError and both end up with the same row.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,9 +16,10 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.article import ArticleContent, QAPair, page_qa_as_json, page_qa_from_json
 from bot.store.models import Article, ArticleURL, StoredSummary, utcnow
 from bot.store.search import index_article, summary_document
-from bot.summarize.base import QAPair, Summary
+from bot.summarize.base import Summary
 
 SIMHASH_BITS = 64
 BAND_BITS = 16
@@ -36,21 +36,31 @@ _BAND_COLUMNS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class NewArticle:
-    """An extracted article ready to store. `simhash` is unsigned 64-bit, as trafilatura's Simhash gives it."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewArticle(ArticleContent):
+    """An extracted article ready to store under `canonical_url`.
+
+    `simhash` is unsigned 64-bit, as trafilatura's Simhash gives it.
+    """
 
     canonical_url: str
     url_key: str
-    title: str | None
-    author: str | None
-    published: date | None
-    site_name: str | None
-    language: str | None
-    text: str
-    word_count: int
     content_hash: str
     simhash: int
+
+
+def content_of(row: Article) -> dict[str, Any]:
+    """The `ArticleContent` fields of a stored row, as keyword arguments (for any of its subclasses)."""
+    return {
+        "title": row.title,
+        "author": row.author,
+        "published": row.published,
+        "site_name": row.site_name,
+        "language": row.language,
+        "text": row.text,
+        "word_count": row.word_count,
+        "page_qa": page_qa_from_json(row.page_qa),
+    }
 
 
 def simhash_to_signed(value: int) -> int:
@@ -136,6 +146,7 @@ async def add_article(session: AsyncSession, new: NewArticle, *, index: bool = T
         "language": new.language,
         "text": new.text,
         "word_count": new.word_count,
+        "page_qa": page_qa_as_json(new.page_qa),
         "content_hash": new.content_hash,
         "simhash": simhash_to_signed(new.simhash),
         **{f"simhash_band{band}": value for band, value in enumerate(simhash_bands(new.simhash))},

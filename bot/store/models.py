@@ -99,6 +99,8 @@ class Article(Base):
     language: Mapped[str | None] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
     word_count: Mapped[int] = mapped_column(Integer)
+    # The page's own questions and answers ([{"question", "answer"}]), or NULL when it has none.
+    page_qa: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     simhash: Mapped[int] = mapped_column(BigInteger)
     simhash_band0: Mapped[int] = mapped_column(Integer, index=True)

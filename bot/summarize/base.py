@@ -9,13 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from bot.article import QAPair
+from bot.summarize.overlap import content_words, says_again, tools_for
 
-@dataclass(frozen=True, slots=True)
-class QAPair:
-    """A question a colleague would ask about the article, answered from it."""
-
-    question: str
-    answer: str
+__all__ = ["QAPair", "Summarizer", "Summary", "SummaryInput"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +22,8 @@ class SummaryInput:
     text: str
     title: str | None = None
     language: str | None = None
+    page_qa: tuple[QAPair, ...] = ()
+    """The page's own questions and answers (an FAQ section or FAQPage data), in page order; not in `text`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,13 +43,36 @@ class Summary:
 
     @property
     def key_points_beyond_tldr(self) -> tuple[str, ...]:
-        """The key points a reader has not just read as the TL;DR.
+        """The key points a reader has not just read: none says the TL;DR or an earlier point again.
 
-        An extractive TL;DR is often the lead sentence, which is also the first key point (the record of the
-        article's facts keeps it). Displays show TL;DR and key points together, so they skip that repeat.
+        The offline summariser already keeps its key points apart from the TL;DR and each other; summaries
+        stored by earlier versions (whose first key point was the lead, also the TL;DR) and LLM summaries may
+        not, so every display goes through this. A repeat is judged on content words (`overlap`), not on
+        equal text: the lead with a clause added is still the lead.
         """
-        shown = " ".join((self.tldr or "").split())
-        return tuple(point for point in self.key_points if " ".join(point.split()) != shown)
+        return self._shown_once()[0]
+
+    @property
+    def qa_beyond_key_points(self) -> tuple[QAPair, ...]:
+        """The question/answer pairs whose answer is not the TL;DR, a shown key point or an earlier answer."""
+        return self._shown_once()[1]
+
+    def _shown_once(self) -> tuple[tuple[str, ...], tuple[QAPair, ...]]:
+        tools = tools_for([self.tldr, *self.key_points, *(p.answer for p in self.qa)])
+        shown = [content_words(self.tldr, tools)] if self.tldr else []
+        points: list[str] = []
+        for point in self.key_points:
+            words = content_words(point, tools)
+            if not any(says_again(words, earlier) for earlier in shown):
+                points.append(point)
+                shown.append(words)
+        pairs: list[QAPair] = []
+        for pair in self.qa:
+            words = content_words(pair.answer, tools)
+            if not any(says_again(words, earlier) for earlier in shown):
+                pairs.append(pair)
+                shown.append(words)
+        return tuple(points), tuple(pairs)
 
     def as_json(self) -> dict[str, object]:
         """The summary fields of the `summarize --json` line."""

@@ -73,6 +73,8 @@ _LEADING = (
     re.compile(r"^\s*[QA]\s*:\s+(?=\S)"),
     # "Scroll down for video", "Click here to watch" glued to the sentence that follows
     re.compile(r"^\s*scroll\s+(?:down|up)\s+for\s+(?:video|more)s?\b[\s.:]*", _FLAGS),
+    # "Watch the video:" glued to the sentence that follows
+    re.compile(r"^\s*(?:watch\s+(?:the\s+)?video|video)\s*:\s+(?=\S)", _FLAGS),
     # "By . Jane Doe . PUBLISHED: . 10:05 EST, 3 March 2014 . | . UPDATED: . 11:00 EST, 3 March 2014 . "
     re.compile(
         r"^\s*By\s*\.\s.{1,80}?\s\.\s+(?:PUBLISHED|Last\s+updated)\s*:.{0,120}?\d{4}\s*\.\s*"

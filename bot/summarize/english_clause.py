@@ -147,7 +147,8 @@ def _body_after_introduction(text: str) -> tuple[str, int]:
     words = text.split()
     first = _core(words[0]).lower() if words else ""
     lone_adverb = first.endswith("ly") and first.isalpha() and words[0].endswith(",")  # "Recently, …"
-    if not words or not (first in _INTRO_OPENERS or lone_adverb or (first.endswith("ing") and first.isalpha())):
+    participle = first.isalpha() and (first.endswith("ing") or _participle_opener(first))
+    if not words or not (first in _INTRO_OPENERS or lone_adverb or participle):
         return text, 0
     if _is_quantity(words):
         return text, 0  # "About 120,000 passengers used …": a number, not an introduction
@@ -156,6 +157,15 @@ def _body_after_introduction(text: str) -> tuple[str, int]:
         return "", 0
     start = comma + 2
     return text[start:], start
+
+
+def _participle_opener(word: str) -> bool:
+    """ "Armed with a 5-3 lead, O'Sullivan took …", "Born in Izmir, Kayahan …": a past participle that opens an
+    introductory phrase (a form the lexicon knows only as a participle or past tense, or "born")."""
+    if word == "born":
+        return True
+    reading = verb_reading(word) if word.endswith("ed") else None
+    return reading is not None and "VBN" in reading.tags and not reading.also_noun
 
 
 _QUANTIFIERS = word_set("about over around nearly almost some roughly up more fewer less just")
@@ -212,6 +222,16 @@ def _reduced_relative(tokens: list[str], position: int) -> bool:
     return any(_core(t).lower() in AUXILIARIES for t in tokens[position + 2 : position + 12])
 
 
+# Asides after a name that a question leaves out, as `strip_asides` does ages and appositions: where the person
+# is from ("Cotterill, of Oldbury, was jailed …") and whom they speak for ("Amanda Hamilton, representing the
+# NMC, read out …"). The word after the closing comma must carry the clause on (lower case).
+_NAMED_ASIDE = re.compile(
+    r"(?<=[a-z]),\s*(?:(?:of|from)\s+(?:[A-Z][\w'’.-]*\s*){1,4}(?:,\s*(?:[A-Z][\w'’.-]*\s*){1,3})?|"
+    r"(?:representing|acting\s+(?:for|on\s+behalf\s+of)|speaking\s+(?:for|on\s+behalf\s+of))\s[^,;:\"“”]{1,80}),"
+    r"(?=\s+[a-z])"
+)
+
+
 def parse_clause(sentence: str) -> Clause | None:
     """The main clause of a declarative English sentence, or None when it cannot be read with confidence."""
     if not sentence or sentence[0] in "\"“‘'«":
@@ -221,7 +241,7 @@ def parse_clause(sentence: str) -> Clause | None:
         body, start = after_time, len(sentence) - len(after_time)
     else:
         body, start = _body_after_introduction(sentence)
-    body = strip_asides(body)
+    body = _NAMED_ASIDE.sub("", strip_asides(body))
     if not body:
         return None
     clause = _parse_body(body, start)

@@ -20,8 +20,12 @@ from bot.summarize.language import word_set
 
 # Reporting verbs: the verb the question uses ("say" for plain reporting) and every form found in text.
 SPEECH_VERBS = {
-    "say": "said says added adds explained explains noted notes wrote writes stated states insisted insists "
+    "say": "said says added adds explained explains noted notes wrote writes stated states "
     "recalled recalls continued continues told tells",
+    "insist": "insisted insists",
+    "allege": "alleged alleges",
+    "concede": "conceded concedes",
+    "deny": "denied denies",
     "argue": "argued argues",
     "claim": "claimed claims",
     "predict": "predicted predicts",

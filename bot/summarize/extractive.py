@@ -1,23 +1,31 @@
 """The offline summariser every install gets: TL;DR, key points and questions answered, from the text alone.
 
 No key, no network, no model: every field is made of the article's own sentences (so nothing is invented),
-picked by `ranking` and phrased as questions by `questions`. Same text in, same summary out.
+picked by `ranking` and `keypoints` and phrased as questions by `questions`; the page's own Q&A (`page_qa`)
+comes first when the page has one. Same text in, same summary out.
 
-The reader must never see the same sentence twice. The TL;DR is the best sentence (in news, the lead); when
-`compress` can shorten it clearly (its point without attribution, asides and background clauses: at most 80% of
-its words, four or more fewer), the TL;DR is that short form and the full sentence may still be a key point, where
-its details belong; otherwise the TL;DR is the sentence itself and the key points come from the rest of the
-article. Keeping the lead among the key points is what holds their ROUGE at LEAD-3's level on news, so the
-compressed form is preferred whenever it reads as a sentence of its own. The Q&A then answers from sentences not
-shown above it, where the article has such sentences.
+Nothing in a reply is said twice, judged on content words (`overlap`), not on equal text:
+- the TL;DR is the best sentence that carries the article's point (`fitness`: a statement with its subject, a
+  verb and a fact, not a teaser, a scene-setter or a quotation), with its successor when both are short. It is
+  the sentence as written, not a compressed form: it alone stands for the lead now, and compression drops who
+  said it and when, which no key point restores (measured on news: about one R-1 point less for what a reader
+  sees);
+- the lead is represented once, by the TL;DR: `key_points` never hold the TL;DR's sentences or anything saying
+  them again, and are chosen for importance across the whole article (`keypoints`), in article order. Two to
+  four of them (a third from 1,500 words, a fourth from 3,000): a TL;DR and two key points are as long as the
+  three lead sentences a news reader would skim (about 80 words), and a third point on a short article costs
+  more in length than it adds (about two R-1 points less);
+- the page's own answers come before any generated pair, and no answer says the TL;DR, a key point or an
+  earlier answer again (`page_qa`).
 
 Rules for thin input (no junk rather than filler):
-- no sentence at all (empty text, only furniture) → `tldr` None, no key points, no questions;
-- fewer than 3 sentences fit to stand alone → that many key points (possibly none), TL;DR from the best;
+- no sentence at all (empty text, only furniture) → `tldr` None, no key points, no generated questions (the
+  page's own Q&A, if any, is still given);
+- few sentences fit to stand alone → fewer key points (possibly none): never the TL;DR's own sentences;
 - text with no sentence fit to stand alone (one huge paragraph without full stops; only headings; only
   sentences over 70 words) → the TL;DR is its opening clause, cut at a clause boundary within 50 words and
-  marked with "…"; no key points or questions, since any would be fragments (under 5 words in all: None);
-- questions only where a sentence's structure supports a specific one: 0 to 3 pairs.
+  marked with "…"; no key points or generated questions, since any would be fragments (under 5 words: None);
+- generated questions only where a sentence's structure supports a specific one: 0 to 3 pairs.
 """
 
 from __future__ import annotations
@@ -26,45 +34,40 @@ import asyncio
 import re
 from collections.abc import Awaitable, Callable
 
+from bot.article import QAPair
 from bot.summarize.base import Summary, SummaryInput
-from bot.summarize.compress import compress
-from bot.summarize.language import language_tools
+from bot.summarize.fitness import carries_point
+from bot.summarize.keypoints import MAX_KEY_POINTS, MIN_KEY_POINTS, choose_key_points
+from bot.summarize.language import LanguageTools, language_tools
+from bot.summarize.overlap import content_words, says_again
+from bot.summarize.page_qa import DISPLAY_COUNT, questions_answered, readable_pairs
 from bot.summarize.questions import generate_questions
-from bot.summarize.ranking import DUPLICATE_SIMILARITY, RankedArticle, rank, select
+from bot.summarize.ranking import RankedArticle, rank
 from bot.summarize.sentences import Sentence, join_sentences, split_sentences, word_count
+
+__all__ = [
+    "MAX_KEY_POINTS",
+    "MIN_KEY_POINTS",
+    "SUMMARIZER_NAME",
+    "TLDR_MAX_WORDS",
+    "ExtractiveSummarizer",
+    "summarize_extractive",
+]
 
 SUMMARIZER_NAME = "extractive-1"
 
 TLDR_MAX_WORDS = 50
-MIN_KEY_POINTS = 3
-MAX_KEY_POINTS = 5
-# Longer articles earn more key points: one more at each of these word counts.
-_EXTRA_KEY_POINT_AT_WORDS = (900, 2500)
-# An extra key point must score at least this share of the weakest of the first three.
-_EXTRA_KEY_POINT_MIN_SHARE = 0.8
-# The TL;DR may be a compressed lead only when it is clearly shorter than the sentence a key point will show.
-COMPRESSED_MAX_SHARE = 0.8
-COMPRESSED_MIN_WORDS_REMOVED = 4
+# A short TL;DR sentence takes its successor along when together they stay within this.
+_TLDR_PAIR_BELOW_WORDS = 15
 _CLAUSE_BREAK = re.compile(r"[;:,—–]\s|\s[-–—]\s")
 
 
-def _key_point_count(article_words: int) -> int:
-    extra = sum(1 for threshold in _EXTRA_KEY_POINT_AT_WORDS if article_words >= threshold)
-    return min(MAX_KEY_POINTS, MIN_KEY_POINTS + extra)
+def _tldr_sentences(ranked: RankedArticle, language: str | None) -> tuple[int, ...]:
+    """The best sentence that carries the point within the word limit, with its successor when both are short.
 
-
-def _key_points(ranked: RankedArticle, article_words: int, exclude: frozenset[int] = frozenset()) -> list[int]:
-    """Sentence indexes of the key points, in article order."""
-    picked = select(ranked, _key_point_count(article_words), exclude)
-    core, extra = picked[:MIN_KEY_POINTS], picked[MIN_KEY_POINTS:]
-    if extra:
-        floor = min(ranked.scores[i] for i in core) * _EXTRA_KEY_POINT_MIN_SHARE
-        core += [i for i in extra if ranked.scores[i] >= floor]
-    return sorted(core)
-
-
-def _tldr_sentences(ranked: RankedArticle) -> tuple[int, ...]:
-    """The best sentence that fits in the word limit, with its successor when both are short."""
+    Sentences that only set a scene, tease or lean on the headline (`carries_point`) are passed over for the
+    next best; when no sentence carries a point, the best that fits is taken, as a summary needs a TL;DR.
+    """
     fitting = [
         i
         for i, score in enumerate(ranked.scores)
@@ -72,53 +75,20 @@ def _tldr_sentences(ranked: RankedArticle) -> tuple[int, ...]:
     ]
     if not fitting:
         return ()
-    best = max(fitting, key=lambda i: (ranked.scores[i], -i))
+    pointed = [i for i in fitting if carries_point(ranked.sentences[i], language)] or fitting
+    best = max(pointed, key=lambda i: (ranked.scores[i], -i))
     sentence = ranked.sentences[best]
     following = best + 1
     if (
-        sentence.words < 15
+        sentence.words < _TLDR_PAIR_BELOW_WORDS
         and following < len(ranked.sentences)
         and ranked.scores[following] > float("-inf")
         and ranked.sentences[following].block == sentence.block
+        and ranked.sentences[following].text[:1] not in "\"“‘'«„"
         and sentence.words + ranked.sentences[following].words <= TLDR_MAX_WORDS
     ):
         return (best, following)
     return (best,)
-
-
-def _clearly_shorter(compressed: str, full: str) -> bool:
-    """A reader sees two different things, not the same sentence twice."""
-    short, long = word_count(compressed), word_count(full)
-    return short <= COMPRESSED_MAX_SHARE * long and long - short >= COMPRESSED_MIN_WORDS_REMOVED
-
-
-def _tldr_and_key_points(
-    ranked: RankedArticle, article_words: int, language: str | None
-) -> tuple[str | None, list[int], frozenset[int]]:
-    """(TL;DR, key point sentence indexes, TL;DR sentence indexes).
-
-    The lead usually carries the article's point, so it is both the TL;DR and the first key point: leaving it
-    out of the key points loses about two ROUGE points on news (measured: 39.9 against 41.6 R-1, below LEAD-3),
-    because the key points are the faithful record of the article's main facts. Where the lead compresses into
-    a clearly shorter sentence (`compress`: its point without attribution, asides and background clauses), that
-    is the TL;DR and the full sentence stays a key point, with its details. Where it does not, the TL;DR and key
-    point 1 are the same sentence, and whoever displays both shows it once (`Summary.key_points_beyond_tldr`).
-    Other sentences that say the TL;DR again (a caption or recap repeating the lead) are never key points.
-    """
-    tldr_indexes = _tldr_sentences(ranked)
-    if not tldr_indexes:
-        return None, _key_points(ranked, article_words), frozenset()
-    full = join_sentences([ranked.sentences[i].text for i in tldr_indexes])
-    if len(tldr_indexes) == 1:
-        compressed = compress(full, language)
-        if _clearly_shorter(compressed, full):
-            return compressed, _key_points(ranked, article_words), frozenset(tldr_indexes)
-    repeats = frozenset(
-        i
-        for i in range(len(ranked.sentences))
-        if i not in tldr_indexes and any(ranked.similarity(i, t) >= DUPLICATE_SIMILARITY for t in tldr_indexes)
-    )
-    return full, _key_points(ranked, article_words, exclude=repeats), frozenset(tldr_indexes)
 
 
 def _opening_clause(sentences: list[Sentence]) -> str | None:
@@ -135,22 +105,47 @@ def _opening_clause(sentences: list[Sentence]) -> str | None:
     return cut.rstrip(" ,;:—–-") + " …"
 
 
+def _page_pairs_beyond(
+    article: SummaryInput, tools: LanguageTools, tldr: str | None
+) -> tuple[list[QAPair], list[frozenset[str]]]:
+    """The page's own pairs a reader has not just read as the TL;DR, and their answers' content words."""
+    said = [content_words(tldr, tools)] if tldr else []
+    kept: list[QAPair] = []
+    answers: list[frozenset[str]] = []
+    for pair in readable_pairs(article.page_qa, tools.code):
+        words = content_words(pair.answer, tools)
+        if not any(says_again(words, earlier) for earlier in [*said, *answers]):
+            kept.append(pair)
+            answers.append(words)
+    return kept, answers
+
+
 def summarize_extractive(article: SummaryInput) -> Summary:
     """Summarise an extracted article; pure and deterministic."""
     tools = language_tools(article.text, article.language)
     sentences = split_sentences(article.text, tools.code)
-    if not sentences:
-        return Summary(tldr=None, summarizer=SUMMARIZER_NAME)
-    if not any(s.standalone for s in sentences):
-        return Summary(tldr=_opening_clause(sentences), summarizer=SUMMARIZER_NAME)
+    if not sentences or not any(s.standalone for s in sentences):
+        tldr = _opening_clause(sentences) if sentences else None
+        page_pairs, _ = _page_pairs_beyond(article, tools, tldr)
+        return Summary(tldr=tldr, qa=tuple(page_pairs), summarizer=SUMMARIZER_NAME)
     ranked = rank(sentences, tools, article.title)
     article_words = sum(word_count(s.text) for s in sentences)
-    tldr, key_point_indexes, tldr_indexes = _tldr_and_key_points(ranked, article_words, tools.code)
-    qa = generate_questions(ranked, tools, article.title, tldr_indexes, frozenset(key_point_indexes))
+    tldr_indexes = _tldr_sentences(ranked, tools.code)
+    tldr = join_sentences([ranked.sentences[i].text for i in tldr_indexes]) if tldr_indexes else None
+    page_pairs, page_answers = _page_pairs_beyond(article, tools, tldr)
+    tldr_words = [content_words(tldr, tools)] if tldr else []
+    key_point_indexes = choose_key_points(ranked, tools, article_words, tldr_indexes, tldr_words + page_answers)
+    key_points = [ranked.sentences[i].text for i in key_point_indexes]
+    generated: list[QAPair] = []
+    if len(page_pairs) < DISPLAY_COUNT:
+        generated = generate_questions(
+            ranked, tools, article.title, frozenset(tldr_indexes), frozenset(key_point_indexes)
+        )
+    shown = tldr_words + [content_words(point, tools) for point in key_points]
     return Summary(
         tldr=tldr,
-        key_points=tuple(ranked.sentences[i].text for i in key_point_indexes),
-        qa=tuple(qa),
+        key_points=tuple(key_points),
+        qa=tuple(questions_answered(page_pairs, generated, tools, shown)),
         summarizer=SUMMARIZER_NAME,
     )
 

@@ -206,7 +206,9 @@ class LLMSummarizer:
     def _grounded(self, answer: SummaryAnswer, article: SummaryInput, usage: _Usage) -> Summary:
         """The answer as a Summary, without the key points and answers the article does not support."""
         language = normalise_code(article.language) or detect_language(article.text)
-        facts = ArticleFacts.of(article.text, article.title, language)
+        # The page's own answers are article text too (extraction moved them out of `text` into `page_qa`).
+        own_answers = " ".join(pair.answer for pair in article.page_qa)
+        facts = ArticleFacts.of(f"{article.text}\n\n{own_answers}".strip(), article.title, language)
         key_points = [point.strip() for point in answer.key_points if is_supported(point, facts)]
         qa = [QAPair(p.question.strip(), p.answer.strip()) for p in answer.qa if is_supported(p.answer, facts)]
         dropped = len(answer.key_points) - len(key_points) + len(answer.qa) - len(qa)

@@ -24,6 +24,7 @@ from bot.summarize.sentences import join_sentences, split_sentences
 ARTICLE_START = "<<<ARTICLE>>>"
 ARTICLE_END = "<<<END OF ARTICLE>>>"
 OMISSION = "[…]"
+PAGE_QA_HEADING = "The page's own questions and answers"
 CHARS_PER_TOKEN = 4
 # Tokens kept free for chat-format overhead (role markers, message separators) the estimate does not see.
 FORMAT_OVERHEAD_TOKENS = 50
@@ -64,7 +65,10 @@ never add facts, figures or names that are not in the article. Where text was le
 Answer with one JSON object and nothing else, in exactly this shape:
 {{"tldr": "<one or two sentences>", "key_points": ["<{MIN_KEY_POINTS} to {MAX_KEY_POINTS} sentences>"], \
 "qa": [{{"question": "<question>", "answer": "<answer from the article>"}}]}}
-"qa" holds 0 to {MAX_QA} pairs."""
+"qa" holds 0 to {MAX_QA} pairs.
+When the article ends with a section headed "{PAGE_QA_HEADING}", those are the page's own questions and answers: \
+keep them as your first "qa" pairs, in their order (you may shorten or clarify the wording, never change what they \
+say), and add questions of your own only on topics they do not cover."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +165,20 @@ def choose_passages(article: SummaryInput, budget_tokens: int) -> tuple[str, int
     return "\n\n".join(parts), len(kept), len(passages)
 
 
+def page_qa_section(article: SummaryInput) -> str:
+    """The page's own Q&A as a last section of the article (data like the rest), or "" when it has none.
+
+    The pairs are not part of the article's text (extraction takes them out so that they are not summarised as
+    prose); sent here they are the model's starting point for "qa" instead of something it reinvents.
+    """
+    if not article.page_qa:
+        return ""
+    lines = [f"\n\n{PAGE_QA_HEADING}:"]
+    for pair in article.page_qa:
+        lines.append(f"Q: {_defang(pair.question).strip()}\nA: {_defang(pair.answer).strip()}")
+    return "\n".join(lines)
+
+
 def build_prompt(
     article: SummaryInput,
     *,
@@ -175,8 +193,10 @@ def build_prompt(
     title = _defang(article.title or "").strip()
     head = f"Title: {title}\n" if title else ""
 
+    page_qa = page_qa_section(article)
+
     def user_message(text: str) -> str:
-        return f"{head}{ARTICLE_START}\n{text}\n{ARTICLE_END}"
+        return f"{head}{ARTICLE_START}\n{text}{page_qa}\n{ARTICLE_END}"
 
     fixed = estimate_tokens(system) + estimate_tokens(user_message("")) + FORMAT_OVERHEAD_TOKENS
     text = _defang(article.text).strip()

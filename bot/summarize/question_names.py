@@ -55,10 +55,13 @@ EN_NOT_NAMES = word_set(
 EN_NOT_SUBJECT_OPENERS = word_set(
     """
     instead however meanwhile also but and so yet then now still indeed though although he she it they we i you
-    this that these those there here such while when after before if because as
+    this that these those there here such while when after before if because as one another some several many
+    other others
     """
 )
 EN_POSSESSIVES = word_set("his her their its my our your")
+# Modifiers before a name that are lower case inside a question ("former Valencia striker Aritz Aduriz").
+EN_LOWER_MODIFIERS = word_set("former late then outgoing incoming ousted disgraced embattled veteran fellow rival")
 EN_VERB_SUBJECTS = word_set("he she it who that which this what i we you they")
 EN_TITLES = word_set(
     """
@@ -87,13 +90,17 @@ def looks_like_name(token: str) -> bool:
     return bool(letters) and any(c.isdigit() for c in token) and token[:1].isalpha()
 
 
+# E-mail and web addresses, handles and hashtags: "bowe@riddickbowe.com" does not make "Bowe" a common word.
+_ADDRESSES = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|[@#]\w+")
+
+
 def proper_words(sentences: tuple[Sentence, ...]) -> tuple[frozenset[str], frozenset[str]]:
     """(names, common words): words written capitalised inside sentences and never in lower case, and
     every word the article writes in lower case somewhere."""
     capitalised: set[str] = set()
     lower: set[str] = set()
     for sentence in sentences:
-        for position, token in enumerate(WORD_RE.findall(sentence.text)):
+        for position, token in enumerate(WORD_RE.findall(_ADDRESSES.sub(" ", sentence.text))):
             if token[:1].isupper():
                 if position > 0:
                     capitalised.add(token)
@@ -126,7 +133,8 @@ class QuestionContext:
         return self.language == "en" and en_is_plural(word) and word not in self.proper
 
 
-_AFTER_THE = re.compile(r"\b[Tt]he\s+([a-z][a-z-]+)\b")
+# Lower-case words ("the race") and acronyms ("the FBI") the article writes after "the".
+_AFTER_THE = re.compile(r"\b[Tt]he\s+([a-z][a-z-]+|[A-Z]{2,})\b")
 
 
 def the_nouns(sentences: tuple[Sentence, ...]) -> frozenset[str]:
@@ -137,14 +145,26 @@ def the_nouns(sentences: tuple[Sentence, ...]) -> frozenset[str]:
 _FULL_NAME = re.compile(r"(?<![\w.])[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+(?P<last>[A-Z][a-z][\w'’-]*)(?![\w])")
 
 
+# Second words of names that are clubs, places or companies, not people: "Manchester United", "Leeds City".
+_NOT_SURNAMES = word_set(
+    "united city town county rovers wanderers athletic albion villa hotspur park street road avenue square "
+    "airlines airways bank group inc ltd corporation university college school hospital council police news"
+)
+
+
 def surnames(sentences: tuple[Sentence, ...], common: frozenset[str]) -> frozenset[str]:
     """Second halves of "First Last" pairs that are names (neither word written in lower case elsewhere)."""
     found = set()
     for sentence in sentences:
         for match in _FULL_NAME.finditer(sentence.text):
             first = match.group(0).split()[0]
-            last = match.group("last").rstrip("'’s")
-            if first.lower() not in common and last.lower() not in common and match.start() > 0:
+            last = re.sub(r"['’]s?$", "", match.group("last"))  # "Hughes'" and "Hughes's" → "Hughes"
+            if (
+                first.lower() not in common
+                and last.lower() not in common
+                and last.lower() not in _NOT_SURNAMES
+                and match.start() > 0
+            ):
                 found.add(last)
     return frozenset(found)
 
@@ -221,8 +241,16 @@ def named_phrase(phrase: str, ctx: QuestionContext, *, sentence_start: bool) -> 
         and first.lower() not in EN_TITLES
         and (len(tokens) == 1 or not is_upper_start(tokens[1]))
     )
+    positional_modifier = (
+        sentence_start
+        and ctx.language == "en"
+        and first not in ctx.proper
+        and (first.lower() in EN_LOWER_MODIFIERS or ("-" in first and first[:1].isupper() and not first.isupper()))
+    )  # "Former Valencia striker …", "Long-time Labour supporter …"
     if first.lower() in determiners or lower_common_head:
         tokens[0] = tokens[0].lower()
+    elif positional_modifier:
+        tokens[0] = tokens[0][:1].lower() + tokens[0][1:]
     return " ".join(tokens)
 
 

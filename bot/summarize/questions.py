@@ -4,22 +4,32 @@ No model: a question is only asked where a sentence's own structure says what it
 grammatical and names its subject, and the answer is a span of the article. English has the most kinds
 (`questions_en_facts`: why, how, how many / how much, when, what, who; `questions_en`: reported speech with
 its topic, passives with a complement, definitions; `questions_en_apposition`: "Who is X?" from "X, a …,",
-asked only where nothing better is left); German, French, Spanish, Portuguese and Russian have templates for
-speech, announcements and definitions (`questions_intl`) and for how many / when where a count or a date opens
-the sentence (`questions_intl_facts`). A language without patterns gets no questions rather than English ones;
-an article without suitable sentences gets fewer than three, not filler.
+asked only where nothing better is left, also from a role before a name: "AA president Edmund King" → "Who is
+Edmund King?" answered "Edmund King is the AA president."); German, French, Spanish, Portuguese and Russian have
+templates for speech, announcements and definitions (`questions_intl`) and for how many / when where a count or
+a date opens the sentence (`questions_intl_facts`). A language without patterns gets no questions rather than
+English ones; an article without suitable sentences gets fewer than three, not filler.
+
+Precision before count: every English pair passes `question_checks` before it can be chosen. The answer is cut
+where a photo caption runs into the next sentence; an answer opening with "He"/"She" gets the name it stands for
+(the person the question was made about, or the one person the sentence before names) or is dropped, as is one
+opening with "It", "They" or "The group"; the question must not point back ("the pair", "the 46-year-old"), end
+on a preposition whose object was cut, or join two clauses; and the answer must hold what the kind asks for (a
+cause, a means, a time, a number). In other languages an answer opening with a pronoun is dropped.
 
 This module picks among the candidates. The Q&A should add to the summary, not restate it: sentences shown as
 the TL;DR or a key point are not used as answers while the rest of the article can supply a question. Among
 the rest: the summariser's own sentence score plus a bonus per kind of question (a reason or a number is what
 a colleague asks first), spread over the article (no two answers side by side), different kinds preferred, no
-two questions alike, returned in article order. A quotation that runs on into the next sentence without a new
-attribution is answered with both sentences.
+two questions alike (one speaker on two different topics is two questions), at most two "Who is X?" and none
+about the person the article keeps naming, returned in article order. A quotation that runs on into the next
+sentence without a new attribution is answered with both sentences.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,8 +37,17 @@ from dataclasses import dataclass
 from bot.summarize.base import QAPair
 from bot.summarize.english_clause import parse_clause
 from bot.summarize.language import WORD_RE, LanguageTools
+from bot.summarize.overlap import content_words, says_again
+from bot.summarize.question_checks import (
+    answer_answers,
+    cut_run_on,
+    question_is_self_contained,
+    resolve_answer,
+    resolve_person,
+)
 from bot.summarize.question_names import (
     PRONOUN_RESOLUTION_WINDOW,
+    PRONOUNS,
     QUOTE_START,
     QuestionContext,
     proper_words,
@@ -40,11 +59,10 @@ from bot.summarize.questions_en import (
     EN_QUOTE_THEN_VERB,
     en_definition,
     en_passive,
-    en_person_subject,
     en_speech,
     reported_clause,
 )
-from bot.summarize.questions_en_apposition import apposition_question
+from bot.summarize.questions_en_apposition import apposition_question, title_question
 from bot.summarize.questions_en_facts import fact_questions, is_specific
 from bot.summarize.questions_intl import (
     TEMPLATES,
@@ -66,6 +84,7 @@ _KIND_BONUS = {
     "why": 0.3,
     "how many": 0.28,
     "how": 0.26,
+    "how long": 0.26,
     "when": 0.24,
     "speech": 0.2,
     "passive": 0.16,
@@ -85,6 +104,13 @@ _REPORTED_KINDS = frozenset({"why", "how many", "how", "when"})
 _REPEATED_KIND_PENALTY = 0.15
 # Sentences already on screen as a key point are answers only when nothing else is left, and then rank lower.
 _SHOWN_PENALTY = 0.6
+# "Who is X?" at most this often in one reply: a list of people's roles is not what a reader asked.
+_MAX_IDENTITY = 2
+# A name the article repeats this often is what it is about: asking who that is tells the reader nothing.
+_MAIN_CHARACTER_MENTIONS = 5
+# Kinds whose question carries the fact asked about ("When did X graduate from …?", "When did X move to …?"):
+# two about one subject from different sentences are two questions unless their words say the same.
+_DISTINCT_FACT_KINDS = frozenset({"when", "how many", "why", "how", "how long"})
 # Two questions sharing this share of their words ask the same thing.
 _NEAR_DUPLICATE = 0.6
 # Sentences (by score) that question patterns are tried on; the rest could not win a place anyway.
@@ -101,6 +127,21 @@ class _Candidate:
     score: float
     span: int = 1  # sentences the answer takes
     shown: bool = False  # the answer is already a key point
+    words: frozenset[str] = frozenset()  # the answer's content words, to tell a repeat
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """A question a sentence supports; `answer` only where the answer is not the sentence itself."""
+
+    kind: str
+    question: str
+    subject: str
+    answer: str | None = None
+
+
+# "'…,' said the man.": a quotation attributed to someone described, not named; maybe not the same speaker.
+_ATTRIBUTED_TO_SOMEONE = re.compile(r"[’'\"”]\s*,?\s*(?:said|says|added)\s+(?:the|a|an|his|her)\s")
 
 
 def _continuation(ranked: RankedArticle, index: int) -> int:
@@ -116,6 +157,7 @@ def _continuation(ranked: RankedArticle, index: int) -> int:
         and ranked.sentences[index].words + nxt.words <= ANSWER_MAX_WORDS
         and not EN_QUOTE_THEN_SPEAKER.search(nxt.text)
         and not EN_QUOTE_THEN_VERB.search(nxt.text)
+        and not _ATTRIBUTED_TO_SOMEONE.search(nxt.text)
     ):
         return 2
     return 1
@@ -136,39 +178,43 @@ def _worth_reading(ranked: RankedArticle) -> set[int]:
 def _english_questions(
     sentence: Sentence, ctx: QuestionContext, last_person: tuple[int, str] | None, continuation: str
 ) -> tuple[list[tuple[str, str, str]], str | None]:
-    """([(kind, question, subject)], speaker named by the sentence or None)."""
-    found: list[tuple[str, str, str]] = []
+    """(the questions the sentence answers, the speaker when the sentence is attributed speech, else None)."""
+    found: list[_Found] = []
     speech = en_speech(sentence, ctx, last_person, continuation)
     if speech is not None:
         question, speaker = speech
         if question:
-            found.append(("speech", question, speaker))
+            found.append(_Found("speech", question, speaker))
         reported = reported_clause(sentence)
         clause = parse_clause(reported) if reported else None
         facts = fact_questions(clause, ctx, None) if clause is not None else []
-        found += [(q.kind, q.question, q.subject) for q in facts if q.kind in _REPORTED_KINDS]
-        return found, speaker
+        found += [_Found(q.kind, q.question, q.subject) for q in facts if q.kind in _REPORTED_KINDS]
+        return found + _identity(sentence, ctx), speaker
     recent = last_person[1] if last_person and sentence.index - last_person[0] <= PRONOUN_RESOLUTION_WINDOW else None
     clause = parse_clause(sentence.text)
-    person = None
     if clause is not None:
-        found += [(q.kind, q.question, q.subject) for q in fact_questions(clause, ctx, recent)]
-        if clause.subject in ctx.surnames:
-            person = clause.subject  # "Stancil was arrested …": a later "he" is Stancil
+        found += [_Found(q.kind, q.question, q.subject) for q in fact_questions(clause, ctx, recent)]
     for kind, pattern in (("passive", en_passive), ("definition", en_definition)):
         result = pattern(sentence, ctx)
         if result is not None and is_specific(result[0], ctx):
-            found.append((kind, *result))
-    if not found:
-        # "Who is X?" only where the sentence offers nothing better: what a source said, or what a named
-        # subject did, is what a colleague asks first.
-        apposition = apposition_question(sentence, ctx)
-        if apposition is not None:
-            found.append(("identity", *apposition))
-    return found, person
+            found.append(_Found(kind, *result))
+    return found + _identity(sentence, ctx), None
 
 
-def _intl_questions(sentence: Sentence, ctx: QuestionContext, templates: Templates) -> list[tuple[str, str, str]]:
+def _identity(sentence: Sentence, ctx: QuestionContext) -> list[_Found]:
+    """ "Who is X?" from an apposition or a role before a name, answered by that description. `_choose` takes
+    one only where nothing better is left: what a source said, or what a named subject did, is what a
+    colleague asks first."""
+    apposition = apposition_question(sentence, ctx) or title_question(sentence, ctx)
+    if apposition is None:
+        return []
+    surname = apposition.name.split()[-1].lower()
+    if ctx.term_counts.get(ctx.tools.stem(surname), 0) >= _MAIN_CHARACTER_MENTIONS:
+        return []  # "Who is Donald Trump?" in an article about him: the summary has told the reader already
+    return [_Found("identity", apposition.question, apposition.name, apposition.answer)]
+
+
+def _intl_questions(sentence: Sentence, ctx: QuestionContext, templates: Templates) -> list[_Found]:
     found = []
     for kind, template_pattern in (
         ("speech", speech_question),
@@ -177,16 +223,74 @@ def _intl_questions(sentence: Sentence, ctx: QuestionContext, templates: Templat
     ):
         result = template_pattern(sentence, ctx, templates)
         if result is not None:
-            found.append((kind, *result))
-    found += [(q.kind, q.question, q.subject) for q in intl_fact_questions(sentence, ctx)]
+            found.append(_Found(kind, *result))
+    found += [_Found(q.kind, q.question, q.subject) for q in intl_fact_questions(sentence, ctx)]
     return found
+
+
+_HE_OR_SHE = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
+
+
+def _preceding(ranked: RankedArticle, index: int) -> list[str]:
+    """The sentences a pronoun in sentence `index` may point back to, nearest last."""
+    return [s.text for s in ranked.sentences[max(0, index - PRONOUN_RESOLUTION_WINDOW) : index]]
+
+
+def _person_before(
+    ranked: RankedArticle, index: int, ctx: QuestionContext, last_speaker: tuple[int, str] | None
+) -> tuple[int, str] | None:
+    """Who a "he"/"she" in sentence `index` stands for: the speaker of the sentence just before, when that was
+    attributed speech (news goes on quoting the same person), else the one person the nearest sentence before
+    names; None when that sentence names several people."""
+    if last_speaker is not None and last_speaker[0] == index - 1:
+        return last_speaker
+    if not _HE_OR_SHE.search(ranked.sentences[index].text):
+        return None  # nothing to resolve: spare the search
+    person = resolve_person(_preceding(ranked, index), ctx)
+    return (index, person) if person is not None else None
+
+
+def _checked_answer(ranked: RankedArticle, index: int, span: int, found: _Found, ctx: QuestionContext) -> str | None:
+    """The answer as a reader sees it, or None when the pair must not be shown.
+
+    English answers are cut where a caption runs into the next sentence, an opening "He"/"She" becomes the name
+    it stands for (or the pair is dropped), and the question must be self-contained and really answered. Other
+    languages drop answers that open with a bare pronoun.
+    """
+    question, kind, subject = found.question, found.kind, found.subject
+    answer = join_sentences([s.text for s in ranked.sentences[index : index + span]])
+    if ctx.language != "en":
+        first = answer.split()[0].lower().strip(",.") if answer.split() else ""
+        return None if first in PRONOUNS.get(ctx.language, set()) else answer
+    cut = cut_run_on(answer, question)
+    if cut is None:
+        return None
+    # A "he" the question was made from is already resolved: the question names the person, so does the answer.
+    known = subject if kind == "speech" or _HE_OR_SHE.match(ranked.sentences[index].text) else None
+    resolved = resolve_answer(
+        cut, question, _preceding(ranked, index), ctx, known if known and known in question else None
+    )
+    if resolved is None or not question_is_self_contained(question, kind, ctx, subject):
+        return None
+    return resolved if answer_answers(question, resolved, kind) else None
+
+
+def _on_screen(ranked: RankedArticle, ctx: QuestionContext, tldr: set[int], key_points: set[int]) -> list[frozenset[str]]:
+    """The content words of the TL;DR and of each key point, as the reply shows them."""
+    lines = [join_sentences([ranked.sentences[i].text for i in sorted(tldr)])] if tldr else []
+    lines += [ranked.sentences[i].text for i in sorted(key_points)]
+    return [content_words(line, ctx.tools) for line in lines]
 
 
 def _candidates(
     ranked: RankedArticle, ctx: QuestionContext, tldr: set[int], key_points: set[int]
 ) -> Iterator[_Candidate]:
-    """Every sentence that answers a question, with its questions; in article order, as speakers carry over."""
-    last_person: tuple[int, str] | None = None  # (sentence index, name) for a "he said" that follows
+    """Every sentence that answers a question, with its questions; in article order, as speakers carry over.
+
+    An answer the reply would hide as a repeat of the TL;DR or a key point (`overlap`) is no candidate: it
+    would only take the place of one the reader gets to see."""
+    on_screen = _on_screen(ranked, ctx, tldr, key_points)
+    last_speaker: tuple[int, str] | None = None  # (sentence index, name) of the last attributed speech
     templates = TEMPLATES.get(ctx.language)
     worth = _worth_reading(ranked)
     for sentence, score in zip(ranked.sentences, ranked.scores, strict=True):
@@ -194,35 +298,39 @@ def _candidates(
             continue
         span = _continuation(ranked, sentence.index)
         if ctx.language == "en":
-            person = en_person_subject(sentence, ctx)
-            if person is not None:
-                last_person = (sentence.index, person)
+            last_person = _person_before(ranked, sentence.index, ctx, last_speaker)
             continuation = ranked.sentences[sentence.index + 1].text if span == 2 else ""
             found, speaker = _english_questions(sentence, ctx, last_person, continuation)
             if speaker is not None:
-                last_person = (sentence.index, speaker)
+                last_speaker = (sentence.index, speaker)
         elif templates is not None:
             found = _intl_questions(sentence, ctx, templates)
         else:
             found = []
         if not found or score == -math.inf or sentence.index in tldr:
             continue
-        for kind, question, subject in found:
+        for item in found:
+            kind, question, subject = item.kind, item.question, item.subject
             answer_span = span if kind == "speech" else 1
             if any(i in tldr for i in range(sentence.index, sentence.index + answer_span)):
                 answer_span = 1
+            answer = item.answer or _checked_answer(ranked, sentence.index, answer_span, item, ctx)
+            if answer is None:
+                continue
             shown = any(i in key_points for i in range(sentence.index, sentence.index + answer_span))
+            words = content_words(answer, ctx.tools)
+            if any(says_again(words, said) for said in on_screen):
+                continue  # the reply would hide it: the TL;DR or a key point says it already
             yield _Candidate(
                 index=sentence.index,
                 question=question,
-                answer=join_sentences(
-                    [s.text for s in ranked.sentences[sentence.index : sentence.index + answer_span]]
-                ),
+                answer=answer,
                 kind=kind,
                 subject=subject.lower(),
                 score=score + _KIND_BONUS[kind] - (_SHOWN_PENALTY if shown else 0.0),
                 span=answer_span,
                 shown=shown,
+                words=words,
             )
 
 
@@ -236,8 +344,26 @@ def _words(text: str) -> set[str]:
     return {w.lower() for w in WORD_RE.findall(text)}
 
 
+def _topic(question: str) -> str | None:
+    """What a "What did X say about Y?" question is about (Y), or None for other questions."""
+    head, about, topic = question.rstrip("?").rpartition(" about ")
+    return topic.lower() if about and head.startswith("What") else None
+
+
+def _stems(text: str) -> set[str]:
+    """Content words without a plural -s, cut to five letters: "the law" and "laws" share "law"."""
+    return {w.rstrip("s")[:5] for w in _words(text) if w not in {"the", "a", "an", "of", "and"}}
+
+
 def _alike(a: _Candidate, b: _Candidate) -> bool:
-    if a.question == b.question or (a.subject == b.subject and a.kind == b.kind):
+    if a.question == b.question:
+        return True
+    first_topic, second_topic = _topic(a.question), _topic(b.question)
+    if a.kind == b.kind == "speech" and first_topic and second_topic:
+        # One speaker on two different subjects is two questions, two speakers on one subject too.
+        same_speaker = a.subject.split()[-1:] == b.subject.split()[-1:]  # "Hiroshi Ueda" and "Mr Ueda"
+        return same_speaker and bool(_stems(first_topic) & _stems(second_topic))
+    if a.subject == b.subject and a.kind == b.kind and a.kind not in _DISTINCT_FACT_KINDS:
         return True
     first, second = _words(a.question), _words(b.question)
     return len(first & second) / max(1, len(first | second)) >= _NEAR_DUPLICATE
@@ -251,7 +377,12 @@ def _choose(pool: list[_Candidate]) -> list[_Candidate]:
     remaining = list(pool)
     while remaining and len(chosen) < MAX_PAIRS:
         kinds = Counter(c.kind for c in chosen)
-        allowed = [c for c in remaining if not any(_too_close(c, o) or _alike(c, o) for o in chosen)]
+        allowed = [
+            c
+            for c in remaining
+            if not any(_too_close(c, o) or _alike(c, o) or says_again(c.words, o.words) for o in chosen)
+            and not (c.kind == "identity" and kinds["identity"] >= _MAX_IDENTITY)
+        ]
         if not allowed:
             break
         fresh = (

@@ -2,7 +2,9 @@
 why / how many / when …, are in `questions_en_facts`): each reads one sentence and, when its structure allows,
 returns the question it answers and the subject it names. A speech question always carries its topic ("What did
 Stofan say about microbes?"); without one the quotation is not asked about, since "What did Stofan say?" tells a
-reader nothing.
+reader nothing, unless the verb itself says what kind of statement it was ("What does Karo allege?", "What did
+Mr Beavis claim?") or names who was told ("What did Mr Hussen tell The Times?"). A topic is a name the article
+mentions again or a word it uses at least three times, never one a quotation mentions in passing.
 
 - attributed speech — `"…," NASA chief scientist Ellen Stofan said` → "What did NASA chief scientist Ellen
   Stofan say about Earth?" ("she said" resolves to a person named just before; "told CNN" keeps the listener;
@@ -22,6 +24,7 @@ from bot.summarize.english_verbs import (
     SPEECH_ALTERNATION,
     SPEECH_FORMS,
     THING_OBJECT_FORMS,
+    verb_reading,
 )
 from bot.summarize.language import WORD_RE, word_set
 from bot.summarize.question_names import (
@@ -42,6 +45,7 @@ from bot.summarize.question_names import (
     looks_like_name,
     named_phrase,
 )
+from bot.summarize.questions_en_apposition import ROLE_HEAD
 from bot.summarize.sentences import Sentence
 
 _EN_INTRO = re.compile(
@@ -65,7 +69,8 @@ _EN_TRAILING_TIME = re.compile(
 # Verbs asked about as "say" that just as often take a plain object ("added his seventh goal", "noted the
 # similarities", "wrote a book"): speech only with "that", a colon or a quotation after them.
 _EN_OBJECT_TAKING_SAY_VERBS = word_set(
-    "added adds noted notes wrote writes recalled recalls continued continues explained explains stated states"
+    "added adds noted notes wrote writes recalled recalls continued continues explained explains stated states "
+    "denied denies"
 )
 _EN_PASSIVES = {
     # participle + preposition → (question template, needs what follows)
@@ -102,6 +107,8 @@ _EN_PASSIVE = re.compile(
 _EN_DEFINITION = re.compile(r"^(?P<subject>[^,;:]{2,60}?)\s+(?P<be>is)\s+(?:a|an)\s+\w+")
 
 
+# A common word is a speech topic only when the article returns to it at least this often.
+_TOPIC_MIN_MENTIONS = 3
 _RUN_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*[\w]|[^\W\d_]|[,;:!?()\[\]\"“”«»„]|\S+", re.UNICODE)
 
 
@@ -128,9 +135,13 @@ def _en_topic(region: str, speaker: str, ctx: QuestionContext) -> str | None:
             return
         if any(w.startswith(("I'", "I’")) or en_is_verb_form(w) or w.lower() in THING_OBJECT_FORMS for w in run):
             return  # "I'd", "visit food banks": not a noun phrase
+        if run[-1].lower() in _NOT_TOPICS or any(not _is_noun_or_adjective(w) for w in run[:-1]):
+            return  # "about weeks", "about climb mountains": a measure of time, or a verb in the run
         if len(run) == 1 and run[0].isupper() and speaker_initials.endswith(run[0]):
             return  # "EPA" when the speaker is the Environmental Protection Agency
         previous = tokens[start - 1].lower() if start > 0 else ""
+        if previous in _BEFORE_VERBS and run[0].islower() and verb_reading(run[0].lower()) is not None:
+            return  # "go and climb mountains", "to visit food banks": a verb phrase, not a topic
         opens_region = not any(t[:1].isalpha() for t in tokens[:start])
         is_name = all(is_upper_start(w) and w.lower() not in EN_NOT_NAMES for w in run) and (
             not opens_region or run[0] in ctx.proper
@@ -138,9 +149,22 @@ def _en_topic(region: str, speaker: str, ctx: QuestionContext) -> str | None:
         counts = [ctx.term_counts.get(ctx.tools.stem(w.lower()), 0) for w in run]
         salient = max(counts) >= 2
         following = tokens[start + len(run)] if start + len(run) < len(tokens) else ""
+        if is_name and not all(w in ctx.proper or looks_like_name(w) for w in run):
+            return  # "Now", "Human" opening a quoted sentence: capitalised by position, not a name
+        before_previous = tokens[start - 2] if start > 1 else ""
+        if is_name and previous in {"of", "the", "&"} and is_upper_start(before_previous):
+            return  # "Board of Education": the end of a longer name
+        if following in {"'s", "’s"} or run[-1].endswith(("'s", "’s")):
+            return  # "about Sam Waley-Cohen's": a possessive whose noun was cut off
+        if is_name and (sum(counts) < 2 or is_upper_start(following)):
+            return  # a name the article mentions once is incidental; "Human Landing" is cut from a longer one
+        if not is_name and max(counts) < _TOPIC_MIN_MENTIONS:
+            return  # "about rocks", "about the mud": a word the article does not return to is incidental
         if is_name:
             # "the Gulf Stream", but "Mars" from "the Mars 2020 rover": there "the" belongs to a longer phrase.
-            the = previous == "the" and not following[:1].isalnum()
+            acronym = len(run) == 1 and run[0].isupper() and run[0] in ctx.the_nouns  # "the FBI", as written
+            ends_phrase = not following[:1].isalnum() or following.lower() in ctx.tools.stop_words
+            the = acronym or (previous == "the" and ends_phrase)  # "the Gulf Stream to …", not "the Mars 2020 …"
             phrase = ("the " if the else "") + " ".join(run)
             score = 2.0 + sum(counts)
         elif previous == "the" and salient and all(w.islower() for w in run):
@@ -171,6 +195,9 @@ def _en_topic(region: str, speaker: str, ctx: QuestionContext) -> str | None:
         if breaks:
             consider(run, run_start)
             run, run_start = [], position + 1
+        elif run and run[-1][:1].islower() and is_upper_start(word):
+            consider(run, run_start)  # "reach Jupiter": a verb, then a name of its own
+            run, run_start = [word], position
         else:
             if not run:
                 run_start = position
@@ -179,17 +206,44 @@ def _en_topic(region: str, speaker: str, ctx: QuestionContext) -> str | None:
     return best[2] if best else None
 
 
+_BEFORE_VERBS = word_set("to and or would will can could should must might may i we you they not")
+# Words that are never what a quotation is about.
+_NOT_TOPICS = word_set(
+    """
+    weeks days years months hours minutes seconds times people things ways lot lots others ones years-old
+    week day year month hour minute second time thing way
+    """
+)
+
+
+def _is_noun_or_adjective(word: str) -> bool:
+    if not word.islower():
+        return True
+    lemmas = lemminflect.getAllLemmas(word.lower())
+    return not lemmas or bool({"NOUN", "ADJ", "PROPN"} & set(lemmas))
+
+
 def _is_noun(word: str) -> bool:
     return "NOUN" in lemminflect.getAllLemmas(word)
+
+
+# Reporting verbs that say what kind of statement it was: "What did X admit?" asks something without a topic.
+_CLAIM_VERBS = word_set("allege claim admit concede deny insist predict argue acknowledge conclude")
 
 
 def _en_speaker_question(verb_form: str, speaker: str, listener: str | None, topic: str | None) -> str | None:
     """The question for reported speech; None without a topic, since "What did Stofan say?" tells a reader
     nothing about what the quotation is about."""
-    if topic is None:
-        return None
     base = SPEECH_FORMS[verb_form.lower()]
     do = "does" if verb_form.lower().endswith("s") else "did"  # present forms end in -s, past ones never
+    if topic is None:
+        # A claim, an admission, a warning is a question of its own ("What does Karo allege?"); plain "say"
+        # needs its topic.
+        if base == "warn":
+            return f"What warning {do} {speaker} give?"
+        if listener and verb_form.lower() in {"tells", "told"}:
+            return f"What {do} {speaker} tell {listener}?"  # a named listener makes it specific
+        return f"What {do} {speaker} {base}?" if base in _CLAIM_VERBS and not listener else None
     if verb_form.lower() in {"tells", "told"} and listener:
         return f"What {do} {speaker} tell {listener} about {topic}?"
     if base == "warn":
@@ -205,7 +259,7 @@ EN_QUOTE_THEN_SPEAKER = re.compile(
 )
 EN_QUOTE_THEN_VERB = re.compile(
     rf"[,!?.…][{CLOSE_QUOTES}]\s+(?P<verb>said|says|added|explained|wrote|insisted)\s+"
-    rf"(?P<speaker>(?:[A-Z][\w.'’-]*\s+){{0,4}}[A-Z][\w'’-]*)(?=[\s,.;]|$)"
+    rf"(?P<speaker>(?:[A-Z][\w.'’-]*\s+){{0,4}}[A-Z][\w'’-]*)(?=[,.;]|$|\s+(?!&|and\b|[A-Z]))"
 )
 _EN_SPEAKER_FIRST = re.compile(
     rf"^(?P<speaker>[^{OPEN_QUOTES}{CLOSE_QUOTES},;:]{{2,80}}?)\s+(?:(?:also|has|have|had)\s+)?"
@@ -267,6 +321,8 @@ def en_speech(
         if last_speaker is None or sentence.index - last_speaker[0] > PRONOUN_RESOLUTION_WINDOW:
             return None
         speaker = last_speaker[1]
+        if speaker.split()[-1] in region:
+            return None  # "'Bale had a fantastic season,' he added": people do not quote themselves by name
     else:
         named = (
             _en_subject(speaker_raw, ctx) if speaker_at_start else named_phrase(speaker_raw, ctx, sentence_start=False)
@@ -288,6 +344,12 @@ def en_speech(
         listener_match = _EN_LISTENER.match(after)
         if listener_match:
             listener = named_phrase(listener_match.group("listener"), ctx, sentence_start=False)
+            rest_after = [w.strip(".,;:!?") for w in after[listener_match.end("listener") :].split()]
+            following = rest_after[0] if rest_after else ""
+            if following.islower() and following.isalpha() and following != "that" and verb_reading(following) is None:
+                listener = None  # "told Spanish television": the listener is a longer phrase
+            if following[:1].isupper() and not after[listener_match.end("listener") :].lstrip().startswith(("'", "‘")):
+                listener = None  # "told Daily Mail Australia.": a longer name than we read
         if listener is None:
             return None  # "told reporters" / "told him": a say-question would misread the structure
     topic = _en_topic(f"{region} {continuation}", f"{speaker} {listener or ''}", ctx)
@@ -351,6 +413,10 @@ def en_passive(sentence: Sentence, ctx: QuestionContext) -> tuple[str, str] | No
     return template.format(be=be, subject=subject), subject
 
 
+# The head noun of "a/an …" up to a preposition, a relative clause or punctuation: "a renowned poker player".
+_DEFINITION_HEAD = re.compile(r"(?:a|an)\s+(?:[\w'’-]+\s+){0,3}?([a-z][\w-]*)(?=\s(?:who|of|at|for|with|and)\b|[,.]|$)")
+
+
 def en_definition(sentence: Sentence, ctx: QuestionContext) -> tuple[str, str] | None:
     if QUOTE_START.match(sentence.text):
         return None
@@ -360,4 +426,6 @@ def en_definition(sentence: Sentence, ctx: QuestionContext) -> tuple[str, str] |
     subject = named_phrase(match.group("subject"), ctx, sentence_start=True)
     if subject is None or not any(is_upper_start(t) or looks_like_name(t) for t in subject.split()):
         return None
-    return f"What {match.group('be')} {subject}?", subject
+    head = _DEFINITION_HEAD.match(sentence.text[match.end("be") :].strip())
+    wh = "Who" if head and ROLE_HEAD.fullmatch(head.group(1)) else "What"  # "Blizerian is a renowned poker player"
+    return f"{wh} {match.group('be')} {subject}?", subject

@@ -6,13 +6,22 @@ comma-delimited phrase right after the name. The question is asked only where th
 opening with an article (a verb inside it means the commas close a clause, not an apposition: "In Paris, a
 man was arrested"), the name is a name (capitalised words, not a pronoun, a weekday or a place the sentence
 merely starts in), and the sentence does not report a death (where "Who is …?" would be the wrong tense).
+
+News also writes the role before the name ("AA president Edmund King"); `title_question` asks about those. Both
+answer with the description itself ("Edmund King is the AA president."), since the sentence around it is
+usually about something else.
 """
 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
+import lemminflect
+
+from bot.summarize.language import word_set
 from bot.summarize.question_names import (
+    EN_LOWER_MODIFIERS,
     EN_NOT_NAMES,
     EN_PREPOSITIONS,
     PRONOUNS,
@@ -80,8 +89,24 @@ def _is_person_head(head: str) -> bool:
     return head not in _THING_HEADS and bool(_PERSON_HEAD.search(head))
 
 
-def apposition_question(sentence: Sentence, ctx: QuestionContext) -> tuple[str, str] | None:
-    """("Who is X?" / "What is X?", X) for the first named apposition in the sentence, or None."""
+class Apposition(NamedTuple):
+    """A question about a name and its answer, made of the apposition itself: "X is <the phrase>."
+
+    The sentence an apposition sits in is usually about something else ("… said Jennifer Ngo-Anh, the head of
+    the research team."), so the answer a reader needs is the description, not the whole sentence.
+    """
+
+    question: str
+    name: str
+    answer: str
+
+
+def _answer(name: str, phrase: str) -> str:
+    return f"{name} is {phrase.strip()}."
+
+
+def apposition_question(sentence: Sentence, ctx: QuestionContext) -> Apposition | None:
+    """("Who is X?" / "What is X?", X, "X is …") for the first named apposition in the sentence, or None."""
     text = sentence.text
     if _DEATH.search(text):
         return None
@@ -114,10 +139,109 @@ def apposition_question(sentence: Sentence, ctx: QuestionContext) -> tuple[str, 
             continue
         person_name = is_person_name(name, ctx) or name in ctx.surnames
         if _is_person_head(_head(phrase)):
-            return f"Who is {name}?", name
+            return Apposition(f"Who is {name}?", name, _answer(name, phrase))
         if person_name:
             continue  # "Monbeg Dude, the horse …": a name like a person's, a description that is not
         if before and before[-1].lower() not in _THING_INTRODUCERS:
             continue  # "his father Peter, the …", "Airbus' iconic A380, …": the name is part of a longer phrase
-        return f"What is {name}?", name
+        return Apposition(f"What is {name}?", name, _answer(name, phrase))
+    return None
+
+
+# A role written before a name, news style: "NASA chief scientist Ellen Stofan", "AA president Edmund King",
+# "former astronaut John Grunsfeld". The head must be a role noun; up to three words (an organisation, an
+# adjective) may stand before it.
+_ROLE_HEADS = (
+    "president|chairman|chairwoman|chair|chief|ceo|cfo|cto|founder|co-founder|director|minister|secretary|"
+    "spokesman|spokeswoman|spokesperson|leader|coach|manager|captain|striker|defender|midfielder|goalkeeper|"
+    "keeper|star|actor|actress|singer|author|professor|lawyer|attorney|judge|senator|governor|mayor|analyst|"
+    "economist|researcher|scientist|astronaut|officer|editor|executive|boss|head|commissioner|ambassador|"
+    "prosecutor|investigator|general|colonel|chancellor|presenter|player|champion|jockey|trainer|rapper|"
+    "designer|architect|historian|physicist|engineer|surgeon|doctor|owner|winner"
+)
+_ROLE_HEAD_WORDS = frozenset(_ROLE_HEADS.split("|"))
+ROLE_HEAD = re.compile(r"(?i:" + _ROLE_HEADS + r")")
+_ROLE_THEN_NAME = re.compile(
+    r"\b(?i:" + _ROLE_HEADS + r")\s+"
+    r"(?P<name>[A-Z][a-z]+(?:-[A-Z]?[a-z]+|['’][A-Z][a-z]+)?(?:\s+[A-Z][a-z]+(?:-[A-Z]?[a-z]+|['’][A-Z][a-z]+)?){1,2})"
+    r"(?![\w'’-])"
+)
+# Roles one of several people hold: "a Taliban spokesman", not "the".
+_INDEFINITE_ROLES = word_set(
+    """
+    spokesman spokeswoman spokesperson official analyst researcher scientist expert lawyer attorney officer
+    professor player star striker defender midfielder goalkeeper keeper author actor actress singer astronaut
+    economist historian physicist engineer surgeon doctor investigator prosecutor jockey trainer rapper designer
+    architect presenter executive
+    """
+)
+_ROLE_STOP = word_set(
+    """
+    the a an and or but nor yet so of in on at to for by with from as said says told his her their its who that
+    which when while after before than however meanwhile also then now yesterday today earlier later last this
+    both including
+    """
+)
+
+
+def _role_words(before: list[str]) -> list[str]:
+    """The words of a role that stand before its head ("NASA chief", "former New York"): back from the head
+    until a word that cannot be part of it (an article, a preposition, a verb, punctuation)."""
+    kept: list[str] = []
+    for word in reversed(before):
+        if word.endswith((",", ";", ":", ".", '"', "”", "’", "'")) or word.lower() in _ROLE_STOP:
+            break
+        if word[:1].islower() and not _role_modifier(word):
+            break
+        kept.insert(0, word)
+    return kept
+
+
+def _role_modifier(word: str) -> bool:
+    """A lower-case word that can describe a role ("former", "soccer", "assistant"), not a verb ("face")."""
+    lemmas = lemminflect.getAllLemmas(word.lower())
+    return bool(lemmas) and "VERB" not in lemmas and bool({"ADJ", "NOUN"} & set(lemmas))
+
+
+def title_question(sentence: Sentence, ctx: QuestionContext) -> Apposition | None:
+    """ "Who is Edmund King?" → "Edmund King is the AA president." for a role written before a full name.
+
+    The role words must be the role's own (no article, preposition or verb among them: "said AA president
+    Edmund King" keeps "AA president"), the name two or three capitalised words that are not an organisation,
+    and the sentence must not report a death.
+    """
+    text = sentence.text
+    if _ROLE_HEAD_WORDS.isdisjoint(text.lower().split()) or _DEATH.search(text):
+        return None  # no role word at all: spare the pattern
+    for match in _ROLE_THEN_NAME.finditer(text):
+        before = text[: match.start()].split()[-3:]
+        head_word = text[match.start() : match.start("name")].split()
+        role_words = _role_words(before) + head_word
+        owner = next((i for i, w in enumerate(role_words) if w.endswith(("'s", "’s"))), None)
+        if owner is not None and (owner > 0 or not role_words[owner][:1].isupper()):
+            continue  # "Nepal India's Prime Minister", "Assistant State's Attorney": where the role starts is unclear
+        if len(role_words) < 2:
+            continue  # "founder Yen Reis": whose founder, the answer would not say
+        if role_words[-1][:1].isupper() and role_words[-2].islower() and role_words[-2] not in EN_LOWER_MODIFIERS:
+            continue  # "honeybee Professor James Marshall": a word from the sentence, not part of the title
+        name = match.group("name")
+        name_tokens = name.split()
+        if any(t.lower() in EN_NOT_NAMES or ctx.is_common(t) for t in name_tokens):
+            continue
+        if not is_person_name(name, ctx):
+            continue
+        start = match.start() - len(" ".join(role_words[:-1])) - 1
+        positional = len(role_words) > 1 and (role_words[1][:1].islower() or "-" in role_words[0])
+        lowered_first = (ctx.is_common(role_words[0]) or positional) and not looks_like_name(role_words[0])
+        if start <= 0 and lowered_first and owner is None:
+            role_words[0] = role_words[0].lower()  # "Panel chair Martin Pilkington" → "the panel chair"
+        head = role_words[-1].lower()
+        article = "a" if head in _INDEFINITE_ROLES else "the"
+        if owner is not None:
+            return Apposition(f"Who is {name}?", name, f"{name} is {' '.join(role_words)}.")
+        if article == "a" and role_words[0][:1].lower() in "aeiou":
+            article = "an"
+        if role_words[0].lower() in {"former", "ex"} and head in _INDEFINITE_ROLES:
+            article = "a"
+        return Apposition(f"Who is {name}?", name, f"{name} is {article} {' '.join(role_words)}.")
     return None

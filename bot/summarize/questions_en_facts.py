@@ -1,16 +1,19 @@
-"""English questions about the facts a sentence states: why, how, how many / how much, when, who and what.
+"""English questions about the facts a sentence states: why, how, how long, how many / how much, when, who, what.
 
 Each kind looks for the words in a sentence that answer it and asks for exactly those, rebuilding the rest of the
 main clause (`english_clause`) into the question:
 - why: a reason clause ("because …", "due to …", "after …" following an arrest or a resignation) →
   "Why did the city double the night ferry service?";
 - how: a means ("by collecting rainwater") → "How did Louis Jordan survive?";
+- how long: a duration ("was banned from driving for six months") → "How long was McGowan banned from driving?";
 - how many / how much: a number with its unit as object or subject, an amount of money, a percentage change →
   "How many people used the night boats this summer?", "How much did Stripe raise?";
 - when: a date, a month or year, "next month", "within a decade", for what will happen or a dated event →
   "When will the sleeper train start running?";
-- what: a named subject doing something to an object worth asking about → "What did NASA release?";
-- who: a named person as the subject of an action → "Who scored the winning goal?".
+- what: a named subject and a verb whose question stands alone ("announce", "launch", "ban", "reveal") → "What did
+  NASA announce?"; never a verb that needs its object to mean anything ("What has Bertrand joined?", "What did
+  Russia lose?");
+- who: a named person or organisation as the subject of a past action → "Who scored the winning goal?".
 The question must name its subject or topic (a name, or a term the article keeps using), contain no pronoun it
 cannot resolve, and stay short; otherwise that kind is not asked.
 """
@@ -23,9 +26,9 @@ from dataclasses import dataclass
 import lemminflect
 
 from bot.summarize.english_clause import BE_FORMS, MODALS, Clause
-from bot.summarize.english_verbs import PERSON_OBJECT_VERBS, SPEECH_FORMS, THING_OBJECT_VERBS, verb_reading
+from bot.summarize.english_verbs import PERSON_OBJECT_VERBS, SPEECH_FORMS, verb_reading
 from bot.summarize.language import WORD_RE, word_set
-from bot.summarize.question_names import EN_TITLES, QuestionContext, is_upper_start, looks_like_name
+from bot.summarize.question_names import EN_NOT_NAMES, EN_TITLES, QuestionContext, is_upper_start, looks_like_name
 
 MAX_REST_WORDS = 10
 _NUMBER_WORDS = (
@@ -91,29 +94,33 @@ _SPAN_UNITS = "days?|weeks?|months?|years?|decades?|decade"
 # A time phrase with the preposition that introduces it: what a when-question removes from the sentence.
 _TIME = re.compile(
     rf"(?:^|\s)(?P<time>"
-    rf"(?:(?:in|by|before|from|during|of)\s+)?(?:(?:early|late)\s+|mid-?|the\s+end\s+of\s+)?"
-    rf"(?:(?:{_MONTHS})(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+(?:19|20)\d{{2}})?|(?:19|20)\d{{2}})"
+    rf"(?:(?:in|on|by|before|from|during|of)\s+)?(?:(?:early|late)\s+|mid-?|the\s+end\s+of\s+)?"
+    rf"(?:(?:{_MONTHS})(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+(?:of\s+)?(?:19|20)\d{{2}})?|(?:19|20)\d{{2}})"
     rf"|(?:by\s+)?(?:next|later\s+this|early\s+next|late\s+next)\s+(?:week|month|year|season|{_SEASONS}|decade)"
     rf"|(?:by\s+)?(?:this|next)\s+(?:{_SEASONS})"
     rf"|by\s+the\s+end\s+of\s+(?:the|this|next)\s+(?:year|month|decade|week)"
     rf"|within\s+(?:a|the\s+next|\d+|two|three|four|five|six|ten)\s+(?:{_SPAN_UNITS})"
     rf"|on\s+(?:{_WEEKDAYS})(?:\s+(?:morning|afternoon|evening|night))?"
+    rf"|(?:last|earlier\s+this)\s+(?:week|month|year|season|weekend|night|{_SEASONS})|yesterday"
     rf")(?=$|[\s,.;])"
 )
 _SPECIFIC_DATE = re.compile(rf"(?:19|20)\d{{2}}|\b(?:{_MONTHS})\b|next|within|end\s+of|this\s+(?:{_SEASONS})")
+# For something that already happened, a weekday or "last week" dates it as well as a month does.
+_PAST_DATE = re.compile(rf"\b(?:{_WEEKDAYS})\b|last|earlier\s+this|yesterday")
 _WHY = re.compile(
     r"(?:,\s*|\s)(?P<marker>because(?:\s+of)?|due\s+to|as\s+a\s+result\s+of|in\s+response\s+to|"
     r"in\s+protest\s+(?:at|against|over)|to\s+protest|for\s+fear\s+(?:of|that)|after|following|"
-    r"over\s+(?:claims|allegations|concerns|fears|reports))\b"
+    r"over\s+(?:claims|allegations|concerns|fears|reports)|for(?=\s+[a-z]+ing\b))\b"
 )
 # "after"/"following" give a reason only to verbs of consequence ("was arrested after …", "resigned after …").
-_TEMPORAL_MARKERS = word_set("after following over")
+_TEMPORAL_MARKERS = word_set("after following over for")
 _CONSEQUENCE_VERBS = word_set(
     """
     arrest ban sack fire suspend charge fine jail close cancel quit resign apologise apologize withdraw evacuate
     recall halt delay postpone drop expel dismiss criticise criticize condemn sue investigate hospitalise
     hospitalize rescue kill injure die shut remove scrap reject defend warn leave retire step vow recover
-    surrender flee
+    surrender flee deport convict sentence punish disqualify bar penalise penalize discipline reprimand expel
+    kick dismiss
     """
 )
 _REPORTING_LEMMAS = frozenset(SPEECH_FORMS.values()) | word_set("tell report announce confirm reveal insist claim")
@@ -138,7 +145,8 @@ _PERSONAL_PRONOUNS = re.compile(
 _POSSESSIVES = re.compile(r"\b(?:his|her|their|its|our|my|your)\b")
 _SUBJECT_PRONOUNS = word_set("he she")
 _UNUSABLE_SUBJECTS = word_set(
-    "it they we i you this that these those there here one others some many most all both each someone something"
+    "it they we i you this that these those there here one others some many most all both each someone something "
+    "another other several such summary"
 )
 _ORGANISATION_WORDS = word_set(
     """
@@ -173,11 +181,26 @@ def _boundary(text: str) -> int:
     return end
 
 
+# Prepositions that open an adverbial phrase a long question may end before.
+_PHRASE_STARTS = word_set("at during after before amid since ahead")
+
+
 def trim_rest(text: str) -> str | None:
     """The part of a clause's remainder that a question keeps: up to the first clause boundary, at most ten
     words, not ending on a word that needs something after it. None when that is not possible."""
     kept = (" " + text)[: _boundary(" " + text)]
+    if _ANOTHER_CLAUSE.search(kept):
+        # "six men in 2002 and her last marriage was in 2010": keep what comes before the second clause
+        coordination = re.search(r"\s(?:and|but)\s+(?:the|a|an|his|her|their|its|[A-Z]\w*)\b", kept)
+        if coordination and not _ANOTHER_CLAUSE.search(kept[: coordination.start()]):
+            kept = kept[: coordination.start()]
     words = kept.split()
+    if len(words) > MAX_REST_WORDS:
+        # "a media stable visit on Thursday at his yard in Gloucestershire": the object and the first
+        # adverbial phrase say the fact; later phrases are detail the answer keeps.
+        cuts = [i for i in range(3, MAX_REST_WORDS + 1) if words[i].lower() in _PHRASE_STARTS]
+        if cuts and "to" not in (w.lower() for w in words[: cuts[-1]]):  # "to keep Bouchard [on her heels]"
+            words = words[: cuts[-1]]
     while words and words[-1].lower().strip(".,;:") in _DANGLING_ENDS:
         words.pop()
     if len(words) > MAX_REST_WORDS:
@@ -190,8 +213,49 @@ def trim_rest(text: str) -> str | None:
     return kept
 
 
+# What may follow a comma where a question's part of the clause ends: a new clause or a participle phrase, not
+# the rest of a list ("for Forest Whitaker, Nate Parker and …") nor an aside the clause goes on after
+# ("asked pupils, pictured, to make …").
+_CLAUSE_AFTER_COMMA = word_set(
+    """
+    and but which who whom whose where while when as saying adding according including although though despite
+    after before since so because with without amid until then while whereas meaning leaving making bringing
+    taking giving sending putting according plus
+    """
+)
+_TIME_SPAN_END = re.compile(
+    r"(?:\b(?:a|one|two|three|four|five|six|seven|eight|nine|ten|\d+|a\s+few|several|few)\s+"
+    r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?))$"
+)
+
+
+def clean_rest(text: str) -> str | None:
+    """`trim_rest`, and None where what the question keeps was cut from something that goes on: a list
+    continued after a comma, an aside before the verb's complement, a time span whose "after …" was cut."""
+    kept = trim_rest(text)
+    if kept is None:
+        return None
+    padded = " " + text
+    after = padded[_boundary(padded) :].strip()
+    if after.startswith(","):
+        following = after[1:].split()
+        word = following[0].lower().strip("'’\"“") if following else ""
+        if following and word not in _CLAUSE_AFTER_COMMA and not (word.endswith("ing") and word.isalpha()):
+            return None
+    if _TIME_SPAN_END.search(kept) and re.match(r"(?:after|before|later|earlier|ago)\b", after):
+        return None  # "made the comments in Baghdad a few hours [after …]"
+    if re.search(r"\b(?:and|or)$", kept) or re.match(r"(?:and|or)\b", kept):
+        return None
+    first = kept.split()[0] if kept.split() else ""
+    reading = verb_reading(first) if first.isalpha() and first.islower() else None
+    if reading is not None and reading.tags == {"VBG"} and not reading.also_noun:
+        return None  # "gained 0.02% eking out its seventh session": a participle phrase, not the clause
+    return kept
+
+
 def _usable_rest(rest: str) -> bool:
-    return not _PERSONAL_PRONOUNS.search(rest)
+    """No pronoun the question cannot resolve, nor an indefinite one ("Who cost Palace nothing?")."""
+    return not _PERSONAL_PRONOUNS.search(rest) and not re.search(r"\b(?:no|some|any|every)thing\b", rest)
 
 
 def subject_in_question(clause: Clause, ctx: QuestionContext, resolved_person: str | None) -> str | None:
@@ -226,9 +290,27 @@ def subject_in_question(clause: Clause, ctx: QuestionContext, resolved_person: s
         or (lowered[0] not in {"the", "a", "an"} and not ctx.is_common(bare))
         or (len(tokens) > 1 and is_upper_start(tokens[1]) and lowered[0] not in {"the", "a", "an"})
     )
-    if not keep_capital:
+    next_lower = len(tokens) > 1 and tokens[1][:1].islower()
+    if not keep_capital or _lower_modifier(bare, ctx, next_lower=next_lower):
         tokens[0] = first[:1].lower() + first[1:]
     return " ".join(tokens)
+
+
+_LOWER_MODIFIERS = word_set("former late then outgoing incoming ousted disgraced embattled veteran fellow rival one")
+
+
+def _lower_modifier(word: str, ctx: QuestionContext, *, next_lower: bool = False) -> bool:
+    """A sentence-initial modifier before a name ("Former President Barack Obama", "Documented and
+    undocumented immigrants"): lower case inside a question."""
+    if word in ctx.proper or looks_like_name(word) or not word[:1].isupper():
+        return False
+    lowered = word.lower()
+    if lowered in _LOWER_MODIFIERS or (is_role_noun(lowered) and not next_lower and lowered in ctx.common):
+        return True  # "Defender Upson" → "defender Upson"
+    lemmas = set(lemminflect.getAllLemmas(lowered))
+    if "ADJ" in lemmas and next_lower:
+        return True  # "Professional hearings": an adjective capitalised only by its position
+    return bool(lemmas) and not ({"NOUN", "PROPN"} & lemmas) and bool({"ADJ", "VERB"} & lemmas)
 
 
 _POSSESSIVE_WORDS = word_set("his her their its our my your")
@@ -274,6 +356,21 @@ def is_specific(question: str, ctx: QuestionContext) -> bool:
     return any(ctx.term_counts.get(ctx.tools.stem(w.lower()), 0) >= 2 for w in words if len(w) > 2)
 
 
+_ROLE_SUFFIX = re.compile(
+    r"(?:ist|ian|man|woman|er|or|ant|ent|eer|ster|ee|ess|chief|head|member|leader|official|minister|director|"
+    r"president|founder|author|student|native|resident|doctor|officer|analyst|scholar|expert|star|champion|"
+    r"fellow|boss|coach|captain|striker|defender|keeper|rapper|candidate|advocate|judge|senator|governor|mayor|"
+    r"colleague|friend|veteran|survivor|victim|chairman|mother|father|son|daughter|wife|husband|ceo|cfo)$"
+)
+_NOT_ROLES = word_set("handful number lot matter center centre order offer answer power paper quarter corner border")
+
+
+def is_role_noun(word: str) -> bool:
+    """A noun that says what a person is ("striker", "economist", "founder"), not what they are like."""
+    lowered = word.lower()
+    return lowered not in _NOT_ROLES and bool(_ROLE_SUFFIX.search(lowered))
+
+
 def _is_person(subject: str, ctx: QuestionContext) -> bool:
     """A personal name ends the subject: "Tottenham striker Harry Kane", not "the Football Association"."""
     tokens = subject.split()
@@ -288,8 +385,10 @@ def _why(clause: Clause, subject: str) -> str | None:
     if not match or clause.lemma in _REPORTING_LEMMAS:
         return None
     marker = match.group("marker").split()[0].lower()
-    if marker in _TEMPORAL_MARKERS and not (clause.is_passive or clause.lemma in _CONSEQUENCE_VERBS):
-        return None
+    if marker in _TEMPORAL_MARKERS and clause.lemma not in _CONSEQUENCE_VERBS:
+        return None  # "The teams were tied after Tsonga won": a sequence of events, not a reason
+    if marker == "for" and not clause.is_passive:
+        return None  # "was deported for making threats" is a reason; "sentenced for …" in a headline is not a clause
     if marker == "after" and clause.lemma in _NAMING_VERBS:
         return None  # "named after her grandmother": not a reason
     before = (" " + clause.rest)[: match.start()].strip()
@@ -298,7 +397,33 @@ def _why(clause: Clause, subject: str) -> str | None:
         return None
     if not clause.verb and not kept:
         return None  # "Why is X?": a copula needs its complement
+    reason = (" " + clause.rest)[match.end() :].split()
+    if not reason or reason[0].endswith((",", ";", ":")):
+        return None  # "charged with trespassing after warning, resisting arrest …": the charge's name
     return clause.question("Why", kept, subject)
+
+
+# A duration after the verb's complement: "was banned from driving for six months", "has lived there for 20 years".
+_DURATION = re.compile(
+    r"\s(?P<duration>for\s+(?:up\s+to\s+|more\s+than\s+|nearly\s+|almost\s+|about\s+|at\s+least\s+)?"
+    r"(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+    r"several)\s+(?:years?|months?|weeks?|days?|hours?|minutes?|decades?))\b"
+)
+
+
+def _how_long(clause: Clause, subject: str) -> str | None:
+    """'McGowan was banned from driving for six months' → 'How long was McGowan banned from driving?': the
+    duration is the answer, the rest of the clause up to it stays in the question."""
+    if not clause.verb or clause.lemma in _REPORTING_LEMMAS or clause.tag in {"VBZ", "VBP", "VBG"}:
+        return None
+    match = _DURATION.search(" " + clause.rest)
+    if not match:
+        return None
+    before = (" " + clause.rest)[: match.start()].strip()
+    kept = trim_rest(before) if before else ""
+    if kept is None or kept != before.strip(" ,") or not _usable_rest(kept):
+        return None  # the duration belongs to something after a clause boundary
+    return clause.question("How long", kept, subject)
 
 
 def _how(clause: Clause, subject: str) -> str | None:
@@ -318,7 +443,7 @@ def _how_many(clause: Clause, subject: str | None, ctx: QuestionContext) -> str 
     if counted and clause.verb and not clause.rest.startswith(("of ", "in ")):
         unit = counted.unit
         if _unit_is_noun(unit) and not counted.after.strip():
-            kept = trim_rest(clause.rest)
+            kept = clean_rest(clause.rest)
             if kept is not None and _usable_rest(kept):
                 return clause.subject_question(f"How many {unit}", kept, singular=False)
     if subject is None or not clause.verb:
@@ -326,13 +451,13 @@ def _how_many(clause: Clause, subject: str | None, ctx: QuestionContext) -> str 
     rest = clause.rest
     money = _MONEY.match(rest)
     if money:
-        kept = trim_rest(money.group("after").strip())
+        kept = clean_rest(money.group("after").strip())
         if kept is not None and _usable_rest(kept):
             return clause.question("How much", kept, subject)
         return None
     percent = _PERCENT.match(rest)
     if percent and clause.lemma in _CHANGE_VERBS:
-        kept = trim_rest(percent.group("after").strip())
+        kept = clean_rest(percent.group("after").strip())
         if kept is not None and _usable_rest(kept):
             return clause.question("By how much" if percent.group("by") else "How much", kept, subject)
         return None
@@ -341,7 +466,9 @@ def _how_many(clause: Clause, subject: str | None, ctx: QuestionContext) -> str 
         unit = counted.unit
         if unit.split()[-1].lower() in _TIME_UNITS or not _unit_is_noun(unit):
             return None
-        kept = trim_rest(counted.after.strip())
+        if re.search(r"\b(?:and|or)\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|ten)\b", counted.after):
+            return None  # "three quadcopters and one ground robot": two counts, one question
+        kept = clean_rest(counted.after.strip())
         if kept is not None and _usable_rest(kept):
             return clause.question(f"How many {unit}", kept, subject)
     return None
@@ -369,7 +496,7 @@ def _when(clause: Clause, subject: str) -> str | None:
     if found is None:
         if not clause.time or clause.tag in {"VBZ", "VBP"}:
             return None
-        kept = trim_rest(clause.rest) if clause.rest else ""
+        kept = clean_rest(clause.rest) if clause.rest else ""
         if kept is None or not _usable_rest(kept) or (not clause.verb and not kept):
             return None
         return clause.question("When", kept, subject)
@@ -380,13 +507,20 @@ def _when(clause: Clause, subject: str) -> str | None:
         or (clause.lemma in _TO_VERBS and clause.rest.startswith("to "))
         or re.search(r"\b(?:expected|set|due|scheduled|planned|plans|aims)\s+to\b", clause.rest)
     )
-    if not future and (clause.tag in {"VBZ", "VBP"} or not _SPECIFIC_DATE.search(time)):
+    past = clause.tag == "VBD" or (clause.tag == "VBN" and clause.auxiliary.lower() in {"was", "were"})
+    if not future and (
+        clause.tag in {"VBZ", "VBP"} or not (_SPECIFIC_DATE.search(time) or (past and _PAST_DATE.search(time)))
+    ):
         return None  # a present-tense caption ("Klopp waves to the fans on Saturday") or a bare weekday
     before_time = clause.rest[: found.start("time")].split()
     if before_time and before_time[-1].endswith("ed") and before_time[-1] != clause.verb:
         return None  # "an indoor pool built in 1989": the date belongs to the participle
-    remaining = (clause.rest[: found.start("time")] + " " + clause.rest[found.end("time") :]).strip()
-    kept = trim_rest(remaining) if remaining else ""
+    after_time = clause.rest[found.end("time") :].strip()
+    if after_time.startswith(",") and clause.verb and not before_time:
+        # "was arrested in March, nearly a month after …": the time closes the clause the question asks about
+        after_time = ""
+    remaining = (clause.rest[: found.start("time")] + " " + after_time).strip()
+    kept = clean_rest(remaining) if remaining else ""
     if kept is None or not _usable_rest(kept):
         return None
     if not clause.verb and not kept:
@@ -396,26 +530,65 @@ def _when(clause: Clause, subject: str) -> str | None:
 
 def _what(clause: Clause, subject: str, ctx: QuestionContext) -> str | None:
     """'What did NASA release?' / 'Who did police arrest?': a named subject and a verb with an object."""
-    if not clause.verb or clause.is_passive or clause.tag == "VBG":
-        return None
+    if not clause.verb or clause.is_passive or clause.tag in {"VBG", "VBZ", "VBP"}:
+        return None  # "What does Gomis unleash?": a present-tense photo caption
     lemma = clause.lemma
     rest = clause.rest.split()
     if not rest or rest[0].lower() in _PREPOSITION_WORDS or _PERSONAL_PRONOUNS.match(rest[0].lower()):
         return None
+    if lemma in _OBJECT_FIRST_VERBS and (
+        rest[0].lower() not in {"the", "a", "an"} or any(re.search(r"\d", w) for w in rest[:4])
+    ):
+        return None  # "What did Ramsey score?" → "twice"; "What has Hamilton scored?" → "an astonishing 286"
+    if lemma == "deny" and rest[0].lower() in _POSSESSIVE_WORDS:
+        return None  # "denied his old team victory": to deprive, not to deny a claim
     person_object = lemma in PERSON_OBJECT_VERBS and (is_upper_start(rest[0]) or rest[0].isdigit())
-    if lemma not in THING_OBJECT_VERBS and not person_object:
-        return None
+    if lemma not in _SELF_CONTAINED_WHAT and not (person_object and lemma in _SELF_CONTAINED_WHO):
+        return None  # "What did Russia lose?", "What did Davis break?": the verb alone asks nothing
     if not any(is_upper_start(t) or looks_like_name(t) for t in subject.split()):
         return None
     return clause.question("Who" if person_object else "What", "", subject)
 
 
+# Verbs after which "What did X <verb>?" is a question of its own: what was announced, launched, banned, found.
+_SELF_CONTAINED_WHAT = word_set(
+    """
+    announce unveil launch release propose approve reject ban reveal deny introduce publish recommend cancel
+    scrap postpone impose lift outline predict discover invent acquire buy sell donate endorse veto patent
+    destroy seize steal build order award sign demand create develop design produce post tweet upload film
+    record issue deploy submit test unleash
+    """
+) | word_set("score suffer undergo sustain clinch secure file open earn complete win host")
+# Verbs that often go on without a thing as object ("scored twice", "clinched despite …", "has scored 286"):
+# asked only before a noun phrase opened by an article, with no number in it.
+_OBJECT_FIRST_VERBS = word_set("score suffer undergo sustain clinch secure file open earn complete win host")
+# And "Who did X <verb>?" before a person: who was arrested, hired, sacked, elected.
+_SELF_CONTAINED_WHO = word_set("appoint arrest charge detain elect fire hire nominate sack sign sue suspend")
+
+
+def _names_an_actor(subject: str, ctx: QuestionContext) -> bool:
+    """A person ("Tony Pulis", "Mr Hussen", a surname the article gives in full elsewhere) or a named
+    organisation, team or country ("UEFA", "Russia", "the Football Association"): who a "Who …?" can be."""
+    if _is_person(subject, ctx) or subject in ctx.surnames or re.fullmatch(r"(?:Mr|Mrs|Ms|Dr)\.? [A-Z]\w+", subject):
+        return True
+    tokens = subject.split()
+    if tokens and tokens[0] == "the":
+        tokens = tokens[1:]
+    if not tokens or len(tokens) > 5 or not is_upper_start(tokens[0]):
+        return False
+    if any(t.lower() in EN_NOT_NAMES for t in tokens):
+        return False  # "Tuesday", "March": a time, not an actor
+    return all(is_upper_start(t) or t in {"of", "and", "for", "&"} for t in tokens) and (
+        tokens[0] in ctx.proper or looks_like_name(tokens[0]) or not ctx.is_common(tokens[0])
+    )
+
+
 def _who(clause: Clause, subject: str, ctx: QuestionContext) -> str | None:
-    if not clause.verb or clause.is_passive or not _is_person(subject, ctx) or clause.lemma in _REPORTING_LEMMAS:
+    if not clause.verb or clause.is_passive or not _names_an_actor(subject, ctx) or clause.lemma in _REPORTING_LEMMAS:
         return None
-    if clause.tag not in {"VBD", "VBZ", "VBN"}:
-        return None
-    kept = trim_rest(clause.rest)
+    if clause.tag not in {"VBD", "VBN"}:
+        return None  # "Who closes down a team-mate?": a present-tense photo caption, not a fact of the story
+    kept = clean_rest(clause.rest)
     if not kept or len(kept.split()) < 2 or not _usable_rest(kept) or _POSSESSIVES.search(kept):
         return None
     first = kept.split()[0]
@@ -430,8 +603,8 @@ def _who(clause: Clause, subject: str, ctx: QuestionContext) -> str | None:
 # Verbs that take "to" + a verb: "What does X plan to do?".
 _TO_VERBS = word_set(
     """
-    plan want hope aim intend decide refuse agree promise vow threaten attempt try seek expect need prepare
-    offer fail manage choose pledge propose set schedule struggle wish continue
+    plan want hope aim intend decide refuse agree promise vow threaten attempt try seek expect need
+    offer fail manage choose pledge propose set schedule struggle wish
     """
 )
 # Verbs whose "that"-clause is a finding: "What did researchers find?".
@@ -455,6 +628,8 @@ def _to_plan(clause: Clause, subject: str) -> str | None:
     to do?'."""
     if clause.lemma not in _TO_VERBS or clause.tag == "VBG":
         return None
+    if not any(is_upper_start(t) or looks_like_name(t) for t in subject.split()):
+        return None  # "What are temperatures set to do?": whose plan, the question does not say
     rest = clause.rest.split()
     if len(rest) < 2 or rest[0] != "to" or not (verb_reading(rest[1]) or None):
         return None
@@ -467,43 +642,29 @@ def _to_plan(clause: Clause, subject: str) -> str | None:
 def _finding(clause: Clause, subject: str) -> str | None:
     if clause.lemma not in _FINDING_VERBS or clause.is_passive or not clause.rest.startswith("that "):
         return None
+    if len(subject.split()) < 2 and not any(is_upper_start(t) or looks_like_name(t) for t in subject.split()):
+        return None  # "What do studies indicate?": which studies?
     return clause.question("What", "", subject)
 
 
-def _object(clause: Clause, subject: str, ctx: QuestionContext) -> str | None:
-    """'The shelter rescued a green-eyed cat' → 'What did the shelter rescue?': any verb with a noun-phrase
-    object, when the subject is a name or a term the article keeps using."""
-    if not clause.verb or clause.is_passive or clause.tag == "VBG" or clause.lemma in _LIGHT_VERBS:
-        return None
-    if clause.lemma in THING_OBJECT_VERBS or clause.lemma in _REPORTING_LEMMAS:
-        return None  # asked by `_what`, or speech
-    rest = clause.rest.split()
-    if not rest or not (rest[0].lower() in _NP_OPENERS or _person_object(clause) or _bare_noun(rest[0])):
-        return None
-    if not any(word in ctx.proper or looks_like_name(word) for word in WORD_RE.findall(subject)):
-        return None  # the least specific kind: only for a subject the article names ("Who did another school …")
-    return clause.question("Who" if _person_object(clause) else "What", "", subject)
-
-
-def _bare_noun(word: str) -> bool:
-    """ "surgery", "profits": a word the lexicon knows only as a noun or adjective, opening an object."""
-    if not word.isalpha() or not word.islower() or word in _FUNCTION_WORDS:
-        return False
-    lemmas = lemminflect.getAllLemmas(word)
-    return bool(lemmas) and ("NOUN" in lemmas or "ADJ" in lemmas) and "ADV" not in lemmas and "VERB" not in lemmas
-
-
-def _person_object(clause: Clause) -> bool:
-    rest = clause.rest.split()
-    return bool(rest) and is_upper_start(rest[0]) and rest[0].lower() not in _NP_OPENERS
+# Participles that describe, report or relate rather than tell what happened to someone.
+_NOT_EVENTS = word_set(
+    """
+    involve follow say think believe know see expect consider criticise criticize base link name call describe
+    report show praise base tell ask give use make set hold find require allow expect schedule plan design
+    build make sell buy fill locate house own run launch found create establish develop affiliate associate
+    employ base
+    """
+)
 
 
 def _happened(clause: Clause, subject: str, ctx: QuestionContext) -> str | None:
-    """'Stancil was arrested in Daytona Beach' → 'What happened to Stancil?'."""
+    """'Stancil was arrested in Daytona Beach' → 'What happened to Stancil?': a named person, and a verb that
+    is an event ("arrested", "expelled", "swept to her death"), not a description ("was involved in")."""
     if not clause.is_passive or clause.auxiliary.lower() not in {"was", "were", "has", "have"}:
         return None
-    if not any(is_upper_start(t) or looks_like_name(t) for t in subject.split()):
-        return None  # "What happened to the photo?": only a named subject makes this worth asking
+    if clause.lemma in _NOT_EVENTS or not (_is_person(subject, ctx) or subject in ctx.surnames):
+        return None  # "What happened to the Department of Homeland Security?" → "was involved": no event
     return f"What happened to {subject}?"
 
 
@@ -518,9 +679,18 @@ def _identity(clause: Clause, subject: str, ctx: QuestionContext) -> str | None:
     if not all(is_upper_start(t) or looks_like_name(t) for t in tokens) or tokens[0].lower() in {"the", "a", "an"}:
         return None
     person = _is_person(subject, ctx) or subject in ctx.surnames
+    role = re.match(
+        r"^(?:a|an|the)\s+(?:[\w'’-]+\s+){0,2}?(?P<head>[a-z][\w-]*)(?=$|\s(?:of|for|at|in|with|who)\b|,)", clause.rest
+    )
     if person:
+        # "Who is X?" only where the answer says what X is: a role ("a former Arsenal striker"), not an
+        # opinion ("a handful for defenders") or a ranking ("one of the best").
+        if role is None or not is_role_noun(role.group("head")):
+            return None
         return f"Who {clause.auxiliary.lower()} {subject}?"
-    return f"What {clause.auxiliary.lower()} {subject}?" if clause.auxiliary.lower() != "was" else None
+    if not clause.rest.startswith(("a ", "an ")) or clause.auxiliary.lower() == "was":
+        return None  # "What is Trump?" → "the final decision-maker": a ranking, not a definition
+    return f"What {clause.auxiliary.lower()} {subject}?"
 
 
 def fact_questions(clause: Clause, ctx: QuestionContext, resolved_person: str | None) -> list[FactQuestion]:
@@ -537,12 +707,12 @@ def fact_questions(clause: Clause, ctx: QuestionContext, resolved_person: str | 
     for kind, question in (
         ("why", _why(clause, subject)),
         ("how", _how(clause, subject)),
+        ("how long", _how_long(clause, subject)),
         ("when", _when(clause, subject)),
         ("what", _what(clause, subject, ctx)),
         ("who", _who(clause, subject, ctx)),
         ("plan", _to_plan(clause, subject)),
         ("finding", _finding(clause, subject)),
-        ("object", _object(clause, subject, ctx)),
         ("happened", _happened(clause, subject, ctx)),
         ("definition", _identity(clause, subject, ctx)),
     ):

@@ -1,0 +1,311 @@
+"""The article's headline, chosen among the page's own claims by agreement.
+
+A page names its article in up to five places: the visible `<h1>`, `og:title`/`twitter:title`, JSON-LD
+`headline`, `itemprop=headline` and `<title>`. Each is wrong on some sites in its own way: the `<h1>` is the
+site's logo or a section name ("U.S. & World"), `<title>` carries the site name (" | Site", "Site: "), a meta
+title is a wire slug, trafilatura's pick is whichever came first. Where two independent places agree, that text
+is the headline; the visible `<h1>` breaks ties, because the headline is what the reader saw above the article.
+
+Every claim is also cut at the separators sites put between headline, section and site name (" | ", " - ",
+" » ", ...), so "Storm closes schools | U.S. & World | Daily Herald" offers "Storm closes schools" as a candidate
+that the `<h1>` and `og:title` then support. Candidates that are the site's name (its `og:site_name`, publisher
+or domain), a menu entry, a slug or a page-furniture phrase lose, whatever supports them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+
+from bot.pipeline.furniture import is_dateline
+
+MAX_H1 = 5
+MAX_TITLE_WORDS = 40
+SUPPORT_SHARE = 0.8  # of the smaller text's words found in the other, for two texts to agree
+COVER_SHARE = 0.5  # of the larger text's words (site names aside) the shared words must make up
+MIN_DESCRIPTIVE_WORDS = 3
+
+_SEPARATOR_RE = re.compile(r"\s+(?:\||-|–|—|::|»|«|·|•|/|~|\\)\s+|\s*\|\s*")
+_WORD_RE = re.compile(r"\w+")
+_SLUG_RE = re.compile(r"\bBC-|\bWritethru\b|\b\d+(?:st|nd|rd|th)Ld\b|^[a-z]\d{3,}\b|^[\w-]+-[\w-]+-[\w-]+$")
+_JSON_LD = XPath("//script[contains(@type, 'ld+json')]/text()")
+_HEADLINE_PROPS = XPath("//*[@itemprop='headline']")
+_ARTICLE_TYPES = frozenset(
+    {"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
+     "report", "scholarlyarticle", "techarticle", "posting", "socialmediaposting", "liveblogposting", "review"}
+)  # fmt: skip
+_META_TITLES = {
+    "og:title": "og",
+    "twitter:title": "twitter",
+    "dc.title": "dc",
+    "dcterms.title": "dc",
+    "sailthru.title": "meta",
+    "parsely-title": "meta",
+    "title": "meta",
+}
+_META_SITE_NAMES = frozenset({"og:site_name", "application-name", "twitter:site", "publisher", "copyright"})
+# Headings that name a part of a page, never an article: comment forms, menus, generic sections.
+_FURNITURE_TITLES = re.compile(
+    r"^(?:navigation|main menu|menu|hauptmenü|navigation und service|search|suche|home|startseite|accueil|inicio|"
+    r"news|nachrichten|aktuelles|aktuelle|actualités|noticias|blog|archiv|archive|archives|allgemein|"
+    r"general|uncategorized|themen|topics|kategorie|category|categories|pressemitteilungen|press releases|"
+    r"comments?|kommentare?|commentaires?|leave a (?:reply|comment)|write a reply or comment.*|"
+    r"talkback.*|add your (?:opinion|comment)|related (?:articles|stories|posts)|more stories|"
+    r"you may also like|sign in|log in|anmelden|login|404|page not found|seite nicht gefunden|page|sections|"
+    r"social(?: network)? links|share|teilen|impressum|kontakt|contact|about|menü)$",
+    re.IGNORECASE,
+)
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    """One place on the page that names the article: where it is (`source`) and what it says."""
+
+    source: str
+    text: str
+    words: frozenset[str]
+    word_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    source: str
+    text: str
+    words: frozenset[str]
+    word_count: int
+    whole: bool  # the claim's whole text, not a piece cut at a separator
+
+
+def choose_title(tree: HtmlElement, url: str | None, fallback: str | None = None) -> str | None:
+    """The headline of the article on this page, or `fallback` (trafilatura's pick) when the page offers none."""
+    claims = list(_claims(tree))
+    if not claims:
+        return _tidy(fallback) if fallback else None
+    site_keys = _site_keys(tree, url)
+    links = _link_texts(tree)
+    best: tuple[float, int, str] | None = None
+    seen: set[str] = set()
+    for candidate in _candidates(claims):
+        key = _key(candidate.text)
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        score = _score(candidate, claims, site_keys, links)
+        ranking = (score, min(candidate.word_count, MAX_TITLE_WORDS), candidate.text)
+        if best is None or ranking[:2] > best[:2]:
+            best = ranking
+    if best is None:
+        return _tidy(fallback) if fallback else None
+    return best[2]
+
+
+def _score(candidate: _Candidate, claims: list[_Claim], site_keys: frozenset[str], links: frozenset[str]) -> float:
+    supporting = {claim.source for claim in claims if _agrees(claim, candidate, site_keys)}
+    score = float(len(supporting))
+    if candidate.whole and candidate.source == "h1":
+        score += 1.5  # the headline as the reader saw it above the article, kicker included
+    if candidate.word_count >= MIN_DESCRIPTIVE_WORDS:
+        score += 0.5
+    key = _key(candidate.text)
+    if candidate.whole and any(
+        _is_site_name(_key(piece), len(_words(piece)), site_keys) for piece in _pieces(candidate.text)
+    ):
+        score -= 1.0  # "Headline | Site": the headline is the same claim with the site's name taken off
+    if _is_site_name(key, candidate.word_count, site_keys):
+        score -= 3.0
+    if candidate.word_count <= MIN_DESCRIPTIVE_WORDS and key in links:
+        score -= 1.5  # a menu entry or section link
+    if _FURNITURE_TITLES.match(candidate.text.strip(" :.!")) or _SLUG_RE.search(candidate.text):
+        score -= 4.0
+    if is_dateline(candidate.text):
+        score -= 4.0  # "20. Januar 2022": when, not what
+    if candidate.word_count > MAX_TITLE_WORDS:
+        score -= 2.0
+    return score
+
+
+def _agrees(claim: _Claim, candidate: _Candidate, site_keys: frozenset[str]) -> bool:
+    """The claim says the same as the candidate: one holds (nearly) all of the other's words, and the smaller
+    makes up a good part of the larger once site names are set aside ("Headline | Site" agrees with
+    "Headline"; "Headline | Section | Site" does not make the section a headline)."""
+    if not candidate.words:
+        return False
+    shared = len(candidate.words & claim.words)
+    if shared < SUPPORT_SHARE * min(len(candidate.words), len(claim.words)):
+        return False
+    core = _core_words(claim, site_keys)
+    larger = max(len(core), len(candidate.words))
+    return shared >= COVER_SHARE * larger
+
+
+def _candidates(claims: list[_Claim]) -> Iterator[_Candidate]:
+    for claim in claims:
+        yield _candidate(claim.source, claim.text, whole=True)
+        for piece in _pieces(claim.text):
+            yield _candidate(claim.source, piece, whole=False)
+
+
+def _pieces(text: str) -> list[str]:
+    """The parts of a claim between separators, and both sides of a "Site: Headline" colon."""
+    pieces = [piece.strip() for piece in _SEPARATOR_RE.split(text) if piece and piece.strip()]
+    if len(pieces) < 2:
+        pieces = []
+    if ": " in text:
+        head, _, rest = text.partition(": ")
+        pieces.extend((head.strip(), rest.strip()))
+    return pieces
+
+
+def _core_words(claim: _Claim, site_keys: frozenset[str]) -> frozenset[str]:
+    """The claim's words without the pieces that are the site's name."""
+    words = set(claim.words)
+    for piece in _pieces(claim.text):
+        piece_words = _words(piece)
+        if _is_site_name(_key(piece), len(piece_words), site_keys):
+            words -= set(piece_words)
+    return frozenset(words) or claim.words
+
+
+def _candidate(source: str, text: str, *, whole: bool) -> _Candidate:
+    words = _words(text)
+    return _Candidate(source=source, text=text, words=frozenset(words), word_count=len(words), whole=whole)
+
+
+def _claims(tree: HtmlElement) -> Iterator[_Claim]:
+    for index, heading in enumerate(tree.iter("h1")):
+        if index >= MAX_H1:
+            break
+        yield from _claim("h1", heading.text_content())
+    for element in _HEADLINE_PROPS(tree):
+        text = element.get("content") if element.tag == "meta" else element.text_content()
+        yield from _claim("itemprop", text)
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or "").strip().lower()
+        source = _META_TITLES.get(key)
+        if source:
+            yield from _claim(source, meta.get("content"))
+    for headline in _json_ld_headlines(tree):
+        yield from _claim("jsonld", headline)
+    title = tree.find(".//title")
+    if title is not None:
+        yield from _claim("title", title.text_content())
+
+
+def _claim(source: str, text: str | None) -> Iterator[_Claim]:
+    tidy = _tidy(text)
+    if tidy:
+        words = _words(tidy)
+        if words:
+            yield _Claim(source=source, text=tidy, words=frozenset(words), word_count=len(words))
+
+
+def _json_ld_headlines(tree: HtmlElement) -> Iterator[str]:
+    for script in _JSON_LD(tree):
+        try:
+            data = json.loads(script)
+        except (ValueError, RecursionError):
+            continue  # pages are written by strangers: a broken block is skipped, never fatal
+        for node in _json_nodes(data):
+            types = node.get("@type")
+            type_names = {str(t).lower() for t in (types if isinstance(types, list) else [types])}
+            headline = node.get("headline")
+            if isinstance(headline, str):
+                yield headline
+            elif type_names & _ARTICLE_TYPES and isinstance(node.get("name"), str):
+                yield node["name"]
+
+
+def _json_nodes(data: object, depth: int = 0) -> Iterator[dict[str, object]]:
+    if depth > 6:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _json_nodes(item, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        graph = data.get("@graph")
+        if graph is not None:
+            yield from _json_nodes(graph, depth + 1)
+        main = data.get("mainEntity") or data.get("mainEntityOfPage")
+        if isinstance(main, dict | list):
+            yield from _json_nodes(main, depth + 1)
+
+
+def site_names(tree: HtmlElement) -> list[str]:
+    """The names the page gives its site: `og:site_name`, `application-name`, the JSON-LD publisher or website."""
+    names: list[str] = []
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or "").strip().lower()
+        if key in _META_SITE_NAMES and meta.get("content"):
+            names.append(_tidy(meta.get("content")))
+    for script in _JSON_LD(tree):
+        try:
+            data = json.loads(script)
+        except (ValueError, RecursionError):
+            continue
+        for node in _json_nodes(data):
+            publisher = node.get("publisher")
+            if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+                names.append(_tidy(publisher["name"]))
+            types = node.get("@type")
+            if (types == "WebSite" or (isinstance(types, list) and "WebSite" in types)) and isinstance(
+                node.get("name"), str
+            ):
+                names.append(_tidy(node["name"]))
+    return [name for name in names if name]
+
+
+def _site_keys(tree: HtmlElement, url: str | None) -> frozenset[str]:
+    keys = {_key(name) for name in site_names(tree)}
+    host = (urlsplit(url).hostname or "") if url else ""
+    labels = [label for label in host.lower().split(".") if label not in ("www", "m", "amp")]
+    if len(labels) >= 2:
+        keys.add(_key(labels[-2]))
+        keys.add(_key("".join(labels[-2:])))
+    return frozenset(key for key in keys if key)
+
+
+def _is_site_name(key: str, word_count: int, site_keys: frozenset[str]) -> bool:
+    if not key:
+        return False
+    for site in site_keys:
+        if key == site or (word_count <= 4 and (site in key or key in site) and len(key) >= 0.5 * len(site)):
+            return True
+    return False
+
+
+def _link_texts(tree: HtmlElement) -> frozenset[str]:
+    texts = set()
+    for link in tree.iter("a"):
+        text = link.text_content()
+        if text and len(text) < 60:
+            key = _key(text)
+            if key:
+                texts.add(key)
+    return frozenset(texts)
+
+
+def _words(text: str) -> list[str]:
+    return [word.casefold() for word in _WORD_RE.findall(text)]
+
+
+def _key(text: str) -> str:
+    """Letters and digits only, lower case, umlauts spelled out: how a name compares with a domain label."""
+    folded = text.casefold().translate(_UMLAUTS)
+    folded = unicodedata.normalize("NFKD", folded)
+    return "".join(character for character in folded if character.isalnum())
+
+
+def _tidy(text: str | None) -> str:
+    if not text:
+        return ""
+    text = " ".join(text.split())
+    return text.strip(" |-–—:·•»«")

@@ -1,0 +1,221 @@
+"""Whether a sentence can be shown on its own: as a key point (a bullet) or as the TL;DR.
+
+`Sentence.standalone` already rules out fragments by form (lower-case start, no full stop, a half quotation).
+A bullet is read without the sentence before it, so it must also not lean on one: no opening pronoun ("He
+said…", "It was…", unless the "it" stands for nothing: "It is understood that…"), no "The group is
+assisting…" whose group was named earlier, no caption ("Big Ben: the 20lb lamb…"), no quotation whose speaker is
+only "he" or "she", no quotation with no speaker at all. The TL;DR must in addition carry a fact (in English,
+where we can tell): not a teaser without a verb ("Alibaba Qwen AI team members departing."), not addressed to
+"you" as a feature opening is, not a subject that only the headline named ("The automaker isn't slowing
+down…"), and either naming someone or something or giving a number, or stating something in a sentence that
+does not open like a feature ("With summer around the corner, icy treats are back…"). The checks are cheap and
+conservative: a sentence they turn away is only passed over for the next one, never rewritten.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.summarize.language import word_set
+from bot.summarize.sentences import Sentence
+
+# Openers that point back to something named earlier, per language.
+_POINTING_OPENERS = {
+    "en": "he she it they him them his her its their this these those such",
+    "de": "er sie es ihr ihm ihn ihnen dies diese dieser dieses",
+    "fr": "il elle ils elles lui leur ceci cela ce ces cette",
+    "es": "él ella ellos ellas esto eso este esta estos estas",
+    "pt": "ele ela eles elas isso isto este esta estes estas",
+    "it": "lui lei loro questo questa questi queste",
+    "nl": "hij zij ze dit dat deze",  # not "het": it is also the article
+    "ru": "он она оно они это этот эта эти его её их",
+}
+_POINTING_WORDS = {code: frozenset(words.split()) for code, words in _POINTING_OPENERS.items()}
+# "The group is assisting…": a definite noun that stands for someone named before; English only.
+_VAGUE_NOUNS = (
+    "group|man|woman|men|women|boy|girl|pair|couple|duo|trio|teenager|teen|youngster|victim|victims|suspect|"
+    "suspects|star|player|actor|actress|singer|former|latter|same|move|incident|firm|mother|father|son|daughter|"
+    "child|baby|family|animal|dog|cat|officer|driver|patient|student|pupil|teacher|source|spokesman|spokeswoman|"
+    "spokesperson|organisation|organization|automaker|company|giant|outlet|network|band|club|side"
+)
+# Only when its verb follows at once: "The woman falsely accused of …" says who she is.
+_VAGUE_SUBJECT = re.compile(rf"^(?:The|This|That|These|Those)\s+(?:{_VAGUE_NOUNS})\s+(?P<next>[\w'’]+)")
+_TIME_DEMONSTRATIVE = re.compile(
+    r"^(?:This|That|These|Those)\s+(?:week|weekend|month|year|season|morning|afternoon|evening|summer|winter|"
+    r"spring|autumn|fall|time|days|weeks|months|years)\b"
+)
+_EXPLETIVE_IT = re.compile(
+    r"^It(?:['’]s|\s(?:is|was|has\sbeen|had\sbeen|will\sbe|would\sbe|remains|remained))\s(?:not\s)?(?:\w+ly\s)?"
+    r"(?:understood|believed|thought|expected|reported|alleged|claimed|said|feared|hoped|known|estimated|likely|"
+    r"unlikely|unclear|clear|possible|impossible|hard|difficult|easy|important|vital|crucial|time|"
+    r"the\s(?:first|second|third|fourth|fifth|latest|last|biggest|largest|worst|best|highest|lowest))\b"
+    r"|^It\s(?:comes|came|follows|followed)\s(?:just\s|only\s)?(?:[\w-]+\s){0,3}?(?:after|as|amid|before)\b"
+    r"|^It\s(?:took|takes|will\stake)\s"
+)
+_FIRST_WORD = re.compile(r"^[\"'“‘«„(\[¿¡]*(\w+)", re.UNICODE)
+_QUOTE_OPEN = "\"“‘'«„"
+# ', he said.' / ', she added on Tuesday.' / '," they told CNN.': a quotation whose speaker is a pronoun.
+_PRONOUN_SPEAKER = re.compile(
+    r"[,?!.][\"'”’»]?\s+(?:he|she|they|it|we)\s+(?:said|says|added|adds|told|tells|explained|wrote|writes|"
+    r"insisted|continued|claimed|admitted|warned|argued|noted|stated)\b",
+    re.IGNORECASE,
+)
+# '," Stofan said' / '," the agency noted': the quotation is attributed to someone other than a bare pronoun.
+_NAMED_SPEAKER = re.compile(r"[,?!…][\"'”’»]\s+(?!(?:he|she|they|it|we|i|you)\b)[\w“‘]", re.IGNORECASE)
+# English finite verbs we can recognise without a tagger: auxiliaries, modals, contractions, the common
+# irregular past forms, "-ed" forms and a present "-s" form followed by what a verb takes.
+_AUXILIARY = word_set(
+    "is are was were be been am has have had will would can could may might must should shall does did do "
+    "isn't aren't wasn't weren't hasn't haven't hadn't won't wouldn't can't couldn't doesn't didn't don't "
+    "shouldn't mustn't"
+)
+_IRREGULAR_PAST = word_set(
+    "said told took made found won lost went came gave got began became left met ran saw sold spent struck fell "
+    "felt held kept led paid put set hit cut quit shot fought caught brought bought thought built sent stood "
+    "wrote broke chose drove rose spoke stole threw wore knew grew flew drew hid fled beat sank sang swam rang "
+    "shut sat slept swept wept dealt meant heard sought taught understood withdrew overtook undertook upheld ate "
+    "blew dug froze hung lay lit rode shook shone slid spun split spread stuck swore swung tore woke let bet "
+    "became forgot forgave overcame arose bore"
+)
+_AFTER_PRESENT_VERB = word_set(
+    "the a an its his her their our my to that it he she they him them this these those new more up out down "
+    "off in on at for with by from no all over into about as not never"
+)
+_CONTRACTED_VERB = re.compile(r"\w(?:'|’)(?:s|re|ve|ll|d)$|n(?:'|’)t$", re.IGNORECASE)
+_WORD = re.compile(r"[\w'’-]+", re.UNICODE)
+_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
+    r"thousand|million|billion|dozen|half)\b",
+    re.IGNORECASE,
+)
+# Under this many words, a line without a verb we recognise is taken for a label or a teaser.
+_FRAGMENT_MAX_WORDS = 8
+# An "-ing" form opening the line, or right after a name or a plural with no comma between.
+_ING_PREDICATE = re.compile(r"^\W*\w+ing\b|(?:\b[A-Z][\w'’-]*|\b\w*[^s\W]s)\s+\w+ing\b")
+_CAPTION_LABEL = re.compile(r"^[\w'’.-]+(?:\s[\w'’.-]+){0,2}\s?:\s", re.UNICODE)
+_GLUED_SENTENCE = re.compile(r"[\w)]\s(?:It|He|She|They|We)\s(?:is|was|were|are|has|had|have|will|would|said)\b")
+_SPEECH_INTRO = re.compile(
+    r"\b(?:said|says|say|added|adds|told|tells|explained|explains|warned|warns|wrote|writes|asked|asks|replied|"
+    r"sagte|erklärte|a\s+déclaré|dijo|disse|заявил)\b",
+    re.IGNORECASE,
+)
+# Openings of a feature's first line: a scene or a generality before any fact ("With summer around the corner,
+# icy treats are back…", "Every year a trend comes around…", "It's amazing what…").
+_FEATURE_OPENER = re.compile(
+    r"^(?:As\s|With\s|Every\s(?:year|day|week|time)|When\s|If\s|Once\s|It['’]s\s|It\sis\s|There['’]s\s|"
+    r"There\sare\s|There\sis\s|What\s|How\s|Why\s|Who\s|Ever\s|Meet\s|Forget\s)"
+)
+_SCENE_SETTER = re.compile(r"^(?:Imagine|Picture\s+this|Ever\s+wondered|Have\s+you\s+ever)\b", re.IGNORECASE)
+_SECOND_PERSON = re.compile(r"\b(?:you|your|you're|you've|imagine)\b", re.IGNORECASE)
+_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
+
+
+def _opening_word(text: str) -> str:
+    match = _FIRST_WORD.match(text)
+    return match.group(1).lower() if match else ""
+
+
+def leans_on_earlier_text(text: str, language: str | None) -> bool:
+    """The sentence opens with a word whose meaning was given by an earlier one ("He…", "The group…").
+
+    "This week…", "That year…" point at a time, and an "it" that stands for nothing ("It is understood
+    that…", "It comes after…", "It took ten hours to…") at the situation: neither needs an earlier sentence.
+    """
+    pointing = _opening_word(text) in _POINTING_WORDS.get(language or "", frozenset())
+    if pointing and not _TIME_DEMONSTRATIVE.match(text) and not (language == "en" and _EXPLETIVE_IT.match(text)):
+        return True
+    vague = _VAGUE_SUBJECT.match(text) if language == "en" else None
+    return bool(vague) and _reads_as_verb(vague.group("next"))
+
+
+def _reads_as_verb(word: str) -> bool:
+    """A word right after a subject that is its verb: an auxiliary, a past form, or a present "-s" form."""
+    lower = word.lower()
+    if lower in _AUXILIARY or lower in _IRREGULAR_PAST or _CONTRACTED_VERB.search(lower):
+        return True
+    return lower.endswith("ed") or (lower.endswith("s") and not lower.endswith(("ss", "us", "is")))
+
+
+def quotation_without_speaker(text: str) -> bool:
+    """A quotation whose speaker is only a pronoun, or no one: it makes no sense out of its paragraph."""
+    if _PRONOUN_SPEAKER.search(text):
+        return True
+    if text[:1] not in _QUOTE_OPEN:
+        return False
+    return not _NAMED_SPEAKER.search(text)
+
+
+def is_caption(text: str) -> bool:
+    """A picture caption or an editor's label glued into the text: "Big Ben: the 20lb lamb …", "Editor's note: …".
+
+    Captions open with a label of a few words and a colon; a sentence that introduces a quotation or a list
+    with a colon does so after a clause of its own, so longer openings are not taken for labels. A caption that
+    lost its full stop runs into the next sentence, which then starts mid-line with a capitalised pronoun
+    ("… after winning the Bahrain Grand Prix It was …").
+    """
+    label = _CAPTION_LABEL.match(text)
+    if label and not _SPEECH_INTRO.search(label.group(0)):
+        return True
+    return bool(_GLUED_SENTENCE.search(_QUOTED.sub(" ", text)))
+
+
+def fit_for_bullet(sentence: Sentence, language: str | None) -> bool:
+    """The sentence can be a key point: complete, and readable without the sentences around it.
+
+    In English it must also make a statement (a finite verb) and not be a scene-setter ("Imagine…").
+    """
+    if not sentence.standalone or leans_on_earlier_text(sentence.text, language) or is_caption(sentence.text):
+        return False
+    if quotation_without_speaker(sentence.text):
+        return False
+    return language != "en" or not (is_fragment(sentence.text) or _SCENE_SETTER.match(sentence.text))
+
+
+def has_finite_verb(text: str) -> bool:
+    """An English sentence has a verb we can recognise as finite (auxiliary, past, "-s" present form)."""
+    words = [w.strip("'’-") for w in _WORD.findall(text)]
+    for position, word in enumerate(words):
+        lower = word.lower()
+        if lower in _AUXILIARY or lower in _IRREGULAR_PAST or (position and _CONTRACTED_VERB.search(word)):
+            return True
+        if position and lower.endswith("ed") and len(lower) > 4 and words[position - 1].lower() not in ("the", "a"):
+            return True
+        following = words[position + 1].lower() if position + 1 < len(words) else ""
+        present = lower.endswith("s") and not lower.endswith(("ss", "us", "is", "'s", "’s")) and len(lower) > 3
+        if position and present and (following in _AFTER_PRESENT_VERB or following[:1].isdigit()):
+            return True
+    return False
+
+
+def is_fragment(text: str) -> bool:
+    """A headline teaser rather than a sentence: no finite verb we know, and either short or carried by an
+    "-ing" form ("Alibaba Qwen AI team members departing after …"). A plain present ("Clean builds now take
+    eleven minutes …") has no verb we recognise, so length and the "-ing" decide, not the verb alone. The "-ing"
+    counts when it opens the line or follows what could be its subject (a name, a plural: "members departing"),
+    not after an article ("the engineering team")."""
+    if has_finite_verb(text):
+        return False
+    words = _WORD.findall(text)
+    return len(words) < _FRAGMENT_MAX_WORDS or bool(_ING_PREDICATE.search(text))
+
+
+def names_or_counts(text: str) -> bool:
+    """The sentence names someone or something (a capitalised word after the first) or gives a number."""
+    if _NUMBER.search(text):
+        return True
+    words = _WORD.findall(text)
+    return any(word[:1].isupper() and word not in ("I", "I'm", "I’m") for word in words[1:])
+
+
+def carries_point(sentence: Sentence, language: str | None) -> bool:
+    """The sentence can be the TL;DR: a bullet-worthy statement of a fact, not a teaser or a scene-setter."""
+    if not fit_for_bullet(sentence, language) or sentence.text[:1] in _QUOTE_OPEN:
+        return False
+    if language != "en":
+        return True
+    unquoted = _QUOTED.sub(" ", sentence.text)
+    if _SECOND_PERSON.search(unquoted):
+        return False
+    if names_or_counts(sentence.text):
+        return True
+    return has_finite_verb(sentence.text) and not _FEATURE_OPENER.match(sentence.text)

@@ -1,0 +1,354 @@
+"""Questions answered by the offline summariser: precise or not asked at all.
+
+Table tests for the shapes readers graded awkward or wrong (a copied verb that means nothing alone, an answer that
+does not answer, garbled joins, a misleading count, "Who is X?" answered by an opinion, a speech topic the
+article mentions once, an answer opening with a pronoun nobody resolved), each of which must give no question or
+a correct one; the shapes that must still be asked; and pronoun resolution in answers. Every text is written
+here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from bot.summarize.base import QAPair, SummaryInput
+from bot.summarize.extractive import summarize_extractive
+from bot.summarize.language import language_tools
+from bot.summarize.question_checks import (
+    anaphoric_phrase,
+    cut_run_on,
+    question_is_self_contained,
+    resolve_answer,
+)
+from bot.summarize.question_names import QuestionContext, proper_words, surnames, the_nouns
+from bot.summarize.questions import generate_questions
+from bot.summarize.ranking import rank
+from bot.summarize.sentences import split_sentences
+
+# Filler that gives an article its length and a few names, so that the sentence under test is not the only one.
+_FILLER = (
+    "Officials in Riverton met on Tuesday to discuss the budget for the coming year. "
+    "The meeting lasted three hours and ended without a vote. "
+    "A second meeting is planned for the spring."
+)
+
+
+def _questions(text: str, language: str = "en") -> list[QAPair]:
+    """What `generate_questions` asks about `text`, with nothing shown above it (no TL;DR, no key points)."""
+    tools = language_tools(text, language)
+    ranked = rank(tuple(split_sentences(text, tools.code)), tools, None)
+    return generate_questions(ranked, tools, None)
+
+
+def _context(text: str) -> QuestionContext:
+    """The context `generate_questions` builds for `text`."""
+    tools = language_tools(text, "en")
+    sentences = tuple(split_sentences(text, "en"))
+    proper, common = proper_words(sentences)
+    terms = Counter(tools.content_terms(text))
+    return QuestionContext("en", proper, common, terms, tools, the_nouns(sentences), surnames(sentences, common))
+
+
+# --- rejected shapes: no question, or a correct one ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rejected"),
+    [
+        # the question copies the verb and means nothing alone
+        ("Ryan Bertrand has joined Southampton on a three-year deal.", "What has Ryan Bertrand joined?"),
+        ("Mr Maxwell can find the missing files in the archive room.", "What can Mr Maxwell find?"),
+        ("Sam Allardyce parted company with West Ham on Sunday.", "What did Sam Allardyce part?"),
+        ("Soulcalibur IV flexes its muscles on the new consoles.", "What does Soulcalibur IV flex?"),
+        ("Jon Davis broke Serena Smith's serve twice in the final set.", "What did Jon Davis break?"),
+        ("Russia lost contact with the Progress cargo ship during the flight.", "What did Russia lose?"),
+        # why → the answer has no cause; how → no method
+        ("Tom Robinson retired in November this year.", "Why did Tom Robinson retire in November this year?"),
+        ("The French teams were tied after Tsonga cruised past Uchiyama.", "Why were the French teams tied?"),
+        ("The Supreme Court rejected charges that the PPP broke election law.", "How did the Supreme Court reject"),
+        # garbled joins
+        ("The Conservatives received £50,000 and the Lib Dems £20,000 from the donor.", "and the Lib Dems"),
+        ("Mr Hadi made the comments in Baghdad a few hours after the attack.", "in Baghdad a few hours?"),
+        ("Tuukka Rask made 25 saves and New Jersey native Connor Clifton added a goal.", "and New Jersey"),
+        # a count that belongs to three people, asked as if it were one person's
+        (
+            "The movie garnered three supporting-actor nominations for Forest Whitaker, Nate Parker and Denzel "
+            "Whitaker.",
+            "for Forest Whitaker?",
+        ),
+        # "Who is X?" answered by an opinion, not a role
+        ("Marouane Fellaini is a handful for defenders to mark.", "Who is Marouane Fellaini?"),
+        # a subject that points back to something the question does not name
+        ("The pair met in the 2013 Barcelona final at the Real Club.", "the pair"),
+        ("The tech giant is holding an event on December 2 to highlight the best apps.", "the tech giant"),
+    ],
+)
+def test_rejected_shapes_are_not_asked(sentence: str, rejected: str) -> None:
+    asked = [pair.question for pair in _questions(f"{_FILLER} {sentence}")]
+    assert not any(rejected in question for question in asked), asked
+
+
+def test_speech_about_an_incidental_noun_is_not_asked() -> None:
+    text = (
+        f"{_FILLER} Karina Lambert, who lives nearby, said the road was closed when she arrived at the scene. "
+        "Emergency crews stayed at the scene until midnight."
+    )
+    asked = [pair.question for pair in _questions(text)]
+    assert not any("about the road" in question for question in asked), asked
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "It was closed because of the storm on Friday.",
+        "They cut 200 jobs at the Ohio plant last year.",
+        "The group said it would appeal against the ruling.",
+        "This is the lowest weekly total since May 2014.",
+    ],
+)
+def test_answers_opening_with_an_unresolvable_pronoun_are_dropped(answer: str) -> None:
+    ctx = _context(f"{_FILLER} {answer}")
+    assert resolve_answer(answer, "Why was it closed?", ["The meeting lasted three hours."], ctx) is None
+
+
+def test_no_generated_answer_opens_with_a_bare_pronoun() -> None:
+    text = (
+        f"{_FILLER}\n\nIt was closed because of the storm. They cut 200 jobs at the plant because demand fell. "
+        "The group said it would appeal because the ruling was unfair. He resigned after the vote."
+    )
+    for pair in _questions(text):
+        assert pair.answer.split()[0] not in {"It", "They", "He", "She", "This"}, pair
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When does Bridenstine expect to produce three SLS rockets through?",  # the time was cut from the end
+        "When will the final four spots come down to next March's playoffs?",  # the time is still in it
+        "Why was the late Sen. John McCain held there?",  # where, only the article knows
+        "Who interviewed the female TSA officer police said?",  # an attribution glued on
+        "When is Apple holding an event on to highlight the best apps?",
+        "How many points did DJI fall or 0.36%?",
+    ],
+)
+def test_questions_that_need_the_article_open_are_not_self_contained(question: str) -> None:
+    kind = question.split()[0].lower() if not question.startswith("How many") else "how many"
+    assert not question_is_self_contained(question, kind, _context(_FILLER))
+
+
+def test_anaphoric_phrases_are_told_from_names() -> None:
+    ctx = _context(_FILLER)
+    assert anaphoric_phrase("Who has entrusted the 46-year-old with security?", ctx) == "46-year-old"
+    assert anaphoric_phrase("What did the club's owner Mike Ashley say?", ctx) is None
+    assert anaphoric_phrase("How many games has Hazard played this season for club and country?", ctx) is None
+    assert anaphoric_phrase("What did the city of Leeds approve?", ctx) is None
+
+
+# --- accepted shapes ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "in_answer"),
+    [
+        (
+            "The Riverton council doubled the night ferry service because demand rose sharply. The council "
+            "said the ferry service would be reviewed. The ferry runs every hour.",
+            "Why did the Riverton council double the night ferry service?",
+            "because demand rose sharply",
+        ),
+        (
+            "Acme Corp cut 200 jobs at its Ohio plant. Acme Corp makes parts for trucks and buses. The Ohio "
+            "plant opened in 1990.",
+            "How many jobs did Acme Corp cut at its Ohio plant?",
+            "200 jobs",
+        ),
+        (
+            "Louis Jordan survived by collecting rainwater. Louis Jordan was found 200 miles off the coast. "
+            "The coastguard flew Louis Jordan to a hospital.",
+            "How did Louis Jordan survive?",
+            "by collecting rainwater",
+        ),
+        (
+            "Kevin Stancil was arrested in Daytona Beach after a two-day manhunt. Police had searched for "
+            "Kevin Stancil in three states. The manhunt ended on Tuesday.",
+            "Why was Kevin Stancil arrested in Daytona Beach?",
+            "after a two-day manhunt",
+        ),
+        (
+            "Motorists are angry about parking fines. 'This is a licence to print money,' said AA president "
+            "Edmund King. Parking fines rose by a third last year.",
+            "Who is Edmund King?",
+            "Edmund King is the AA president.",
+        ),
+        (
+            "Paul McGowan was banned from driving for six months at Airdrie Sheriff Court. Paul McGowan plays for "
+            "Dundee. The court heard Paul McGowan had been drinking.",
+            "How long was Paul McGowan banned from driving?",
+            "for six months",
+        ),
+        (
+            "The Riverton ferry will get two new boats. The new boats will enter service in March 2026. Each of "
+            "the new boats carries 150 passengers.",
+            "When will the new boats enter service?",
+            "in March 2026",
+        ),
+    ],
+)
+def test_accepted_shapes_are_asked_and_answered(text: str, question: str, in_answer: str) -> None:
+    asked = {pair.question: pair.answer for pair in _questions(text)}
+    assert question in asked, asked
+    assert in_answer in asked[question]
+
+
+def test_a_speech_question_names_a_topic_the_article_returns_to() -> None:
+    text = (
+        "Riverton opened its new ferry terminal on Monday. The ferry terminal cost $40 million to build. "
+        '"The ferry terminal will change how people get to work," Mayor Ellen Park said at the opening. '
+        "Passengers queued for an hour to see the ferry terminal."
+    )
+    asked = [pair.question for pair in _questions(text)]
+    assert "What did Mayor Ellen Park say about the ferry terminal?" in asked, asked
+
+
+# --- pronouns in answers ---------------------------------------------------------------------------------------
+
+
+def test_an_opening_he_becomes_the_person_named_just_before() -> None:
+    preceding = ["Jonjo O'Neill hosted a media visit at his Gloucestershire yard on Thursday."]
+    answer = "He trains Shutthefrontdoor for the owner of the yard."
+    ctx = _context(" ".join([*preceding, answer]))
+    resolved = resolve_answer(answer, "Which horse does Jonjo O'Neill train?", preceding, ctx)
+    assert resolved == "Jonjo O'Neill trains Shutthefrontdoor for the owner of the yard."
+
+
+def test_an_opening_she_after_an_introduction_is_resolved_too() -> None:
+    preceding = ["Lizzi Crawford weighed 20 stone two years ago."]
+    answer = "After joining a gym, she lost seven stone."
+    ctx = _context(" ".join([*preceding, answer]))
+    resolved = resolve_answer(answer, "How much weight did Lizzi Crawford lose?", preceding, ctx)
+    assert resolved == "After joining a gym, Lizzi Crawford lost seven stone."
+
+
+def test_a_pronoun_with_two_candidates_drops_the_pair() -> None:
+    preceding = ["Julia Louis-Dreyfus thanked Brad Hall for the idea."]
+    answer = "She said the haircut was a joke."
+    ctx = _context(" ".join([*preceding, answer]))
+    assert resolve_answer(answer, "What did Julia Louis-Dreyfus say?", preceding, ctx) is None
+
+
+def test_a_pronoun_that_stands_for_someone_else_than_the_question_asks_about_drops_the_pair() -> None:
+    preceding = ["Mark Hughes praised the young striker after the match."]
+    answer = "He scored twice in the second half."
+    ctx = _context(" ".join([*preceding, answer]))
+    assert resolve_answer(answer, "How many goals did Harry Kane score?", preceding, ctx) is None
+
+
+def test_pronoun_resolution_in_a_whole_summary() -> None:
+    text = (
+        "Riverton's ferry service will double next year, the city said on Monday.\n\n"
+        "Ferry operator Dana Whitfield spoke to reporters at the harbour. "
+        "She said the operator would hire 40 new crew members because passenger numbers had tripled. "
+        "The new crew members will start training in March.\n\n"
+        "The harbour will also get a new ticket office."
+    )
+    summary = summarize_extractive(SummaryInput(text=text))
+    for pair in summary.qa:
+        assert not pair.answer.startswith(("He ", "She ", "They ", "It ")), pair
+
+
+# --- run-on answers ----------------------------------------------------------------------------------------------
+
+
+def test_a_caption_glued_to_the_next_sentence_is_cut_at_its_end() -> None:
+    answer = (
+        "Lizzi Crawford dropped over 7st after a stranger mistook her for being pregnant Lizzi had reached a "
+        "size 24 dress after living on a diet of burgers."
+    )
+    assert cut_run_on(answer, "Why did Lizzi Crawford drop over 7st?") == (
+        "Lizzi Crawford dropped over 7st after a stranger mistook her for being pregnant."
+    )
+    glued = "The body can be seen after he was beheaded It is the latest footage released by the group."
+    assert cut_run_on(glued, "Why can the body be seen?") == "The body can be seen after he was beheaded."
+
+
+def test_a_name_after_a_role_is_not_a_sentence_end() -> None:
+    answer = "CIS director of research Steven Camarota said the growth has important implications."
+    assert cut_run_on(answer, "What did Steven Camarota say about the growth?") == answer
+    answer = "Upson missed the win with an injury while midfielder Hammond has been out since January."
+    assert cut_run_on(answer, "When did Upson miss the win?") == answer
+
+
+# --- other languages keep their templates under the same rules -------------------------------------------------
+
+
+def test_template_answers_opening_with_a_pronoun_are_dropped_in_other_languages() -> None:
+    text = (
+        "Die Bundesregierung hat am Dienstag ein neues Klimapaket vorgestellt. "
+        "Er sagte, das Paket sei ein wichtiger Schritt für die Bundesregierung. "
+        "Im Dezember erhöht die Deutsche Bahn die Preise für Fernzüge."
+    )
+    for pair in _questions(text, "de"):
+        assert pair.answer.split()[0] not in {"Er", "Sie", "Es"}, pair
+
+
+def test_a_pronoun_the_question_was_made_from_is_replaced_by_the_same_name() -> None:
+    preceding = ["Officials at the pest control association published their yearly figures."]
+    ctx = _context(" ".join(preceding))
+    answer = "They said the number of rats had risen for a third year."
+    question = "What did officials at the association say about rats?"
+    resolved = resolve_answer(answer, question, preceding, ctx, known="officials at the association")
+    assert resolved == "Officials at the association said the number of rats had risen for a third year."
+
+
+# --- "Who is X?" ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "answer"),
+    [
+        (
+            "Parking fines are a licence to print money, said AA president Edmund King.",
+            "Who is Edmund King?",
+            "Edmund King is the AA president.",
+        ),
+        (
+            "Former astronaut John Grunsfeld said life would be found within a generation.",
+            "Who is John Grunsfeld?",
+            "John Grunsfeld is a former astronaut.",
+        ),
+        (
+            "The figures were confirmed by Peter Clarke, the former head of counterterrorism at Scotland Yard.",
+            "Who is Peter Clarke?",
+            "Peter Clarke is the former head of counterterrorism at Scotland Yard.",
+        ),
+    ],
+)
+def test_who_is_x_is_answered_by_the_description(sentence: str, question: str, answer: str) -> None:
+    asked = {pair.question: pair.answer for pair in _questions(f"{_FILLER} {sentence}")}
+    assert asked.get(question) == answer, asked
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The decision was welcomed by Manchester United manager Louis Van Gaal's staff.",  # a possessive
+        "The shop was opened by founder Yen Reis in 2010.",  # whose founder, the answer would not say
+        "Fellaini is a handful for defenders to mark, said Everton coach Jim Hart's assistant.",
+    ],
+)
+def test_no_who_is_x_without_a_full_name_and_a_role(sentence: str) -> None:
+    asked = [pair.question for pair in _questions(f"{_FILLER} {sentence}")]
+    assert not any(question.startswith("Who is") and "'s" in question for question in asked), asked
+    assert "Who is Yen Reis?" not in asked
+
+
+def test_no_who_is_x_about_the_person_the_article_is_about() -> None:
+    text = (
+        "Donald Trump said on Monday that talks with China were going well. Donald Trump spoke at the White House. "
+        "Trump said tariffs would stay. Critics said Trump had no plan. Trump will meet Xi Jinping in June. "
+        "The talks were welcomed by US President Donald Trump, who called them historic."
+    )
+    asked = [pair.question for pair in _questions(text)]
+    assert "Who is Donald Trump?" not in asked, asked
