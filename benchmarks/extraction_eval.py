@@ -211,7 +211,10 @@ def run_linkbrief(page: Page) -> Output:
         rejections[page.id] = f"{error.code}: {error.message}"
         return Output("")
     published = article.published.isoformat() if isinstance(article.published, datetime.date) else None
-    return Output(article.text, article.title, article.author, published)
+    # The page's own Q&A is kept as data beside `text` (and shown as the reply's questions), not dropped: its
+    # snippets count as found. The opening is still measured on `text` alone.
+    own_qa = "\n\n".join(f"{pair.question}\n\n{pair.answer}" for pair in article.page_qa)
+    return Output(f"{article.text}\n\n{own_qa}" if own_qa else article.text, article.title, article.author, published)
 
 
 def run_trafilatura(page: Page) -> Output:

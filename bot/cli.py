@@ -215,6 +215,8 @@ def _format_outcome(outcome: ArticleOutcome, *, with_text: bool) -> str:
         lines.append(f"  {outcome.error.message} ({outcome.error.code})")
     else:
         article = outcome.article
+        # The runner builds every outcome without an error around a stored article.
+        assert article is not None, "an outcome without an error carries its article"
         lines.append(article.title or "(untitled)")
         facts = [
             article.site_name,

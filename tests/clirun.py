@@ -6,7 +6,7 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,3 +64,38 @@ async def article_pages() -> AsyncIterator[str]:
     app.router.add_get("/{tail:.*}", handler)
     async with serve_app(app) as base_url:
         yield base_url
+
+
+Page = str | tuple[bytes, str]
+"""A page to serve: HTML text (served as text/html; charset=utf-8), or raw bytes with their Content-Type."""
+
+
+def site_app(pages: Mapping[str, Page]) -> web.Application:
+    """An app serving `pages` by path (query string included when a key has one); anything else is a 404."""
+
+    async def handler(request: web.Request) -> web.Response:
+        page = pages.get(request.path_qs) or pages.get(request.path)
+        if page is None:
+            raise web.HTTPNotFound()
+        if isinstance(page, str):
+            return web.Response(text=page, content_type="text/html")
+        body, content_type = page
+        return web.Response(body=body, headers={"Content-Type": content_type})
+
+    app = web.Application()
+    app.router.add_get("/{tail:.*}", handler)
+    return app
+
+
+async def summarize_pages(pages: Mapping[str, Page], env: dict[str, str], cwd: Path) -> dict[str, dict]:
+    """Every page through one `linkbrief summarize --json` run: the JSON line of each, by path.
+
+    One process for many pages: starting the command costs seconds, a page costs milliseconds.
+    """
+    paths = list(pages)
+    async with serve_app(site_app(pages)) as base_url:
+        result = await run_cli("summarize", *(base_url + path for path in paths), "--json", env=env, cwd=cwd)
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = result.json_lines()
+    assert [line["url"] for line in lines] == [base_url + path for path in paths], result.stderr
+    return dict(zip(paths, lines, strict=True))

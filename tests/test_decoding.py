@@ -9,13 +9,10 @@ Then `decode_html` and `repair_text` directly.
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
-from aiohttp import web
 from articles import HARBOUR, HARBOUR_TITLE, ORCHARD, ORCHARD_TITLE, TRAIN, article_html
-from clirun import clean_env, run_cli
-from localserver import serve_app
+from clirun import clean_env, summarize_pages
 
 from bot.pipeline.decoding import decode_html, repair_text
 
@@ -87,28 +84,12 @@ PAGES = {
 }
 
 
-async def _summarize_all(tmp_path: Path) -> dict[str, dict]:
-    async def handler(request: web.Request) -> web.Response:
-        if request.path not in PAGES:
-            raise web.HTTPNotFound()
-        body, content_type = PAGES[request.path]
-        return web.Response(body=body, headers={"Content-Type": content_type})
-
-    app = web.Application()
-    app.router.add_get("/{tail:.*}", handler)
-    env = clean_env(tmp_path, LINKBRIEF_FETCH_ALLOW_PRIVATE="1")  # SQLite in tmp_path's data dir
-    async with serve_app(app) as base_url:
-        result = await run_cli("summarize", *(base_url + path for path in PAGES), "--json", env=env, cwd=tmp_path)
-    assert "Traceback" not in result.stderr, result.stderr
-    lines = result.json_lines()
-    assert len(lines) == len(PAGES), result.stderr
-    return {path: line for path, line in zip(PAGES, lines, strict=True)}
-
-
 @pytest.fixture(scope="module")
 def summaries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     """One CLI run over every page (a process start per page would cost seconds each)."""
-    return asyncio.run(_summarize_all(tmp_path_factory.mktemp("decoding")))
+    tmp_path = tmp_path_factory.mktemp("decoding")
+    env = clean_env(tmp_path, LINKBRIEF_FETCH_ALLOW_PRIVATE="1")  # SQLite in tmp_path's data dir
+    return asyncio.run(summarize_pages(PAGES, env, tmp_path))
 
 
 def summary_of(summaries: dict[str, dict], path: str) -> dict:

@@ -114,6 +114,20 @@ def test_canonical_from_og_url_when_no_link() -> None:
     assert article.canonical_url == "https://valleypost.example/p/123"
 
 
+def test_links_no_url_parser_accepts_are_ignored_not_fatal() -> None:
+    """A stranger's page with a broken <base>, canonical link or permalink still reads as its article."""
+    html = page(
+        PARAGRAPHS,
+        head='<base href="http://[broken/"><link rel="canonical" href="http://[::1x]/story">'
+        '<meta property="og:url" content="https://valleypost.example/p/9">',
+    ).replace("<body>", '<body><a href="http://[::zz]/x">Menu</a>', 1)
+
+    article = extract_article(html, "https://valleypost.example/p/9?ref=share")
+
+    assert article.canonical_url == "https://valleypost.example/p/9"
+    assert paragraphs_of(article) == PARAGRAPHS
+
+
 def test_link_canonical_wins_over_og_url() -> None:
     html = page(
         PARAGRAPHS,

@@ -18,10 +18,8 @@ import re
 from pathlib import Path
 
 import pytest
-from aiohttp import web
 from articles import TRAIN, TRAIN_TITLE
-from clirun import clean_env, run_cli
-from localserver import serve_app
+from clirun import clean_env, run_cli, summarize_pages
 from pages_head import (
     ALLOTMENT,
     ALLOTMENT_ITEMS,
@@ -308,33 +306,12 @@ ALL_PAGES: dict[str, str] = {
 }
 
 
-def _site_app() -> web.Application:
-    async def handler(request: web.Request) -> web.Response:
-        html = ALL_PAGES.get(request.path_qs) or ALL_PAGES.get(request.path)
-        if html is None:
-            raise web.HTTPNotFound()
-        return web.Response(text=html, content_type="text/html")
-
-    app = web.Application()
-    app.router.add_get("/{tail:.*}", handler)
-    return app
-
-
-async def _summarize(paths: list[str], env: dict[str, str], cwd: Path) -> dict[str, dict]:
-    async with serve_app(_site_app()) as base_url:
-        result = await run_cli("summarize", *(base_url + path for path in paths), "--json", env=env, cwd=cwd)
-    assert "Traceback" not in result.stderr, result.stderr
-    lines = result.json_lines()
-    assert [line["url"] for line in lines] == [base_url + path for path in paths], result.stderr
-    return dict(zip(paths, lines, strict=True))
-
-
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     """Every page through one `linkbrief summarize --json` run (a process start per page would cost seconds)."""
     tmp_path = tmp_path_factory.mktemp("extract-head")
     env = clean_env(tmp_path, LINKBRIEF_FETCH_ALLOW_PRIVATE="1")
-    return asyncio.run(_summarize(list(ALL_PAGES), env, tmp_path))
+    return asyncio.run(summarize_pages(ALL_PAGES, env, tmp_path))
 
 
 def article(results: dict[str, dict], path: str) -> dict:
@@ -497,7 +474,7 @@ async def test_refused_listing_is_not_stored_and_the_article_is_stored_without_i
 ) -> None:
     """On SQLite and PostgreSQL: what search finds afterwards is what was stored."""
     env = clean_env(tmp_path, DATABASE_URL=database.url, LINKBRIEF_FETCH_ALLOW_PRIVATE="1")
-    lines = await _summarize(["/", "/museum-engine"], env, tmp_path)
+    lines = await summarize_pages({path: ALL_PAGES[path] for path in ("/", "/museum-engine")}, env, tmp_path)
     assert lines["/"]["error"] is not None
     assert lines["/"]["error"]["code"] == "not_article"
     assert isinstance(lines["/museum-engine"]["article_id"], int)

@@ -15,13 +15,10 @@ from __future__ import annotations
 import asyncio
 import json
 from html import escape
-from pathlib import Path
 
 import pytest
-from aiohttp import web
 from articles import HARBOUR, HARBOUR_TITLE, ORCHARD, ORCHARD_TITLE, TRAIN, TRAIN_TITLE, article_html
-from clirun import clean_env, run_cli
-from localserver import serve_app
+from clirun import clean_env, summarize_pages
 from trafilatura.utils import load_html
 
 from bot.article import QAPair
@@ -211,27 +208,12 @@ PAGES = {
 }
 
 
-async def _summarize_all(tmp_path: Path) -> dict[str, dict]:
-    async def handler(request: web.Request) -> web.Response:
-        if request.path not in PAGES:
-            raise web.HTTPNotFound()
-        return web.Response(text=PAGES[request.path], content_type="text/html")
-
-    app = web.Application()
-    app.router.add_get("/{tail:.*}", handler)
-    env = clean_env(tmp_path, LINKBRIEF_FETCH_ALLOW_PRIVATE="1")  # SQLite in tmp_path's data dir
-    async with serve_app(app) as base_url:
-        result = await run_cli("summarize", *(base_url + path for path in PAGES), "--json", env=env, cwd=tmp_path)
-    assert "Traceback" not in result.stderr, result.stderr
-    lines = result.json_lines()
-    assert len(lines) == len(PAGES), result.stderr
-    return {path: line for path, line in zip(PAGES, lines, strict=True)}
-
-
 @pytest.fixture(scope="module")
 def summaries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     """One CLI run over every page (a process start per page would cost seconds each)."""
-    return asyncio.run(_summarize_all(tmp_path_factory.mktemp("page-qa")))
+    tmp_path = tmp_path_factory.mktemp("page-qa")
+    env = clean_env(tmp_path, LINKBRIEF_FETCH_ALLOW_PRIVATE="1")  # SQLite in tmp_path's data dir
+    return asyncio.run(summarize_pages(PAGES, env, tmp_path))
 
 
 def summary_of(summaries: dict[str, dict], path: str) -> dict:

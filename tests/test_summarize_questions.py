@@ -24,6 +24,7 @@ from bot.summarize.question_checks import (
 )
 from bot.summarize.question_names import QuestionContext, proper_words, surnames, the_nouns
 from bot.summarize.questions import generate_questions
+from bot.summarize.questions_en import en_passive
 from bot.summarize.ranking import rank
 from bot.summarize.sentences import split_sentences
 
@@ -352,3 +353,182 @@ def test_no_who_is_x_about_the_person_the_article_is_about() -> None:
     )
     asked = [pair.question for pair in _questions(text)]
     assert "Who is Donald Trump?" not in asked, asked
+
+
+# --- shapes added for count, each with the near miss it must not become ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "in_answer"),
+    [
+        # a time that closes the clause before a comma: the question stops at the verb
+        (
+            "Omar Alshammari was arrested in March, nearly a month after a woman reported him to police.",
+            "When was Omar Alshammari arrested?",
+            "in March",
+        ),
+        # where the subject is from is left out of the question
+        (
+            "Gary Cotterill, of Oldbury, was jailed for 12 weeks at Dudley Magistrates Court.",
+            "How long was Gary Cotterill jailed?",
+            "for 12 weeks",
+        ),
+        # "What did X score?" before a noun phrase with an article
+        (
+            "Fredy Hinestroza scored the only goal of the game for Getafe.",
+            "What did Fredy Hinestroza score?",
+            "the only goal",
+        ),
+        # a past participle opening an introduction: the clause after it is read
+        (
+            "Armed with a 5-3 lead from the opening session, Ronnie O'Sullivan took the opening two frames on Sunday.",
+            "Who took the opening two frames on Sunday?",
+            "Ronnie O'Sullivan",
+        ),
+        # what a person reports about another named person
+        (
+            "Former Deputy Prime Minister John Prescott said Eric Pickles had given a car crash interview.",
+            "What did former Deputy Prime Minister John Prescott say about Eric Pickles?",
+            "car crash interview",
+        ),
+    ],
+)
+def test_added_shapes_are_asked_and_answered(sentence: str, question: str, in_answer: str) -> None:
+    asked = {pair.question: pair.answer for pair in _questions(f"{_FILLER} {sentence}")}
+    assert question in asked, asked
+    assert in_answer in asked[question]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rejected"),
+    [
+        # the comma goes on with a list: the time does not close the clause
+        ("Sam Jones played for Leeds in 2010, Hull and Derby.", "When did Sam Jones play"),
+        # a list of places is not an aside to drop
+        ("Gary Cotterill, of Oldbury, Dudley and Walsall, was jailed for 12 weeks.", "How long was Gary Cotterill"),
+        # "scored twice": no thing scored
+        ("Aaron Ramsey scored twice for Wales in the qualifier.", "What did Aaron Ramsey score?"),
+        ("Lewis Hamilton has scored an astonishing 286 points from a potential 300.", "What has Lewis Hamilton"),
+        # "Who read out …?": the verb says nothing of its own
+        ("Amanda Hamilton read out a letter written by Ms Ratcliffe at the hearing.", "Who read out"),
+        # being consulted is not something that happened to someone
+        ("Neil Moore was consulted by Mrs Saunders before she concluded not to prosecute.", "What happened to"),
+        # a report about someone unnamed has no person to ask about
+        ("Alison Saunders said the man would not be prosecuted because of his dementia.", "say about the man"),
+        # "Armed police": an adjective, not an introduction
+        ("Armed police arrested Tom Hale on Sunday.", "Who arrested"),
+    ],
+)
+def test_added_shapes_near_misses_are_not_asked(sentence: str, rejected: str) -> None:
+    asked = [pair.question for pair in _questions(f"{_FILLER} {sentence}")]
+    assert not any(rejected in question for question in asked), asked
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question"),
+    [
+        ("Fred Goodwin was stripped of his title in 2012.", "What was Fred Goodwin stripped of?"),
+        ("Robert Hardy was forced to retire from stage acting after a fall.", "What was Robert Hardy forced to do?"),
+        (
+            "Edward Byatt, 39, of Buckhurst Hill, Essex, was ordered to pay back £10,000 for his part in the fraud.",
+            "What was Edward Byatt ordered to do?",
+        ),
+        ("Brianne Altice pleaded guilty to three counts of sexual abuse.", "What did Brianne Altice plead guilty to?"),
+        ("Clare Lane was found guilty of fraud at Leeds Crown Court.", "What was Clare Lane found guilty of?"),
+    ],
+)
+def test_passives_with_their_complement(sentence: str, question: str) -> None:
+    text = f"{_FILLER} {sentence}"
+    found = [en_passive(s, _context(text)) for s in split_sentences(text, "en")]
+    assert question in {f[0] for f in found if f}, found
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "ESPN were forced to react.",  # what they did, the answer does not say
+        "The Samoan man was ordered to surrender his passport and report to police.",  # who, the question does not say
+        "He pleaded guilty to three counts of sexual abuse.",  # nobody named
+    ],
+)
+def test_passives_without_a_named_subject_or_a_complement_are_not_asked(sentence: str) -> None:
+    text = f"{_FILLER} {sentence}"
+    assert all(en_passive(s, _context(text)) is None for s in split_sentences(text, "en"))
+
+
+def test_a_name_in_an_email_address_keeps_its_capital() -> None:
+    text = (
+        f"{_FILLER} Riddick Bowe offered to tweet anything for $20 at bowe@riddickbowe.com. "
+        "In 2013 Bowe made a comeback as a Muay Thai fighter, but was beaten in the second round."
+    )
+    asked = [pair.question for pair in _questions(text)]
+    assert "When did Bowe make a comeback?" in asked, asked
+
+
+def test_a_caption_glued_on_with_by_is_cut() -> None:
+    answer = (
+        "Bowe posted a message to his 451,000 followers offering to post any messages they wanted By 2005 Bowe had "
+        "filed for bankruptcy."
+    )
+    assert cut_run_on(answer, "What did Bowe post?") == (
+        "Bowe posted a message to his 451,000 followers offering to post any messages they wanted."
+    )
+
+
+def test_an_answer_the_reply_shows_already_is_not_offered() -> None:
+    """A candidate whose answer a key point says again would be hidden by the reply: it is not chosen, so the
+    next candidate gets its place."""
+    text = (
+        f"{_FILLER} Acme Corp cut 200 jobs at its Ohio plant on Monday. "
+        "Acme Corp cut 200 jobs at the Ohio plant, the company confirmed. "
+        "The Riverton ferry will enter service in March 2026."
+    )
+    tools = language_tools(text, "en")
+    ranked = rank(tuple(split_sentences(text, "en")), tools, None)
+    key_point = next(s.index for s in ranked.sentences if s.text.startswith("Acme Corp cut 200 jobs at the"))
+    asked = generate_questions(ranked, tools, None, key_point_sentences=frozenset({key_point}))
+    assert not any("200 jobs" in pair.answer for pair in asked), asked
+
+
+@pytest.mark.parametrize(
+    ("text", "rejected"),
+    [
+        # who reported a quotation is not what it is about; a shouted common word is not a name
+        (
+            "Lehigh Valley Live covered the case of Kim Barnes. Lehigh Valley Live said so. Her age is 31. "
+            "'I can't stand her lying to you like this,' Jamie Lane wrote to Kim Barnes 'SHE IS LYING ABOUT MY AGE,' "
+            "reported Lehigh Valley Live.",
+            "Jamie Lane say about",
+        ),
+        # a report with nothing reported
+        (
+            "Jamie Lane wrote, the affidavit said. The affidavit was filed in Easton. The affidavit names Kim Barnes.",
+            "Jamie Lane say about",
+        ),
+        # "What has the £6million former Ajax skipper suffered?": who, the question does not say
+        ("The £6million former Ajax skipper has suffered a torn thigh muscle this season.", "skipper"),
+    ],
+)
+def test_speech_and_what_near_misses_are_not_asked(text: str, rejected: str) -> None:
+    asked = [pair.question for pair in _questions(f"{_FILLER} {text}")]
+    assert not any(rejected in question for question in asked), asked
+
+
+def test_two_facts_of_one_kind_about_one_person_are_two_questions() -> None:
+    text = (
+        "Gaioz Soumbadze graduated from Bethesda-Chevy Chase High School in 2006. Friends said the school in "
+        "Bethesda was proud of him. Gaioz Soumbadze moved to Tbilisi in March 2012. The family of Gaioz Soumbadze "
+        "still lives in Bethesda."
+    )
+    asked = [pair.question for pair in _questions(text)]
+    assert "When did Gaioz Soumbadze graduate from Bethesda-Chevy Chase High School?" in asked, asked
+    assert "When did Gaioz Soumbadze move to Tbilisi?" in asked, asked
+
+
+def test_the_same_question_twice_is_still_asked_once() -> None:
+    text = (
+        "Gaioz Soumbadze moved to Tbilisi in March 2012. Friends said the school in Bethesda was proud of him. "
+        "Gaioz Soumbadze moved to Tbilisi in 2012, his lawyer said later."
+    )
+    asked = [pair.question for pair in _questions(text)]
+    assert sum(question.startswith("When did Gaioz Soumbadze move") for question in asked) <= 1, asked

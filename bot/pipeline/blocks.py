@@ -29,7 +29,7 @@ def count_words(text: str) -> int:
 
 def normalize_text(text: str) -> str:
     """Collapse runs of spaces, keep single line breaks (list items, <br>), drop blank lines."""
-    text = _INLINE_SPACE_RE.sub(" ", text.replace("\u00a0", " ").replace("\u200b", ""))
+    text = _INLINE_SPACE_RE.sub(" ", text.replace("\u00a0", " ").replace("\u200b", "").replace("\u00ad", ""))
     return _LINE_BREAKS_RE.sub("\n", text).strip()
 
 

@@ -42,6 +42,9 @@ def trafilatura_candidate(tree: HtmlElement, url: str | None) -> tuple[Trafilatu
         include_links=True,
         include_images=False,
     )
+    # bare_extraction is annotated `Document | dict | None` because of its deprecated `as_dict` flag; without
+    # that flag (as here) it returns a Document or None.
+    assert not isinstance(document, dict), "bare_extraction returns a dict only with as_dict=True"
     if document is None or document.body is None:
         return document, []
     return document, clean_blocks(element_blocks(document.body))

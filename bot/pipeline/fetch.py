@@ -28,7 +28,7 @@ import asyncio
 import errno
 import re
 from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
+from http.cookies import BaseCookie
 from ipaddress import IPv4Address, IPv4Network, IPv6Network, ip_address
 from types import TracebackType
 from typing import Self
@@ -297,6 +297,7 @@ class Fetcher:
             if body and not _looks_like_html(body):
                 raise UnsupportedType("The link does not point to a web page linkbrief can read.")
             mime = "text/html" if body else ""
+        charset: str | None
         if body:
             charset, html = decode_html(content_type_header, body)
         else:
@@ -371,7 +372,7 @@ def _redirect_target(base: URL, location: str) -> URL:
     return _checked_url(str(joined), redirected=True)
 
 
-def _cookie_header(cookies: SimpleCookie) -> str:
+def _cookie_header(cookies: BaseCookie[str]) -> str:
     return "; ".join(f"{morsel.key}={morsel.coded_value}" for morsel in cookies.values())
 
 

@@ -40,6 +40,7 @@ BAR_SEGMENT_MAX_WORDS = 4
 SHARE_WORDS_SHARE = 0.6
 SLOGAN_MAX_WORDS = 6
 TAIL_LINK_DENSITY = 0.5
+TITLE_REPEAT_SHARE = 0.5
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 _SENTENCE_END = tuple(".!?…\"”»’)'")
@@ -272,30 +273,48 @@ def trim_furniture(blocks: list[Block], title: str | None = None) -> TrimmedText
     if not blocks:
         return TrimmedText(blocks, None)
     total_words = sum(block.words for block in blocks)
-    head, byline = _head_cut(blocks, total_words)
-    blocks = blocks[head:]
+    blocks, byline = _head_cut(blocks, total_words, title)
     tail = _tail_cut(blocks, total_words)
     if tail:
         blocks = blocks[: len(blocks) - tail]
     return TrimmedText(blocks, byline)
 
 
-def _head_cut(blocks: list[Block], total_words: int) -> tuple[int, str | None]:
-    """How many blocks at the head are furniture, and the byline among them."""
-    cut = 0
+def _head_cut(blocks: list[Block], total_words: int, title: str | None) -> tuple[list[Block], str | None]:
+    """The blocks without the furniture above the first prose block, and the byline among it.
+
+    Short lines there that are not furniture by shape or vocabulary stay (a kicker, a standfirst, the first
+    subheading are the article's), unless they repeat the headline in other words.
+    """
+    head = 0
+    while head < min(len(blocks), MAX_EDGE_BLOCKS) and not (is_prose(blocks[head]) and not is_furniture(blocks[head])):
+        head += 1
+    title_words = frozenset(_words(title or ""))
+    kept: list[Block] = []
     dropped_words = 0
     byline: str | None = None
-    for index, block in enumerate(blocks[:MAX_EDGE_BLOCKS]):
-        furniture = is_furniture(block)
-        if not furniture and is_prose(block):
-            break
+    follows_furniture = False
+    for block in blocks[:head]:
+        # A few words right after furniture belong to it: a poll's options, a share bar's second line.
+        trailing = follows_furniture and block.words <= SLOGAN_MAX_WORDS and _is_short_line(block)
+        follows_furniture = trailing or is_furniture(block) or _repeats_title(block, title_words)
+        if not follows_furniture:
+            kept.append(block)
+            continue
         dropped_words += block.words
-        if dropped_words > MAX_EDGE_SHARE * total_words:
-            return 0, None  # the rules misjudge this page; the opening stays as extracted
         if byline is None and _is_byline(block.text):
             byline = byline_names(block.text)
-        cut = index + 1
-    return cut, byline
+    if dropped_words > MAX_EDGE_SHARE * total_words:
+        return blocks, None  # the rules misjudge this page; the opening stays as extracted
+    return kept + blocks[head:], byline
+
+
+def _repeats_title(block: Block, title_words: frozenset[str]) -> bool:
+    """A short line that is mostly the headline's words: the headline again, reworded or with a kicker."""
+    words = _words(block.text)
+    if not words or not title_words or block.words > SHORT_LINE_WORDS:
+        return False
+    return sum(word in title_words for word in words) >= TITLE_REPEAT_SHARE * len(words)
 
 
 def _tail_cut(blocks: list[Block], total_words: int) -> int:
@@ -304,8 +323,10 @@ def _tail_cut(blocks: list[Block], total_words: int) -> int:
     for block in reversed(blocks[-MAX_EDGE_BLOCKS:]):
         if len(blocks) - cut <= 1:
             break
+        # Only what is furniture by its vocabulary or links: an article may well end on a short line of its
+        # own ("Dekantieren nicht notwendig", a recipe's last step), which the head rules would drop.
         linked = block.link_density >= TAIL_LINK_DENSITY  # "Further reading" entries, related headlines
-        if not (is_furniture(block) or block.kind == "heading" or _is_short_line(block) or linked):
+        if not (is_furniture(block) or block.kind == "heading" or linked):
             break
         dropped_words += block.words
         if dropped_words > MAX_EDGE_SHARE * total_words:

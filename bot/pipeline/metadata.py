@@ -22,8 +22,11 @@ def canonical_url(tree: HtmlElement, page_url: str | None) -> str | None:
     """`<link rel=canonical>` or else `og:url`, absolute; None when missing or not a web URL."""
     base = _base_url(tree, page_url)
     for href in _canonical_candidates(tree):
-        absolute = urljoin(base, href) if base else href
-        parts = urlsplit(absolute)
+        try:
+            absolute = urljoin(base, href) if base else href
+            parts = urlsplit(absolute)
+        except ValueError:
+            continue  # "http://[bad/": a URL no parser accepts is no canonical link
         if parts.scheme in ("http", "https") and parts.netloc:
             return absolute
     return None
@@ -48,7 +51,10 @@ def _base_url(tree: HtmlElement, page_url: str | None) -> str | None:
     for base in tree.iter("base"):
         href = (base.get("href") or "").strip()
         if href:
-            return urljoin(page_url, href) if page_url else href
+            try:
+                return urljoin(page_url, href) if page_url else href
+            except ValueError:
+                return page_url  # a broken <base href> is ignored, as browsers do
     return page_url
 
 
@@ -174,7 +180,12 @@ def clean_author(value: str | None) -> str | None:
         if any(word.casefold() in DATE_WORDS for word in words):
             continue  # "Saturday", "April": the date a byline carried
         if any(word.casefold() in _ROLE_WORDS for word in words):
-            continue
+            # "Adam Aaronson PhillyVoice Staff" keeps the name; "AP Auto Writer" and "Staff" leave nothing.
+            kept = [word for word in part.split() if _WORDS_RE.sub("", word.casefold()) not in _ROLE_WORDS]
+            kept = [word for word in kept if not any(w.casefold() in _ROLE_WORDS for w in _WORDS_RE.findall(word))]
+            if not 2 <= len(kept) <= 3:
+                continue
+            part = " ".join(kept)
         if part not in names:
             names.append(part)
     return ", ".join(names) or None

@@ -196,9 +196,12 @@ def check_article(tree: HtmlElement, blocks: list[Block]) -> list[Block]:
     """
     cards = story_cards(tree)
     if len(cards) >= MIN_STORY_CARDS:
-        # A page that calls itself an article and holds a modest number of cards is a roundup ("10 things to
-        # know", a deals list): its cards are the article. A home or section page holds many more.
-        roundup = len(cards) < ROUNDUP_MAX_CARDS and declares_article(tree)
+        # A page that says it is one article is a roundup ("10 things to know", a deals list, a listicle): its
+        # cards are the article. schema.org Article data is that statement (CMSs write it on article pages
+        # only); `og:type` article is also a site-wide default on some sites, so it only counts for a modest
+        # number of cards; a home or section page holds many more.
+        schema_article, og_article = article_declarations(tree)
+        roundup = schema_article or (og_article and len(cards) < ROUNDUP_MAX_CARDS)
         blocks = _without_story_cards(blocks, TextIndex(cards), may_refuse=not roundup)
     words = sum(block.words for block in blocks)
     if words < PAYWALL_MAX_ARTICLE_WORDS:
@@ -285,12 +288,15 @@ def _is_link_text(tree: HtmlElement, blocks: list[Block], words: int) -> bool:
     return link_words >= INDEX_MIN_LINK_TEXT_SHARE * words
 
 
-def declares_article(tree: HtmlElement) -> bool:
-    """The page says it is one article: `og:type` article, or schema.org data of an article type."""
-    for meta in tree.iter("meta"):
-        if (meta.get("property") or meta.get("name") or "").strip().lower() == "og:type":
-            return (meta.get("content") or "").strip().lower().startswith("article")
-    return bool(_ARTICLE_TYPE_RE.search(" ".join(_LD_JSON(tree))))
+def article_declarations(tree: HtmlElement) -> tuple[bool, bool]:
+    """Whether the page declares itself one article in schema.org data, and in `og:type`."""
+    schema_article = bool(_ARTICLE_TYPE_RE.search(" ".join(_LD_JSON(tree))))
+    og_article = any(
+        (meta.get("property") or meta.get("name") or "").strip().lower() == "og:type"
+        and (meta.get("content") or "").strip().lower().startswith("article")
+        for meta in tree.iter("meta")
+    )
+    return schema_article, og_article
 
 
 def story_cards(tree: HtmlElement) -> list[str]:

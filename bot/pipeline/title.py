@@ -18,8 +18,8 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
-from urllib.parse import urlsplit
+from dataclasses import dataclass, replace
+from urllib.parse import urljoin, urlsplit
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
@@ -28,13 +28,16 @@ from bot.pipeline.furniture import is_dateline
 
 MAX_H1 = 5
 MAX_TITLE_WORDS = 40
-SUPPORT_SHARE = 0.8  # of the smaller text's words found in the other, for two texts to agree
+SUPPORT_SHARE = 0.7  # of the smaller text's words found in the other, for two texts to agree
 COVER_SHARE = 0.5  # of the larger text's words (site names aside) the shared words must make up
 MIN_DESCRIPTIVE_WORDS = 3
+H1_BONUS = 1.5
+H1_AGREED_BONUS = 1.0
 
 _SEPARATOR_RE = re.compile(r"\s+(?:\||-|–|—|::|»|«|·|•|/|~|\\)\s+|\s*\|\s*")
 _WORD_RE = re.compile(r"\w+")
 _SLUG_RE = re.compile(r"\bBC-|\bWritethru\b|\b\d+(?:st|nd|rd|th)Ld\b|^[a-z]\d{3,}\b|^[\w-]+-[\w-]+-[\w-]+$")
+_VISIBLE_TEXT = XPath(".//text()[not(ancestor::style or ancestor::script or ancestor::noscript)]")
 _JSON_LD = XPath("//script[contains(@type, 'ld+json')]/text()")
 _HEADLINE_PROPS = XPath("//*[@itemprop='headline']")
 _ARTICLE_TYPES = frozenset(
@@ -73,6 +76,7 @@ class _Claim:
     text: str
     words: frozenset[str]
     word_count: int
+    core: frozenset[str] = frozenset()  # `words` without the pieces that are the site's name
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,18 +90,19 @@ class _Candidate:
 
 def choose_title(tree: HtmlElement, url: str | None, fallback: str | None = None) -> str | None:
     """The headline of the article on this page, or `fallback` (trafilatura's pick) when the page offers none."""
-    claims = list(_claims(tree))
+    site_keys = _site_keys(tree, url)
+    claims = [replace(claim, core=_core_words(claim, site_keys)) for claim in _claims(tree)]
     if not claims:
         return _tidy(fallback) if fallback else None
-    site_keys = _site_keys(tree, url)
-    links = _link_texts(tree)
-    best: tuple[float, int, str] | None = None
-    seen: set[str] = set()
+    candidates: dict[str, _Candidate] = {}
     for candidate in _candidates(claims):
         key = _key(candidate.text)
-        if not key or key in seen:
-            continue
-        seen.add(key)
+        if key and key not in candidates:
+            candidates[key] = candidate
+    short = {_plain(c.text) for c in candidates.values() if c.word_count <= MIN_DESCRIPTIVE_WORDS}
+    links = _link_texts(tree, url, short)
+    best: tuple[float, int, str] | None = None
+    for candidate in candidates.values():
         score = _score(candidate, claims, site_keys, links)
         ranking = (score, min(candidate.word_count, MAX_TITLE_WORDS), candidate.text)
         if best is None or ranking[:2] > best[:2]:
@@ -108,10 +113,12 @@ def choose_title(tree: HtmlElement, url: str | None, fallback: str | None = None
 
 
 def _score(candidate: _Candidate, claims: list[_Claim], site_keys: frozenset[str], links: frozenset[str]) -> float:
-    supporting = {claim.source for claim in claims if _agrees(claim, candidate, site_keys)}
+    supporting = {claim.source for claim in claims if _agrees(claim, candidate)}
     score = float(len(supporting))
     if candidate.whole and candidate.source == "h1":
-        score += 1.5  # the headline as the reader saw it above the article, kicker included
+        score += H1_BONUS  # the headline as the reader saw it above the article, kicker included
+        if len(supporting) > 1:
+            score += H1_AGREED_BONUS  # and another claim agrees: the page's own wording of it wins
     if candidate.word_count >= MIN_DESCRIPTIVE_WORDS:
         score += 0.5
     key = _key(candidate.text)
@@ -121,7 +128,7 @@ def _score(candidate: _Candidate, claims: list[_Claim], site_keys: frozenset[str
         score -= 1.0  # "Headline | Site": the headline is the same claim with the site's name taken off
     if _is_site_name(key, candidate.word_count, site_keys):
         score -= 3.0
-    if candidate.word_count <= MIN_DESCRIPTIVE_WORDS and key in links:
+    if candidate.word_count <= MIN_DESCRIPTIVE_WORDS and _plain(candidate.text) in links:
         score -= 1.5  # a menu entry or section link
     if _FURNITURE_TITLES.match(candidate.text.strip(" :.!")) or _SLUG_RE.search(candidate.text):
         score -= 4.0
@@ -132,7 +139,7 @@ def _score(candidate: _Candidate, claims: list[_Claim], site_keys: frozenset[str
     return score
 
 
-def _agrees(claim: _Claim, candidate: _Candidate, site_keys: frozenset[str]) -> bool:
+def _agrees(claim: _Claim, candidate: _Candidate) -> bool:
     """The claim says the same as the candidate: one holds (nearly) all of the other's words, and the smaller
     makes up a good part of the larger once site names are set aside ("Headline | Site" agrees with
     "Headline"; "Headline | Section | Site" does not make the section a headline)."""
@@ -141,8 +148,7 @@ def _agrees(claim: _Claim, candidate: _Candidate, site_keys: frozenset[str]) -> 
     shared = len(candidate.words & claim.words)
     if shared < SUPPORT_SHARE * min(len(candidate.words), len(claim.words)):
         return False
-    core = _core_words(claim, site_keys)
-    larger = max(len(core), len(candidate.words))
+    larger = max(len(claim.core), len(candidate.words))
     return shared >= COVER_SHARE * larger
 
 
@@ -183,7 +189,7 @@ def _claims(tree: HtmlElement) -> Iterator[_Claim]:
     for index, heading in enumerate(tree.iter("h1")):
         if index >= MAX_H1:
             break
-        yield from _claim("h1", heading.text_content())
+        yield from _claim("h1", " ".join(_VISIBLE_TEXT(heading)))
     for element in _HEADLINE_PROPS(tree):
         text = element.get("content") if element.tag == "meta" else element.text_content()
         yield from _claim("itemprop", text)
@@ -217,10 +223,11 @@ def _json_ld_headlines(tree: HtmlElement) -> Iterator[str]:
             types = node.get("@type")
             type_names = {str(t).lower() for t in (types if isinstance(types, list) else [types])}
             headline = node.get("headline")
+            name = node.get("name")
             if isinstance(headline, str):
                 yield headline
-            elif type_names & _ARTICLE_TYPES and isinstance(node.get("name"), str):
-                yield node["name"]
+            elif type_names & _ARTICLE_TYPES and isinstance(name, str):
+                yield name
 
 
 def _json_nodes(data: object, depth: int = 0) -> Iterator[dict[str, object]]:
@@ -256,10 +263,9 @@ def site_names(tree: HtmlElement) -> list[str]:
             if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
                 names.append(_tidy(publisher["name"]))
             types = node.get("@type")
-            if (types == "WebSite" or (isinstance(types, list) and "WebSite" in types)) and isinstance(
-                node.get("name"), str
-            ):
-                names.append(_tidy(node["name"]))
+            name = node.get("name")
+            if (types == "WebSite" or (isinstance(types, list) and "WebSite" in types)) and isinstance(name, str):
+                names.append(_tidy(name))
     return [name for name in names if name]
 
 
@@ -277,20 +283,44 @@ def _is_site_name(key: str, word_count: int, site_keys: frozenset[str]) -> bool:
     if not key:
         return False
     for site in site_keys:
-        if key == site or (word_count <= 4 and (site in key or key in site) and len(key) >= 0.5 * len(site)):
+        if key == site:
+            return True
+        if word_count > 4:
+            continue
+        # "IT-Learner.de" for the site "itlearner" (a domain ending more), "Courier" for "The Daily Courier".
+        if (site in key or key in site) and len(key) >= 0.5 * len(site):
             return True
     return False
 
 
-def _link_texts(tree: HtmlElement) -> frozenset[str]:
-    texts = set()
+def _link_texts(tree: HtmlElement, url: str | None, wanted: set[str]) -> frozenset[str]:
+    """Which of the `wanted` texts are also the text of a link to another page (a menu entry or section link;
+    a headline linked to its own permalink does not count)."""
+    if not wanted:
+        return frozenset()
+    own_path = urlsplit(url).path.rstrip("/") if url else None
+    found = set()
     for link in tree.iter("a"):
-        text = link.text_content()
-        if text and len(text) < 60:
-            key = _key(text)
-            if key:
-                texts.add(key)
-    return frozenset(texts)
+        text = _plain(link.text_content())
+        if text not in wanted:
+            continue
+        href = (link.get("href") or "").strip()
+        if own_path and href and _path_of(url or "", href) == own_path:
+            continue
+        found.add(text)
+    return frozenset(found)
+
+
+def _path_of(base: str, href: str) -> str | None:
+    """The path a link leads to; None for an href no URL parser accepts (pages are written by strangers)."""
+    try:
+        return urlsplit(urljoin(base, href)).path.rstrip("/")
+    except ValueError:
+        return None
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _words(text: str) -> list[str]:
@@ -307,5 +337,5 @@ def _key(text: str) -> str:
 def _tidy(text: str | None) -> str:
     if not text:
         return ""
-    text = " ".join(text.split())
+    text = " ".join(text.replace("\u00ad", "").replace("\u200b", "").split())  # soft hyphens, zero widths
     return text.strip(" |-–—:·•»«")

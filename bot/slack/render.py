@@ -35,6 +35,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any, TypedDict
 
 import yarl
 from slack_sdk.models.blocks import (
@@ -127,14 +128,21 @@ class SearchHit:
     share: EarlierShare | None
 
 
+class MessageKwargs(TypedDict):
+    """The keyword arguments `SlackMessage.as_kwargs` gives: typed so `**` into an SDK call is checked."""
+
+    text: str
+    blocks: list[dict[str, Any]]
+
+
 @dataclass(frozen=True, slots=True)
 class SlackMessage:
     """A rendered message: `text` is the notification / accessibility fallback, `blocks` JSON-ready dicts."""
 
     text: str
-    blocks: list[dict]
+    blocks: list[dict[str, Any]]
 
-    def as_kwargs(self) -> dict[str, object]:
+    def as_kwargs(self) -> MessageKwargs:
         """The `text` and `blocks` arguments of chat.postMessage / postEphemeral / respond."""
         return {"text": self.text, "blocks": self.blocks}
 

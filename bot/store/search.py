@@ -53,12 +53,14 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import ColumnElement, Select
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 
 from bot.store.models import Article, StoredSummary
 from bot.summarize.base import Summary
@@ -81,7 +83,7 @@ RANKED_TEXT_MATCHES = 5_000
 # bm25 weights per FTS5 column (title, summary, text): a title hit outranks a summary hit outranks body text.
 _SQLITE_RANK = "bm25(10.0, 4.0, 1.0)"
 _SQLITE_SNIPPET_TOKENS = 24
-_PG_CONFIG = sa.literal_column("'linkbrief'::regconfig")
+_PG_CONFIG: ColumnElement[Any] = sa.literal_column("'linkbrief'::regconfig")
 _PG_HEADLINE_OPTIONS = 'StartSel="", StopSel="", MaxWords=30, MinWords=12, MaxFragments=1, FragmentDelimiter=" … "'
 # ts_rank_cd normalisation 32: rank / (rank + 1), a score in [0, 1).
 _PG_RANK_SCALED = 32
@@ -214,14 +216,15 @@ def _quoted(phrase: Phrase) -> str:
     return '"' + " ".join(phrase) + '"'
 
 
-def _fts5_expression(groups: Sequence[QueryGroup]) -> str | None:
+def _fts5_expression(groups: Sequence[QueryGroup]) -> str:
+    """The FTS5 expression of a parsed query; `groups` is not empty (an empty query matches nothing)."""
     parts = []
     for group in groups:
         expression = "(" + " AND ".join(map(_quoted, group.required)) + ")"
         if group.excluded:
             expression += " NOT (" + " OR ".join(map(_quoted, group.excluded)) + ")"
         parts.append("(" + expression + ")")
-    return " OR ".join(parts) if parts else None
+    return " OR ".join(parts)
 
 
 def fts5_query(text: str) -> str | None:
@@ -229,7 +232,8 @@ def fts5_query(text: str) -> str | None:
 
     Every term becomes a double-quoted FTS5 string of plain word tokens, so no input can form FTS5 syntax.
     """
-    return _fts5_expression(parse_query(text))
+    groups = parse_query(text)
+    return _fts5_expression(groups) if groups else None
 
 
 def _websearch_text(groups: Sequence[QueryGroup]) -> str:
@@ -331,7 +335,7 @@ def _query_filters(query: SearchQuery) -> list[ColumnElement[bool]]:
     return clauses
 
 
-def _hit_columns() -> list[ColumnElement[object]]:
+def _hit_columns() -> list[ColumnElement[Any] | QueryableAttribute[Any]]:
     return [
         Article.id.label("article_id"),
         Article.title,
@@ -346,11 +350,11 @@ def _hit_columns() -> list[ColumnElement[object]]:
 class _TierSQL:
     """One tier's statements: its page of ranked hits, and how many hits it has in all."""
 
-    page: Select[tuple]
-    count: Select[tuple]
+    page: Select[*tuple[Any, ...]]
+    count: Select[int]
 
 
-def _matches(left: ColumnElement[object], right: ColumnElement[object], operator: str) -> ColumnElement[bool]:
+def _matches(left: ColumnElement[Any], right: ColumnElement[Any] | str, operator: str) -> ColumnElement[bool]:
     return left.op(operator, is_comparison=True)(right)
 
 
@@ -362,7 +366,7 @@ def _excludes(groups: Sequence[QueryGroup]) -> bool:
     return any(group.excluded for group in groups)
 
 
-def _pg_tsquery(groups: Sequence[QueryGroup]) -> ColumnElement[object]:
+def _pg_tsquery(groups: Sequence[QueryGroup]) -> ColumnElement[Any]:
     return sa.func.websearch_to_tsquery(_PG_CONFIG, _websearch_text(groups))
 
 
@@ -390,7 +394,7 @@ def _pg_tier(tier: Tier, groups: Sequence[QueryGroup], filters: Sequence[ColumnE
     # Exclusions apply to the whole document: checked on the candidates only, whose documents are read for
     # ranking anyway.
     ranked = [_matches(candidates.c.document, tsquery, "@@")] if tier is Tier.LEAD and _excludes(groups) else []
-    rank = sa.func.ts_rank_cd(candidates.c.document, tsquery, _PG_RANK_SCALED)
+    rank: ColumnElement[float] = sa.func.ts_rank_cd(candidates.c.document, tsquery, _PG_RANK_SCALED)
     if tier is Tier.LEAD:
         rank = 1 + rank
     snippet = sa.func.ts_headline(
@@ -408,21 +412,21 @@ def _pg_tier(tier: Tier, groups: Sequence[QueryGroup], filters: Sequence[ColumnE
 
 def _sqlite_newest(
     table: sa.TableClause, match: ColumnElement[bool], filters: Sequence[ColumnElement[bool]], count: int
-) -> Select[tuple[int]]:
+) -> Select[int]:
     """The rowids of the newest `count` rows of an FTS5 table meeting `match` and `filters` (FTS5 walks its
     doclists backwards cheaply, without ranking)."""
     stmt = sa.select(table.c.rowid).where(match, *filters).order_by(table.c.rowid.desc()).limit(count)
     return stmt.join_from(table, Article, Article.id == table.c.rowid) if filters else stmt
 
 
-def _sqlite_oldest(rowids: Select[tuple[int]]) -> ColumnElement[int]:
+def _sqlite_oldest(rowids: Select[int]) -> ColumnElement[int]:
     return sa.select(sa.func.min(rowids.subquery().c.rowid)).scalar_subquery()
 
 
 def _sqlite_tier(tier: Tier, groups: Sequence[QueryGroup], filters: Sequence[ColumnElement[bool]]) -> _TierSQL:
     expression = _fts5_expression(groups)
     wanted = _fts5_expression(_without_exclusions(groups))
-    full_target = sa.literal_column(SEARCH_TABLE)
+    full_target: ColumnElement[Any] = sa.literal_column(SEARCH_TABLE)
     in_full = _matches(full_target, expression, "MATCH")
     in_lead = _matches(sa.literal_column(LEAD_TABLE), wanted, "MATCH")
     lead_matches = sa.select(_fts_lead.c.rowid).where(in_lead)
@@ -468,7 +472,7 @@ def _tier_sql(
     return (_pg_tier if dialect == "postgresql" else _sqlite_tier)(tier, groups, filters)
 
 
-def search_statement(query: SearchQuery, dialect: str) -> Select[tuple] | None:
+def search_statement(query: SearchQuery, dialect: str) -> Select[*tuple[Any, ...]] | None:
     """The lead tier's select for `query` on `dialect`, or None when the text has nothing searchable.
 
     Kept for callers that use it to test whether a text is searchable; `is_searchable` says that directly.

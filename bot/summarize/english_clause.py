@@ -136,7 +136,10 @@ def opening_time(text: str) -> tuple[str, str]:
     """(time phrase, rest of the sentence) when the sentence opens with a time phrase followed by a comma or by
     a capitalised subject ("In 2013 Bowe …"), else ("", text)."""
     match = _OPENING_TIME.match(text)
-    if not match or not (match.group("comma") or text[match.end() : match.end() + 1].isupper()):
+    if not match:
+        return "", text
+    following = text[match.end() :].split(" ", 1)[0]
+    if not (match.group("comma") or following[:1].isupper() or following in {"he", "she"}):
         return "", text
     return match.group("time"), text[match.end() :]
 
@@ -147,7 +150,8 @@ def _body_after_introduction(text: str) -> tuple[str, int]:
     words = text.split()
     first = _core(words[0]).lower() if words else ""
     lone_adverb = first.endswith("ly") and first.isalpha() and words[0].endswith(",")  # "Recently, …"
-    participle = first.isalpha() and (first.endswith("ing") or _participle_opener(first))
+    second = _core(words[1]).lower() if len(words) > 1 else ""
+    participle = first.isalpha() and (first.endswith("ing") or (_participle_opener(first) and second in _PREPOSITIONS))
     if not words or not (first in _INTRO_OPENERS or lone_adverb or participle):
         return text, 0
     if _is_quantity(words):
@@ -160,12 +164,12 @@ def _body_after_introduction(text: str) -> tuple[str, int]:
 
 
 def _participle_opener(word: str) -> bool:
-    """ "Armed with a 5-3 lead, O'Sullivan took …", "Born in Izmir, Kayahan …": a past participle that opens an
-    introductory phrase (a form the lexicon knows only as a participle or past tense, or "born")."""
+    """ "Armed with a 5-3 lead, O'Sullivan took …", "Born in Izmir, Kayahan …": a past participle that, before a
+    preposition, opens an introductory phrase."""
     if word == "born":
         return True
     reading = verb_reading(word) if word.endswith("ed") else None
-    return reading is not None and "VBN" in reading.tags and not reading.also_noun
+    return reading is not None and "VBN" in reading.tags
 
 
 _QUANTIFIERS = word_set("about over around nearly almost some roughly up more fewer less just")
@@ -223,10 +227,11 @@ def _reduced_relative(tokens: list[str], position: int) -> bool:
 
 
 # Asides after a name that a question leaves out, as `strip_asides` does ages and appositions: where the person
-# is from ("Cotterill, of Oldbury, was jailed …") and whom they speak for ("Amanda Hamilton, representing the
+# is from ("Cotterill, of Oldbury, was jailed …", with an age before it: "Byatt, 39, of Buckhurst Hill, Essex,
+# was …") and whom they speak for ("Amanda Hamilton, representing the
 # NMC, read out …"). The word after the closing comma must carry the clause on (lower case).
-_NAMED_ASIDE = re.compile(
-    r"(?<=[a-z]),\s*(?:(?:of|from)\s+(?:[A-Z][\w'’.-]*\s*){1,4}(?:,\s*(?:[A-Z][\w'’.-]*\s*){1,3})?|"
+NAMED_ASIDE = re.compile(
+    r"(?<=[a-z]),\s*(?:(?:\d{1,3},\s*)?(?:of|from)\s+(?:[A-Z][\w'’.-]*\s*){1,4}(?:,\s*(?:[A-Z][\w'’.-]*\s*){1,3})?|"
     r"(?:representing|acting\s+(?:for|on\s+behalf\s+of)|speaking\s+(?:for|on\s+behalf\s+of))\s[^,;:\"“”]{1,80}),"
     r"(?=\s+[a-z])"
 )
@@ -241,7 +246,7 @@ def parse_clause(sentence: str) -> Clause | None:
         body, start = after_time, len(sentence) - len(after_time)
     else:
         body, start = _body_after_introduction(sentence)
-    body = _NAMED_ASIDE.sub("", strip_asides(body))
+    body = strip_asides(NAMED_ASIDE.sub("", body))
     if not body:
         return None
     clause = _parse_body(body, start)

@@ -125,7 +125,7 @@ def leans_on_earlier_text(text: str, language: str | None) -> bool:
     if pointing and not _TIME_DEMONSTRATIVE.match(text) and not (language == "en" and _EXPLETIVE_IT.match(text)):
         return True
     vague = _VAGUE_SUBJECT.match(text) if language == "en" else None
-    return bool(vague) and _reads_as_verb(vague.group("next"))
+    return vague is not None and _reads_as_verb(vague.group("next"))
 
 
 def _reads_as_verb(word: str) -> bool:

@@ -20,6 +20,7 @@ from enum import Enum
 from typing import Any
 
 import openai
+from openai.types.chat import ChatCompletionMessageParam
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.logs import get_logger
@@ -156,7 +157,7 @@ class LLMSummarizer:
 
     async def _answer(self, prompt: Prompt, usage: _Usage) -> SummaryAnswer:
         """A validated answer: one try, then one retry telling the model what was wrong with its first answer."""
-        messages: list[dict[str, str]] = list(prompt.messages)
+        messages: list[ChatCompletionMessageParam] = list(prompt.messages)
         content = await self._complete(messages, usage)
         try:
             return parse_answer(content)
@@ -177,7 +178,7 @@ class LLMSummarizer:
         except ValidationError as error:
             raise _Fallback("invalid answer", _describe(error)) from error
 
-    async def _complete(self, messages: list[dict[str, str]], usage: _Usage) -> str | None:
+    async def _complete(self, messages: list[ChatCompletionMessageParam], usage: _Usage) -> str | None:
         """One completion, stepping down the structured-output modes when the server refuses one with a 400."""
         while True:
             response_format = _response_format(self._mode)

@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from openai.types.chat import ChatCompletionSystemMessageParam, ChatCompletionUserMessageParam
+
 from bot.summarize.base import SummaryInput
 from bot.summarize.language import detect_language, language_tools, normalise_code
 from bot.summarize.ranking import rank
@@ -75,7 +77,7 @@ say), and add questions of your own only on topics they do not cover."""
 class Prompt:
     """The chat messages for one article, and what went into them."""
 
-    messages: tuple[dict[str, str], ...]
+    messages: tuple[ChatCompletionSystemMessageParam, ChatCompletionUserMessageParam]
     article_text: str  # the text actually sent: the whole article, or its chosen passages
     estimated_tokens: int
     passages_kept: int
@@ -204,6 +206,10 @@ def build_prompt(
     if fixed + estimate_tokens(text) > max_input_tokens:
         chosen = SummaryInput(text, article.title, article.language)
         text, kept, total = choose_passages(chosen, max_input_tokens - fixed)
-    messages = ({"role": "system", "content": system}, {"role": "user", "content": user_message(text)})
-    estimated = sum(estimate_tokens(m["content"]) for m in messages) + FORMAT_OVERHEAD_TOKENS
+    user = user_message(text)
+    messages: tuple[ChatCompletionSystemMessageParam, ChatCompletionUserMessageParam] = (
+        {"role": "system", "content": system},
+        {"role": "user", "content": user},
+    )
+    estimated = estimate_tokens(system) + estimate_tokens(user) + FORMAT_OVERHEAD_TOKENS
     return Prompt(messages, text, estimated, kept, total)

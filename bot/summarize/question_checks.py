@@ -289,8 +289,8 @@ def persons_named(text: str, ctx: QuestionContext) -> list[str]:
         if any(ctx.is_common(w) and w.lower().strip(".") not in EN_TITLES for w in words[-2:]):
             continue
         found.append(" ".join(words))
-    words = set(re.findall(r"[\w'’-]+", text))
-    for surname in ctx.surnames & words:
+    text_words = set(re.findall(r"[\w'’-]+", text))
+    for surname in ctx.surnames & text_words:
         titled = [f"{title} {surname}" for title in _TITLES if f"{title} {surname}" in text]
         found += titled
         if not titled and not any(p.endswith(surname) for p in found):

@@ -18,10 +18,13 @@ on a preposition whose object was cut, or join two clauses; and the answer must 
 cause, a means, a time, a number). In other languages an answer opening with a pronoun is dropped.
 
 This module picks among the candidates. The Q&A should add to the summary, not restate it: sentences shown as
-the TL;DR or a key point are not used as answers while the rest of the article can supply a question. Among
+the TL;DR or a key point are not used as answers while the rest of the article can supply a question, and an
+answer that says the TL;DR, a key point or another chosen answer again (`overlap`, as the reply judges it) is no
+candidate at all, since the reply would hide it and a pair the reader can see should take its place. Among
 the rest: the summariser's own sentence score plus a bonus per kind of question (a reason or a number is what
 a colleague asks first), spread over the article (no two answers side by side), different kinds preferred, no
-two questions alike (one speaker on two different topics is two questions), at most two "Who is X?" and none
+two questions alike (one speaker on two different topics is two questions, and so are two facts of one kind
+about one person: "When did X graduate …?", "When did X move …?"), at most two "Who is X?" and none
 about the person the article keeps naming, returned in article order. A quotation that runs on into the next
 sentence without a new attribution is answered with both sentences.
 """
@@ -177,7 +180,7 @@ def _worth_reading(ranked: RankedArticle) -> set[int]:
 
 def _english_questions(
     sentence: Sentence, ctx: QuestionContext, last_person: tuple[int, str] | None, continuation: str
-) -> tuple[list[tuple[str, str, str]], str | None]:
+) -> tuple[list[_Found], str | None]:
     """(the questions the sentence answers, the speaker when the sentence is attributed speech, else None)."""
     found: list[_Found] = []
     speech = en_speech(sentence, ctx, last_person, continuation)
@@ -275,7 +278,9 @@ def _checked_answer(ranked: RankedArticle, index: int, span: int, found: _Found,
     return resolved if answer_answers(question, resolved, kind) else None
 
 
-def _on_screen(ranked: RankedArticle, ctx: QuestionContext, tldr: set[int], key_points: set[int]) -> list[frozenset[str]]:
+def _on_screen(
+    ranked: RankedArticle, ctx: QuestionContext, tldr: set[int], key_points: set[int]
+) -> list[frozenset[str]]:
     """The content words of the TL;DR and of each key point, as the reply shows them."""
     lines = [join_sentences([ranked.sentences[i].text for i in sorted(tldr)])] if tldr else []
     lines += [ranked.sentences[i].text for i in sorted(key_points)]

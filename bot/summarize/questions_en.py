@@ -10,7 +10,11 @@ mentions again or a word it uses at least three times, never one a quotation men
   Stofan say about Earth?" ("she said" resolves to a person named just before; "told CNN" keeps the listener;
   "predicted", "warned", "argued"… keep their meaning; the topic is a name or a theme the quote mentions);
   `reported_clause` hands what a speaker reports ("Police said the man was arrested after …") to the fact kinds;
-- the passive with its complement — "X was charged with…" → "What was X charged with?";
+- the passive with its complement — "X was charged with…" → "What was X charged with?" (also found guilty of,
+  cleared of, stripped of, banned from, "ordered to"/"forced to" → "What was X ordered to do?" for a named X with
+  a complement of four words or more), and a plea — "X pleaded guilty to…" → "What did X plead guilty to?";
+- a report about a named person or organisation — "John Prescott said Mr Pickles had given …" → "What did John
+  Prescott say about Mr Pickles?": the report's own subject is its topic, before any word it mentions;
 - a definition — "Ceres is a dwarf planet…" → "What is Ceres?".
 """
 
@@ -20,6 +24,8 @@ import re
 
 import lemminflect
 
+from bot.summarize.compress import strip_asides
+from bot.summarize.english_clause import NAMED_ASIDE, parse_clause
 from bot.summarize.english_verbs import (
     SPEECH_ALTERNATION,
     SPEECH_FORMS,
@@ -46,6 +52,7 @@ from bot.summarize.question_names import (
     named_phrase,
 )
 from bot.summarize.questions_en_apposition import ROLE_HEAD
+from bot.summarize.questions_en_facts import names_an_actor, subject_in_question
 from bot.summarize.sentences import Sentence
 
 _EN_INTRO = re.compile(
@@ -98,7 +105,24 @@ _EN_PASSIVES = {
     "made of": "What {be} {subject} made of?",
     "linked to": "What {be} {subject} linked to?",
     "famous for": "What {be} {subject} famous for?",
+    "found guilty of": "What {be} {subject} found guilty of?",
+    "cleared of": "What {be} {subject} cleared of?",
+    "acquitted of": "What {be} {subject} acquitted of?",
+    "stripped of": "What {be} {subject} stripped of?",
+    "expelled from": "What {be} {subject} expelled from?",
+    "banned from": "What {be} {subject} banned from?",
+    "barred from": "What {be} {subject} barred from?",
+    "ordered to": "What {be} {subject} ordered to do?",
+    "forced to": "What {be} {subject} forced to do?",
+    "hospitalised for": "Why {be} {subject} hospitalised?",
+    "hospitalized for": "Why {be} {subject} hospitalized?",
 }
+# Passives asked as "What was X ordered to do?": only about a named subject with a complement of some length.
+_EN_TO_DO_PASSIVES = frozenset({"ordered to", "forced to"})
+# A plea: "Altice pleaded guilty to three counts of …" → "What did Altice plead guilty to?".
+_EN_PLEA = re.compile(
+    r"^(?P<subject>.{2,80}?)\s+(?:has\s+|have\s+)?(?P<verb>pleaded|pled|pleads)\s+(?P<plea>(?:not\s+)?guilty)\s+to\s+\S"
+)
 _EN_PASSIVE = re.compile(
     r"^(?P<subject>.{2,80}?)\s+(?P<be>is|are|was|were|has been|have been|had been)\s+(?:\w+ly\s+)?"
     r"(?P<participle>" + "|".join(p.replace(" ", r"\s+") for p in _EN_PASSIVES) + r")\b\s+\S",
@@ -137,9 +161,15 @@ def _en_topic(region: str, speaker: str, ctx: QuestionContext) -> str | None:
             return  # "I'd", "visit food banks": not a noun phrase
         if run[-1].lower() in _NOT_TOPICS or any(not _is_noun_or_adjective(w) for w in run[:-1]):
             return  # "about weeks", "about climb mountains": a measure of time, or a verb in the run
+        if any(w.isupper() and len(w) > 1 and w.lower() in ctx.common for w in run):
+            return  # "SHE IS LYING ABOUT MY AGE": a common word shouted, not an acronym
         if len(run) == 1 and run[0].isupper() and speaker_initials.endswith(run[0]):
             return  # "EPA" when the speaker is the Environmental Protection Agency
         previous = tokens[start - 1].lower() if start > 0 else ""
+        if previous in {"reported", "reports", "according"} or (
+            previous == "to" and tokens[start - 2 : start - 1] == ["according"]
+        ):
+            return  # "…,' reported Lehigh Valley Live": who reported it, not what it is about
         if previous in _BEFORE_VERBS and run[0].islower() and verb_reading(run[0].lower()) is not None:
             return  # "go and climb mountains", "to visit food banks": a verb phrase, not a topic
         opens_region = not any(t[:1].isalpha() for t in tokens[:start])
@@ -352,8 +382,26 @@ def en_speech(
                 listener = None  # "told Daily Mail Australia.": a longer name than we read
         if listener is None:
             return None  # "told reporters" / "told him": a say-question would misread the structure
-    topic = _en_topic(f"{region} {continuation}", f"{speaker} {listener or ''}", ctx)
+    if speaker_at_start and len(WORD_RE.findall(after)) < 4:
+        return "", speaker  # "Jamie wrote, the affidavit said.": nothing reported to ask about
+    topic = _reported_person(sentence, speaker, ctx) if speaker_at_start else None
+    topic = topic or _en_topic(f"{region} {continuation}", f"{speaker} {listener or ''}", ctx)
     return _en_speaker_question(verb, speaker, listener, topic) or "", speaker
+
+
+def _reported_person(sentence: Sentence, speaker: str, ctx: QuestionContext) -> str | None:
+    """The person a report is about, as its subject names them: "John Prescott said Mr Pickles had given a 'car
+    crash' interview" → "Mr Pickles". What the speaker says is about that person, not about a word in passing."""
+    reported = reported_clause(sentence)
+    clause = parse_clause(reported) if reported else None
+    if clause is None:
+        return None
+    subject = subject_in_question(clause, ctx, None)
+    if subject is None or not names_an_actor(subject, ctx):
+        return None
+    if subject.split()[-1] in speaker.split() or subject[:1].islower():
+        return None  # the speaker on themself; "former manager Tony Pulis": a role before the name
+    return subject
 
 
 _EN_PERSON_SUBJECT = re.compile(r"^(?P<subject>(?:[\w'’.-]+\s+){0,4}[A-Z][\w'’-]+\s+[A-Z][\w'’-]+)\s+[a-z]")
@@ -397,9 +445,17 @@ def _en_subject(before_verb: str, ctx: QuestionContext) -> str | None:
 
 
 def en_passive(sentence: Sentence, ctx: QuestionContext) -> tuple[str, str] | None:
+    """A passive with its complement ("What was Mr Goodwin stripped of?") or a plea ("What did Altice plead
+    guilty to?"); where the subject is from is left out ("Edward Byatt, 39, of Buckhurst Hill, Essex, was …")."""
     if QUOTE_START.match(sentence.text):
         return None
-    match = _EN_PASSIVE.match(sentence.text)
+    text = strip_asides(NAMED_ASIDE.sub("", sentence.text))
+    plea = _EN_PLEA.match(text)
+    if plea:
+        subject = _en_subject(plea.group("subject"), ctx)
+        do = "does" if plea.group("verb") == "pleads" else "did"
+        return (f"What {do} {subject} plead {plea.group('plea')} to?", subject) if subject else None
+    match = _EN_PASSIVE.match(text)
     if not match:
         return None
     subject = _en_subject(match.group("subject"), ctx)
@@ -407,7 +463,14 @@ def en_passive(sentence: Sentence, ctx: QuestionContext) -> tuple[str, str] | No
         return None
     be = match.group("be").split()[0]
     be = {"has": "was", "have": "were", "had": "was"}.get(be, be)
-    template = _EN_PASSIVES[" ".join(match.group("participle").split())]
+    participle = " ".join(match.group("participle").split())
+    template = _EN_PASSIVES[participle]
+    if participle in _EN_TO_DO_PASSIVES:
+        if subject.split()[-1][:1].islower():
+            return None  # "What was the Samoan man ordered to do?": who, the question does not say
+        complement = re.split(r"[,;:.](?!\d)", text[match.end("participle") :], maxsplit=1)[0].split()
+        if len(complement) < 4:
+            return None  # "ESPN were forced to react": what they did, the answer does not say
     if template.startswith("What caused"):
         template = "What causes {subject}?" if be in {"is", "are"} else template
     return template.format(be=be, subject=subject), subject

@@ -11,9 +11,11 @@ main clause (`english_clause`) into the question:
 - when: a date, a month or year, "next month", "within a decade", for what will happen or a dated event →
   "When will the sleeper train start running?";
 - what: a named subject and a verb whose question stands alone ("announce", "launch", "ban", "reveal") → "What did
-  NASA announce?"; never a verb that needs its object to mean anything ("What has Bertrand joined?", "What did
-  Russia lose?");
-- who: a named person or organisation as the subject of a past action → "Who scored the winning goal?".
+  NASA announce?"; "score", "win", "suffer", "clinch" … only before "the"/"a" and no number ("What did Hinestroza
+  score?" → "the only goal", never "scored twice"); never a verb that needs its object to mean anything ("What
+  has Bertrand joined?", "What did Russia lose?");
+- who: a named person or organisation as the subject of a past action → "Who scored the winning goal?" (not
+  with a verb that says nothing alone: "Who read out a letter …?", "Who made the comments …?").
 The question must name its subject or topic (a name, or a term the article keeps using), contain no pronoun it
 cannot resolve, and stay short; otherwise that kind is not asked.
 """
@@ -537,7 +539,9 @@ def _what(clause: Clause, subject: str, ctx: QuestionContext) -> str | None:
     if not rest or rest[0].lower() in _PREPOSITION_WORDS or _PERSONAL_PRONOUNS.match(rest[0].lower()):
         return None
     if lemma in _OBJECT_FIRST_VERBS and (
-        rest[0].lower() not in {"the", "a", "an"} or any(re.search(r"\d", w) for w in rest[:4])
+        rest[0].lower() not in {"the", "a", "an"}
+        or any(re.search(r"\d", w) for w in rest[:4])
+        or not _names_an_actor(subject, ctx)  # "What has the £6million former Ajax skipper suffered?"
     ):
         return None  # "What did Ramsey score?" → "twice"; "What has Hamilton scored?" → "an astonishing 286"
     if lemma == "deny" and rest[0].lower() in _POSSESSIVE_WORDS:
@@ -583,11 +587,17 @@ def _names_an_actor(subject: str, ctx: QuestionContext) -> bool:
     )
 
 
+# Verbs a "Who …?" cannot carry: "Who read out a letter …?", "Who used freely available images …?".
+_EMPTY_WHO_VERBS = word_set("read make use have get")
+
+
 def _who(clause: Clause, subject: str, ctx: QuestionContext) -> str | None:
     if not clause.verb or clause.is_passive or not _names_an_actor(subject, ctx) or clause.lemma in _REPORTING_LEMMAS:
         return None
     if clause.tag not in {"VBD", "VBN"}:
         return None  # "Who closes down a team-mate?": a present-tense photo caption, not a fact of the story
+    if clause.lemma in _EMPTY_WHO_VERBS:
+        return None  # "Who read out a letter …?", "Who made the comments …?": the verb says nothing of its own
     kept = clean_rest(clause.rest)
     if not kept or len(kept.split()) < 2 or not _usable_rest(kept) or _POSSESSIVES.search(kept):
         return None
@@ -653,7 +663,7 @@ _NOT_EVENTS = word_set(
     involve follow say think believe know see expect consider criticise criticize base link name call describe
     report show praise base tell ask give use make set hold find require allow expect schedule plan design
     build make sell buy fill locate house own run launch found create establish develop affiliate associate
-    employ base
+    employ base consult
     """
 )
 
@@ -723,6 +733,7 @@ def fact_questions(clause: Clause, ctx: QuestionContext, resolved_person: str | 
 
 # For the other English question modules: a subject that ends in a personal name.
 is_person_name = _is_person
+names_an_actor = _names_an_actor
 
 __all__ = [
     "BE_FORMS",
@@ -730,6 +741,7 @@ __all__ = [
     "fact_questions",
     "is_person_name",
     "is_specific",
+    "names_an_actor",
     "subject_in_question",
     "trim_rest",
 ]
