@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 from articles import HARBOUR, HARBOUR_TITLE
 from fakeopenai import FakeOpenAI, Step, answer, error, hang
 
-from bot.summarize.base import Summary, SummaryInput
+from bot.summarize.base import QAPair, Summary, SummaryInput
 from bot.summarize.extractive import ExtractiveSummarizer, summarize_extractive
 from bot.summarize.grounding import ArticleFacts, unsupported_facts
 from bot.summarize.llm import LLMConfig, LLMSummarizer
-from bot.summarize.llm_prompt import ARTICLE_END, ARTICLE_START, OMISSION, build_prompt, estimate_tokens
+from bot.summarize.llm_prompt import (
+    ARTICLE_END,
+    ARTICLE_START,
+    OMISSION,
+    PAGE_QA_HEADING,
+    build_prompt,
+    estimate_tokens,
+)
 
 ARTICLE = SummaryInput(text="\n\n".join(HARBOUR), title=HARBOUR_TITLE, language="en")
 
@@ -76,6 +84,35 @@ async def test_happy_path_fills_every_field_with_usage_and_model() -> None:
     system, user = request["messages"]
     assert "article's language (detected language code: 'en')" in system["content"]
     assert user["content"].index(ARTICLE_START) < user["content"].index("412,000") < user["content"].index(ARTICLE_END)
+
+
+PAGE_QA = (
+    QAPair("Why are the night ferries doubling?", "Late crossings carried a record 412,000 people this summer."),
+    # A figure the article's text does not have: only the page's own answer says it.
+    QAPair("Who pays for the extra crossings?", "The regional transport fund pays 40 percent of the cost."),
+)
+
+
+async def test_the_pages_own_qa_is_sent_as_data_and_kept_as_grounded_answers() -> None:
+    """The FAQ extraction took out of `text` goes to the model inside the article's delimiters, marked as the
+    page's own, and answers drawn from it are not dropped as ungrounded (they are the page's words)."""
+    article = replace(ARTICLE, page_qa=PAGE_QA)
+    kept = {**GOOD, "qa": [{"question": pair.question, "answer": pair.answer} for pair in PAGE_QA]}
+    summary, fake = await run([answer(kept)], article)
+    [request] = fake.requests
+    system, user = request["messages"]
+    content = user["content"]
+    assert PAGE_QA_HEADING in system["content"]
+    assert content.index(ARTICLE_START) < content.index(PAGE_QA_HEADING) < content.index(ARTICLE_END)
+    assert content.index("412,000 people used") < content.index(PAGE_QA[0].question)
+    assert [(p.question, p.answer) for p in summary.qa] == [(p.question, p.answer) for p in PAGE_QA]
+    assert summary.dropped_claims == 0
+
+
+async def test_an_article_without_page_qa_sends_no_such_section() -> None:
+    _, fake = await run([answer(GOOD)])
+    [request] = fake.requests
+    assert PAGE_QA_HEADING not in request["messages"][1]["content"]
 
 
 @pytest.mark.parametrize(

@@ -62,7 +62,11 @@ _FURNITURE_TITLES = re.compile(
     r"comments?|kommentare?|commentaires?|leave a (?:reply|comment)|write a reply or comment.*|"
     r"talkback.*|add your (?:opinion|comment)|related (?:articles|stories|posts)|more stories|"
     r"you may also like|sign in|log in|anmelden|login|404|page not found|seite nicht gefunden|page|sections|"
-    r"social(?: network)? links|share|teilen|impressum|kontakt|contact|about|menü)$",
+    r"social(?: network)? links|share|teilen|impressum|kontakt|contact|about|menü|"
+    # sidebar widgets of blog themes, in the languages the furniture vocabulary covers
+    r"suchen|rechercher|buscar|recent (?:posts|comments)|neueste (?:beiträge|kommentare)|letzte beiträge|"
+    r"articles récents|commentaires récents|entradas recientes|comentarios recientes|tags|schlagwörter|"
+    r"kategorien|catégories|categorías|service|meta|links|blogroll|follow us|folge uns|newsletter)\W*$",
     re.IGNORECASE,
 )
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
