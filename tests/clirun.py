@@ -54,15 +54,7 @@ async def run_cli(*args: str, env: dict[str, str], cwd: Path) -> Result:
 async def article_pages() -> AsyncIterator[str]:
     """The pages the CLI tests read, on 127.0.0.1: `/ferries` and `/orchards`; anything else is a 404."""
     pages = {"/ferries": article_html(HARBOUR_TITLE, HARBOUR), "/orchards": article_html(ORCHARD_TITLE, ORCHARD)}
-
-    async def handler(request: web.Request) -> web.Response:
-        if request.path not in pages:
-            raise web.HTTPNotFound()
-        return web.Response(text=pages[request.path], content_type="text/html")
-
-    app = web.Application()
-    app.router.add_get("/{tail:.*}", handler)
-    async with serve_app(app) as base_url:
+    async with serve_app(_site_app(pages)) as base_url:
         yield base_url
 
 
@@ -70,7 +62,7 @@ Page = str | tuple[bytes, str]
 """A page to serve: HTML text (served as text/html; charset=utf-8), or raw bytes with their Content-Type."""
 
 
-def site_app(pages: Mapping[str, Page]) -> web.Application:
+def _site_app(pages: Mapping[str, Page]) -> web.Application:
     """An app serving `pages` by path (query string included when a key has one); anything else is a 404."""
 
     async def handler(request: web.Request) -> web.Response:
@@ -93,9 +85,15 @@ async def summarize_pages(pages: Mapping[str, Page], env: dict[str, str], cwd: P
     One process for many pages: starting the command costs seconds, a page costs milliseconds.
     """
     paths = list(pages)
-    async with serve_app(site_app(pages)) as base_url:
+    async with serve_app(_site_app(pages)) as base_url:
         result = await run_cli("summarize", *(base_url + path for path in paths), "--json", env=env, cwd=cwd)
     assert "Traceback" not in result.stderr, result.stderr
     lines = result.json_lines()
     assert [line["url"] for line in lines] == [base_url + path for path in paths], result.stderr
     return dict(zip(paths, lines, strict=True))
+
+
+def summarize_pages_once(pages: Mapping[str, Page], tmp_path: Path) -> dict[str, dict]:
+    """`summarize_pages` for a module-scoped fixture: SQLite in `tmp_path`'s data dir, its own event loop."""
+    env = clean_env(tmp_path, LINKBRIEF_FETCH_ALLOW_PRIVATE="1")
+    return asyncio.run(summarize_pages(pages, env, tmp_path))

@@ -8,11 +8,9 @@ Then `decode_html` and `repair_text` directly.
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from articles import HARBOUR, HARBOUR_TITLE, ORCHARD, ORCHARD_TITLE, TRAIN, article_html
-from clirun import clean_env, summarize_pages
+from clirun import summarize_pages_once
 
 from bot.pipeline.decoding import decode_html, repair_text
 
@@ -87,9 +85,7 @@ PAGES = {
 @pytest.fixture(scope="module")
 def summaries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     """One CLI run over every page (a process start per page would cost seconds each)."""
-    tmp_path = tmp_path_factory.mktemp("decoding")
-    env = clean_env(tmp_path, LINKBRIEF_FETCH_ALLOW_PRIVATE="1")  # SQLite in tmp_path's data dir
-    return asyncio.run(summarize_pages(PAGES, env, tmp_path))
+    return summarize_pages_once(PAGES, tmp_path_factory.mktemp("decoding"))
 
 
 def summary_of(summaries: dict[str, dict], path: str) -> dict:

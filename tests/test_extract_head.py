@@ -13,13 +13,12 @@ switched off, so each case exercises one of linkbrief's own rules, not something
 
 from __future__ import annotations
 
-import asyncio
 import re
 from pathlib import Path
 
 import pytest
 from articles import TRAIN, TRAIN_TITLE
-from clirun import clean_env, run_cli, summarize_pages
+from clirun import clean_env, run_cli, summarize_pages, summarize_pages_once
 from pages_head import (
     ALLOTMENT,
     ALLOTMENT_ITEMS,
@@ -309,9 +308,7 @@ ALL_PAGES: dict[str, str] = {
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     """Every page through one `linkbrief summarize --json` run (a process start per page would cost seconds)."""
-    tmp_path = tmp_path_factory.mktemp("extract-head")
-    env = clean_env(tmp_path, LINKBRIEF_FETCH_ALLOW_PRIVATE="1")
-    return asyncio.run(summarize_pages(ALL_PAGES, env, tmp_path))
+    return summarize_pages_once(ALL_PAGES, tmp_path_factory.mktemp("extract-head"))
 
 
 def article(results: dict[str, dict], path: str) -> dict:

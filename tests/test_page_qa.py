@@ -12,13 +12,12 @@ one: explainers are written that way, and their questions and answers are the ar
 
 from __future__ import annotations
 
-import asyncio
 import json
 from html import escape
 
 import pytest
 from articles import HARBOUR, HARBOUR_TITLE, ORCHARD, ORCHARD_TITLE, TRAIN, TRAIN_TITLE, article_html
-from clirun import clean_env, summarize_pages
+from clirun import summarize_pages_once
 from trafilatura.utils import load_html
 
 from bot.article import QAPair
@@ -211,9 +210,7 @@ PAGES = {
 @pytest.fixture(scope="module")
 def summaries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     """One CLI run over every page (a process start per page would cost seconds each)."""
-    tmp_path = tmp_path_factory.mktemp("page-qa")
-    env = clean_env(tmp_path, LINKBRIEF_FETCH_ALLOW_PRIVATE="1")  # SQLite in tmp_path's data dir
-    return asyncio.run(summarize_pages(PAGES, env, tmp_path))
+    return summarize_pages_once(PAGES, tmp_path_factory.mktemp("page-qa"))
 
 
 def summary_of(summaries: dict[str, dict], path: str) -> dict:

@@ -43,6 +43,7 @@ from bot.pipeline.metadata import (
     clean_author,
     clean_site_name,
     declared_language,
+    json_ld_documents,
     parse_date,
 )
 from bot.pipeline.page_qa import find_page_qa, without_page_qa
@@ -85,8 +86,11 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
         logger.warning("extraction failed", exc_info=True)
         raise ExtractionFailed("linkbrief could not read this page's content.") from error
 
-    title = repair_field(choose_title(tree, url, fallback=document.title if document else None))
-    page_qa = find_page_qa(tree)
+    json_ld = json_ld_documents(tree)
+    names = site_names(tree, json_ld)
+    fallback = document.title if document else None
+    title = repair_field(choose_title(tree, url, fallback, json_ld=json_ld, names=names))
+    page_qa = find_page_qa(tree, json_ld)
     blocks = repair_blocks(without_page_qa(remove_repeats(combine(primary, secondary, title)), page_qa))
     trimmed = trim_furniture(check_article(tree, blocks), title)
     blocks = trimmed.blocks
@@ -97,7 +101,7 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
         title=title,
         author=clean_author(document.author if document else None) or trimmed.byline,
         published=parse_date(document.date) if document else None,
-        site_name=clean_site_name(document.sitename if document else None, site_names(tree)),
+        site_name=clean_site_name(document.sitename if document else None, names),
         language=choose_language(declared_language(tree), text, words),
         canonical_url=canonical_url(tree, url),
         text=text,

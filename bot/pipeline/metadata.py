@@ -9,13 +9,33 @@ the canonical URL is read here because dedup depends on it being exactly `<link 
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from urllib.parse import urljoin, urlsplit
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from bot.pipeline.furniture import DATE_WORDS
 from bot.pipeline.language import normalize_language
+
+JSON_LD_SCRIPTS = XPath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]/text()")
+"""The text of every JSON-LD block on the page (`type="application/ld+json"`, in any letter case)."""
+
+
+def json_ld_documents(tree: HtmlElement) -> list[object]:
+    """Every JSON-LD block of the page, parsed once for all the stages that read it (title, site name, Q&A).
+
+    Pages are written by strangers: a block that is not JSON is skipped, never fatal. Raw newlines inside
+    strings are accepted (`strict=False`), as browsers' JSON-LD consumers do.
+    """
+    documents: list[object] = []
+    for script in JSON_LD_SCRIPTS(tree):
+        try:
+            documents.append(json.loads(script, strict=False))
+        except (ValueError, RecursionError):
+            continue
+    return documents
 
 
 def canonical_url(tree: HtmlElement, page_url: str | None) -> str | None:

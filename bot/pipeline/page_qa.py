@@ -28,7 +28,6 @@ nothing outside the run is touched, so an article paragraph that an FAQ answer h
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ from lxml.html import HtmlElement
 from bot.article import QAPair
 from bot.pipeline.blocks import Block, count_words
 from bot.pipeline.decoding import repair_text
+from bot.pipeline.metadata import json_ld_documents
 from bot.pipeline.overlap import TextIndex, tokens
 from bot.pipeline.quality import MIN_ARTICLE_WORDS
 
@@ -87,7 +87,6 @@ _QUESTION_END = re.compile(r"[?？]\W*$")
 
 _BLOCK_TAG = re.compile(r"<(?:br|/?(?:p|div|li|ul|ol|dl|dt|dd|h[1-6]|tr|td|th|table|blockquote))\b[^>]*>", re.I)
 _ANY_TAG = re.compile(r"</?[A-Za-z][^>]*>")
-_LD_JSON = XPath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]/text()")
 _HEADINGS_AND_BOLD = XPath("//h1|//h2|//h3|//h4|//h5|//h6|//strong|//b")
 _MICRODATA_QUESTIONS = XPath("//*[@itemscope][contains(@itemtype, 'schema.org/Question')]")
 
@@ -129,14 +128,14 @@ class PageQA:
     shown: tuple[ShownQA, ...] = ()
 
 
-def find_page_qa(tree: HtmlElement) -> PageQA:
+def find_page_qa(tree: HtmlElement, json_ld: list[object] | None = None) -> PageQA:
     """The page's Q&A from JSON-LD, microdata and visible FAQ sections. Never raises on what the page contains.
 
     The source with the most pairs comes first (on a tie declared data, which is cleaner than text read off
     the layout); questions only another source has are added after it: a page may declare one FAQ and show
     another.
     """
-    declared = _json_ld_pairs(tree)
+    declared = _json_ld_pairs(json_ld_documents(tree) if json_ld is None else json_ld)
     marked_up = _microdata_pairs(tree)
     sections = _faq_sections(tree)
     section_pairs = [pair for section in sections for pair in section.pairs]
@@ -247,13 +246,9 @@ def _begins_with(key: str, starts: list[str]) -> bool:
 # JSON-LD
 
 
-def _json_ld_pairs(tree: HtmlElement) -> list[QAPair]:
+def _json_ld_pairs(json_ld: list[object]) -> list[QAPair]:
     pairs: list[QAPair] = []
-    for script in _LD_JSON(tree):
-        try:
-            data = json.loads(script, strict=False)  # raw newlines inside strings are common
-        except (ValueError, RecursionError):
-            continue
+    for data in json_ld:
         for page in _typed_objects(data, ("FAQPage", "QAPage")):
             pairs += _questions_pairs(page.get("mainEntity"))
     return _unique(pairs)

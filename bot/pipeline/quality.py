@@ -29,6 +29,7 @@ from lxml.html import HtmlElement
 
 from bot.errors import NotArticle
 from bot.pipeline.blocks import Block, count_words
+from bot.pipeline.metadata import JSON_LD_SCRIPTS
 from bot.pipeline.overlap import TextIndex
 
 MIN_ARTICLE_WORDS = 40
@@ -136,7 +137,6 @@ class PageSignals:
 _VISIBLE_TEXT = XPath(".//text()[not(parent::script or parent::style or parent::noscript or parent::template)]")
 _LINK_TEXT = XPath(".//a//text()[not(parent::script or parent::style)]")
 _NOSCRIPT_TEXT = XPath("//noscript//text()")
-_LD_JSON = XPath("//script[contains(@type, 'ld+json')]/text()")
 _PASSWORD_FIELDS = XPath("//input[translate(@type, 'PASWORD', 'pasword') = 'password']")
 _APP_ROOTS = XPath("//div[@id] | //main[@id]")
 _HEADING_ANCESTOR = XPath("ancestor::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][1]")
@@ -156,7 +156,7 @@ def page_signals(tree: HtmlElement) -> PageSignals:
         script_count=sum(1 for _ in tree.iter("script")),
         has_empty_app_root=any(_is_empty_app_root(element) for element in _APP_ROOTS(tree)),
         has_password_field=bool(_PASSWORD_FIELDS(tree)),
-        marked_not_free=bool(_FREE_FALSE_RE.search(" ".join(_LD_JSON(tree)))),
+        marked_not_free=bool(_FREE_FALSE_RE.search(" ".join(JSON_LD_SCRIPTS(tree)))),
     )
 
 
@@ -222,14 +222,15 @@ def _without_story_cards(blocks: list[Block], cards: TextIndex, *, may_refuse: b
     kept = list(blocks)
     while kept:
         last = kept[-1]
-        lines = last.text.split("\n") if last.kind == "list" else [last.text]
-        while lines and cards.contains(lines[-1]):
-            lines.pop()
-        if len(lines) == (len(last.text.split("\n")) if last.kind == "list" else 1):
+        lines = _lines(last)
+        cut = len(lines)
+        while cut and cards.contains(lines[cut - 1]):
+            cut -= 1
+        if cut == len(lines):
             break  # the last block is not a card: the article ends here
         kept.pop()
-        if lines:
-            kept.append(Block(text="\n".join(lines), kind=last.kind, link_chars=0))
+        if cut:
+            kept.append(Block(text="\n".join(lines[:cut]), kind=last.kind, link_chars=0))
             break
     body_words = sum(block.words for block in kept)
     if not may_refuse:
@@ -241,11 +242,16 @@ def _without_story_cards(blocks: list[Block], cards: TextIndex, *, may_refuse: b
     return kept
 
 
+def _lines(block: Block) -> list[str]:
+    """A list block's items (a list of cards often arrives as one list block), or the block as one line."""
+    return block.text.split("\n") if block.kind == "list" else [block.text]
+
+
 def _card_words(blocks: list[Block], cards: TextIndex) -> float:
     """Words of the text found in story cards, line by line (a list of cards is often one list block)."""
     found = 0.0
     for block in blocks:
-        for line in block.text.split("\n") if block.kind == "list" else [block.text]:
+        for line in _lines(block):
             coverage = cards.coverage(line)
             if coverage >= CARD_LINE_COVERAGE:
                 found += coverage * count_words(line)
@@ -290,7 +296,7 @@ def _is_link_text(tree: HtmlElement, blocks: list[Block], words: int) -> bool:
 
 def article_declarations(tree: HtmlElement) -> tuple[bool, bool]:
     """Whether the page declares itself one article in schema.org data, and in `og:type`."""
-    schema_article = bool(_ARTICLE_TYPE_RE.search(" ".join(_LD_JSON(tree))))
+    schema_article = bool(_ARTICLE_TYPE_RE.search(" ".join(JSON_LD_SCRIPTS(tree))))
     og_article = any(
         (meta.get("property") or meta.get("name") or "").strip().lower() == "og:type"
         and (meta.get("content") or "").strip().lower().startswith("article")

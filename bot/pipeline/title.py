@@ -14,7 +14,6 @@ or domain), a menu entry, a slug or a page-furniture phrase lose, whatever suppo
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from bot.pipeline.furniture import is_dateline
+from bot.pipeline.metadata import json_ld_documents
 
 MAX_H1 = 5
 MAX_TITLE_WORDS = 40
@@ -38,7 +38,6 @@ _SEPARATOR_RE = re.compile(r"\s+(?:\||-|–|—|::|»|«|·|•|/|~|\\)\s+|\s*\|
 _WORD_RE = re.compile(r"\w+")
 _SLUG_RE = re.compile(r"\bBC-|\bWritethru\b|\b\d+(?:st|nd|rd|th)Ld\b|^[a-z]\d{3,}\b|^[\w-]+-[\w-]+-[\w-]+$")
 _VISIBLE_TEXT = XPath(".//text()[not(ancestor::style or ancestor::script or ancestor::noscript)]")
-_JSON_LD = XPath("//script[contains(@type, 'ld+json')]/text()")
 _HEADLINE_PROPS = XPath("//*[@itemprop='headline']")
 _ARTICLE_TYPES = frozenset(
     {"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
@@ -92,10 +91,22 @@ class _Candidate:
     whole: bool  # the claim's whole text, not a piece cut at a separator
 
 
-def choose_title(tree: HtmlElement, url: str | None, fallback: str | None = None) -> str | None:
-    """The headline of the article on this page, or `fallback` (trafilatura's pick) when the page offers none."""
-    site_keys = _site_keys(tree, url)
-    claims = [replace(claim, core=_core_words(claim, site_keys)) for claim in _claims(tree)]
+def choose_title(
+    tree: HtmlElement,
+    url: str | None,
+    fallback: str | None = None,
+    *,
+    json_ld: list[object] | None = None,
+    names: list[str] | None = None,
+) -> str | None:
+    """The headline of the article on this page, or `fallback` (trafilatura's pick) when the page offers none.
+
+    `json_ld` (the page's parsed JSON-LD) and `names` (its `site_names`) are read from the page when not given;
+    extraction passes what it has already read.
+    """
+    json_ld = json_ld_documents(tree) if json_ld is None else json_ld
+    site_keys = _site_keys(site_names(tree, json_ld) if names is None else names, url)
+    claims = [replace(claim, core=_core_words(claim, site_keys)) for claim in _claims(tree, json_ld)]
     if not claims:
         return _tidy(fallback) if fallback else None
     candidates: dict[str, _Candidate] = {}
@@ -189,7 +200,7 @@ def _candidate(source: str, text: str, *, whole: bool) -> _Candidate:
     return _Candidate(source=source, text=text, words=frozenset(words), word_count=len(words), whole=whole)
 
 
-def _claims(tree: HtmlElement) -> Iterator[_Claim]:
+def _claims(tree: HtmlElement, json_ld: list[object]) -> Iterator[_Claim]:
     for index, heading in enumerate(tree.iter("h1")):
         if index >= MAX_H1:
             break
@@ -202,7 +213,7 @@ def _claims(tree: HtmlElement) -> Iterator[_Claim]:
         source = _META_TITLES.get(key)
         if source:
             yield from _claim(source, meta.get("content"))
-    for headline in _json_ld_headlines(tree):
+    for headline in _json_ld_headlines(json_ld):
         yield from _claim("jsonld", headline)
     title = tree.find(".//title")
     if title is not None:
@@ -217,12 +228,8 @@ def _claim(source: str, text: str | None) -> Iterator[_Claim]:
             yield _Claim(source=source, text=tidy, words=frozenset(words), word_count=len(words))
 
 
-def _json_ld_headlines(tree: HtmlElement) -> Iterator[str]:
-    for script in _JSON_LD(tree):
-        try:
-            data = json.loads(script)
-        except (ValueError, RecursionError):
-            continue  # pages are written by strangers: a broken block is skipped, never fatal
+def _json_ld_headlines(json_ld: list[object]) -> Iterator[str]:
+    for data in json_ld:
         for node in _json_nodes(data):
             types = node.get("@type")
             type_names = {str(t).lower() for t in (types if isinstance(types, list) else [types])}
@@ -250,18 +257,14 @@ def _json_nodes(data: object, depth: int = 0) -> Iterator[dict[str, object]]:
             yield from _json_nodes(main, depth + 1)
 
 
-def site_names(tree: HtmlElement) -> list[str]:
+def site_names(tree: HtmlElement, json_ld: list[object]) -> list[str]:
     """The names the page gives its site: `og:site_name`, `application-name`, the JSON-LD publisher or website."""
     names: list[str] = []
     for meta in tree.iter("meta"):
         key = (meta.get("property") or meta.get("name") or "").strip().lower()
         if key in _META_SITE_NAMES and meta.get("content"):
             names.append(_tidy(meta.get("content")))
-    for script in _JSON_LD(tree):
-        try:
-            data = json.loads(script)
-        except (ValueError, RecursionError):
-            continue
+    for data in json_ld:
         for node in _json_nodes(data):
             publisher = node.get("publisher")
             if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
@@ -273,8 +276,8 @@ def site_names(tree: HtmlElement) -> list[str]:
     return [name for name in names if name]
 
 
-def _site_keys(tree: HtmlElement, url: str | None) -> frozenset[str]:
-    keys = {_key(name) for name in site_names(tree)}
+def _site_keys(names: list[str], url: str | None) -> frozenset[str]:
+    keys = {_key(name) for name in names}
     host = (urlsplit(url).hostname or "") if url else ""
     labels = [label for label in host.lower().split(".") if label not in ("www", "m", "amp")]
     if len(labels) >= 2:
