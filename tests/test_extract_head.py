@@ -43,6 +43,8 @@ from pages_head import (
     FLOOD_TITLE,
     GLACIER,
     GLACIER_TITLE,
+    HIGHWAY,
+    HIGHWAY_TITLE,
     LUNCH,
     LUNCH_TITLE,
     MUSEUM,
@@ -220,6 +222,17 @@ PAGES: dict[str, Page] = {
     # An opening that needs no cleaning (the rules must leave it alone); the <h1> is the site's logo, og:title the
     # headline and <title> "Headline | Site", the most common shape of all.
     "/plain": article_page(TELESCOPE_TITLE, TELESCOPE, header_h1=SITE, h1=None),
+    # An old blog theme: only <title> names the article, as "Headline : Site | Tagline | Since 2005", and the
+    # <h1> is the site's logo.
+    "/blog-theme": article_page(
+        HIGHWAY_TITLE,
+        HIGHWAY,
+        site_name="Roadlog Archive",
+        title_tag="{title} : {site} | Notes on roads and rails | Since 2005",
+        og_title=None,
+        header_h1="Roadlog",
+        h1=None,
+    ),
 }
 
 
@@ -410,6 +423,7 @@ TITLE_CASES = [
     ("/tempo-de-leitura", PRAIA_TITLE),
     ("/byline-header", FLOOD_TITLE),
     ("/plain", TELESCOPE_TITLE),  # <h1> is the site's logo, og:title the headline, <title> "Headline | Site"
+    ("/blog-theme", HIGHWAY_TITLE),  # only <title>: "Headline : Site | Tagline | Since 2005"
 ]
 
 

@@ -31,11 +31,13 @@ MAX_TITLE_WORDS = 40
 SUPPORT_SHARE = 0.7  # of the smaller text's words found in the other, for two texts to agree
 COVER_SHARE = 0.5  # of the larger text's words (site names aside) the shared words must make up
 MIN_DESCRIPTIVE_WORDS = 3
+SITE_NAME_SLACK = 0.25  # of a piece's letters that may be other than the site's names, for it to be the name
 H1_BONUS = 1.5
 H1_AGREED_BONUS = 1.0
 
 _SEPARATOR_RE = re.compile(r"\s+(?:\||-|–|—|::|»|«|·|•|/|~|\\)\s+|\s*\|\s*")
 _WORD_RE = re.compile(r"\w+")
+_WAYBACK_PATH = re.compile(r"/web/\w+/(https?://.+)", re.IGNORECASE)
 _SLUG_RE = re.compile(r"\bBC-|\bWritethru\b|\b\d+(?:st|nd|rd|th)Ld\b|^[a-z]\d{3,}\b|^[\w-]+-[\w-]+-[\w-]+$")
 _VISIBLE_TEXT = XPath(".//text()[not(ancestor::style or ancestor::script or ancestor::noscript)]")
 _HEADLINE_PROPS = XPath("//*[@itemprop='headline']")
@@ -164,7 +166,7 @@ def _agrees(claim: _Claim, candidate: _Candidate) -> bool:
     if shared < SUPPORT_SHARE * min(len(candidate.words), len(claim.words)):
         return False
     larger = max(len(claim.core), len(candidate.words))
-    return shared >= COVER_SHARE * larger
+    return len(candidate.words & claim.core) >= COVER_SHARE * larger
 
 
 def _candidates(claims: list[_Claim]) -> Iterator[_Candidate]:
@@ -176,7 +178,7 @@ def _candidates(claims: list[_Claim]) -> Iterator[_Candidate]:
 
 def _pieces(text: str) -> list[str]:
     """The parts of a claim between separators, and both sides of a "Site: Headline" colon."""
-    pieces = [piece.strip() for piece in _SEPARATOR_RE.split(text) if piece and piece.strip()]
+    pieces = _segments(text)
     if len(pieces) < 2:
         pieces = []
     if ": " in text:
@@ -185,10 +187,27 @@ def _pieces(text: str) -> list[str]:
     return pieces
 
 
+def _segments(text: str) -> list[str]:
+    """The claim cut in reading order at separators and at a spaced colon inside a part ("Headline : Site")."""
+    segments: list[str] = []
+    for part in _SEPARATOR_RE.split(text):
+        if not part or not part.strip():
+            continue
+        segments.extend(piece.strip() for piece in part.split(" : ", 1) if piece.strip())
+    return segments
+
+
 def _core_words(claim: _Claim, site_keys: frozenset[str]) -> frozenset[str]:
-    """The claim's words without the pieces that are the site's name."""
+    """The claim's words on the headline's side of the site's name: "Headline | Site | Tagline | 2005" keeps
+    "Headline", "Site: Headline" keeps "Headline"; a claim with no site name in it keeps all its words."""
+    segments = _segments(claim.text)
+    for index, segment in enumerate(segments):
+        if _is_site_name(_key(segment), len(_words(segment)), site_keys):
+            kept = segments[:index] if index else segments[1:]
+            headline_side = frozenset(word for piece in kept for word in _words(piece))
+            return headline_side or claim.words
     words = set(claim.words)
-    for piece in _pieces(claim.text):
+    for piece in _pieces(claim.text):  # "Site: Headline"
         piece_words = _words(piece)
         if _is_site_name(_key(piece), len(piece_words), site_keys):
             words -= set(piece_words)
@@ -278,20 +297,36 @@ def site_names(tree: HtmlElement, json_ld: list[object]) -> list[str]:
 
 def _site_keys(names: list[str], url: str | None) -> frozenset[str]:
     keys = {_key(name) for name in names}
-    host = (urlsplit(url).hostname or "") if url else ""
+    host = _site_host(url) if url else ""
     labels = [label for label in host.lower().split(".") if label not in ("www", "m", "amp")]
+    if labels and labels[-1].isdigit():
+        labels = []  # an IP address names no site
     if len(labels) >= 2:
         keys.add(_key(labels[-2]))
         keys.add(_key("".join(labels[-2:])))
     return frozenset(key for key in keys if key)
 
 
+def _site_host(url: str) -> str:
+    """The host of the site the page belongs to; for a Wayback Machine copy, the archived page's host."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if host == "web.archive.org":
+        archived = _WAYBACK_PATH.match(parts.path)
+        if archived:
+            return urlsplit(archived.group(1)).hostname or host
+    return host
+
+
 def _is_site_name(key: str, word_count: int, site_keys: frozenset[str]) -> bool:
     if not key:
         return False
+    rest = key
+    for site in sorted(site_keys, key=len, reverse=True):
+        rest = rest.replace(site, "")
+    if len(rest) <= SITE_NAME_SLACK * len(key):
+        return True  # the site's name, repeated or with its abbreviation: "Jugendwerk Württemberg (ejw)"
     for site in site_keys:
-        if key == site:
-            return True
         if word_count > 4:
             continue
         # "IT-Learner.de" for the site "itlearner" (a domain ending more), "Courier" for "The Daily Courier".

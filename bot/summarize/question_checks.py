@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 
 from bot.summarize.language import word_set
-from bot.summarize.question_names import EN_NOT_NAMES, EN_TITLES, QuestionContext
+from bot.summarize.question_names import EN_NOT_NAMES, EN_TITLES, NAME_PARTICLES, QuestionContext
 from bot.summarize.questions_en_apposition import ROLE_HEAD
 
 # Heads of a definite description that points back to someone or something named earlier: "the pair",
@@ -28,7 +28,7 @@ _ANAPHORIC_HEADS = word_set(
     player players star stars side team club group company firm city town country nation state village
     victim victims suspect suspects driver father mother son daughter husband wife brother sister family
     singer actor actress officer officers shooter gunman attacker defendant pupil student students
-    former latter visitors hosts champions champion veteran striker midfielder defender keeper goalkeeper
+    former latter visitors hosts champions champion veteran striker midfielder defender keeper goalkeeper stopper
     manager boss coach chief official spokesman spokeswoman source sources organisation organization agency
     giant brand outlet network retailer carrier airline organisers organizers
     """
@@ -67,6 +67,7 @@ _WHEN_ANSWER = re.compile(
     rf"season|spring|summer|autumn|winter|decade|century|soon|end of)\b",
     re.IGNORECASE,
 )
+_FOR_BEFORE = re.compile(r"\bfor(?:\s+(?:next|last|this|the|a|an|the\s+next|the\s+coming))?\s*$", re.IGNORECASE)
 _WHY_ANSWER = re.compile(
     r"\b(?:because|due to|as a result|in response|in protest|to protest|for fear|after|following|over "
     r"(?:claims|allegations|concerns|fears|reports)|for|since|so that|as|caused|amid)\b",
@@ -98,8 +99,10 @@ def anaphoric_phrase(text: str, ctx: QuestionContext) -> str | None:
     for match in _DEFINITE.finditer(text):
         words = match.group(0).split()
         for position, word in enumerate(words[1:], start=1):
-            if word[:1].isupper() or word.lower() in _NOUN_PHRASE_ENDS:
-                break  # "the Labour leader Keir Starmer": a name is part of the phrase; "this season for": ended
+            if word.lower() in _NOUN_PHRASE_ENDS:
+                break  # "this season for": the phrase ended
+            if word[:1].isupper():
+                continue  # "the French duo", "the Baggies player"; "the Labour leader Keir Starmer" goes on to a name
             lowered = word.lower().strip("'’")
             singular = lowered[:-1] if lowered.endswith("s") else lowered
             person_role = words[0] == "the" and (
@@ -148,12 +151,40 @@ def question_is_self_contained(question: str, kind: str, ctx: QuestionContext, s
         return False  # "Who interviewed the officer police said?": an attribution glued to the clause
     if kind == "when" and _TIME_IN_QUESTION.search(question.split(" ", 1)[1] if " " in question else ""):
         return False  # "When will … come down to next March's playoffs?": the time is already asked
+    if kind == "how many" and re.search(r"\d", question):
+        return False  # "How much were analysts expecting a share on revenue of $27.53 billion?": two amounts
+    if subject and subject.split()[-1].strip(".").lower() in EN_TITLES | NAME_PARTICLES:
+        return False  # "Who is Medical Officer Dr?", "Who is Louis Van?": the name was cut short
+    if _DEICTIC_TIME.search(question):
+        return False  # "What did judge Stephen Kramer QC today order?": "today" was the article's day
+    if any(_written_lower(word, ctx) for word in words[1:]):
+        return False  # "When does microsoft expect …?", "What did archer-Bradshaw say …?"
     # "How many saves did Rask make and New Jersey native Clifton added a goal?"
     predicate = question.replace(subject, "", 1) if subject else question
     return kind in {"speech", "definition", "identity"} or not _JOINED.search(predicate)
 
 
+_DEICTIC_TIME = re.compile(r"\b(?:today|yesterday|tonight|tomorrow|last night|this morning)\b", re.IGNORECASE)
+
+
+def _written_lower(word: str, ctx: QuestionContext) -> bool:
+    """A name the question spells in lower case: the article writes it capitalised and never in lower case
+    ("microsoft"), or it is a hyphenated name whose first part lost its capital ("archer-Bradshaw")."""
+    word = word.strip("?,.'’\"")
+    if not word[:1].islower():
+        return False
+    if "-" in word and any(part[:1].isupper() for part in word.split("-")[1:]):
+        return True
+    return word.capitalize() in ctx.proper and word not in ctx.common
+
+
 _QUOTED = re.compile(r"(?:^|\s)['‘\"“](?P<quoted>[\w’'-]+(?:\s[\w’'-]+){0,2})['’\"”](?=[\s,.;:!?]|$)")
+
+
+# A quotation that opens by answering the reporter's question, or pointing back at something unsaid.
+_ANSWERS_AN_UNSEEN_QUESTION = re.compile(
+    r"^['‘\"“](?:No|Yes|Yeah|Nope|Well|Because|That|That['’]s|Absolutely|Definitely|Exactly|Sure)\b"
+)
 
 
 def answer_answers(question: str, answer: str, kind: str) -> bool:
@@ -161,6 +192,10 @@ def answer_answers(question: str, answer: str, kind: str) -> bool:
     question does not turn a word the article only quotes into its own ("the economy 'excites' millions")."""
     if re.search(r"\s[.,;:]$", answer.rstrip("'’\"”")) or not answer.rstrip("'’\"”)]").endswith((".", "!", "?", "…")):
         return False  # the text breaks off: "… while MSCI's gauge of stocks across the globe ."
+    if kind == "definition" and answer.rstrip("'’\"”").endswith("!"):
+        return False  # "The GROW stage is a pretty amazing place to be!": an exclamation, not a definition
+    if _ANSWERS_AN_UNSEEN_QUESTION.match(answer):
+        return False  # "'No, not really,' Scott said": the reporter's question is not on the page
     stems = {w.lower()[:5] for w in re.findall(r"[\w’'-]{4,}", question)}
     for match in _QUOTED.finditer(answer):
         quoted = match.group("quoted").lower()
@@ -171,7 +206,8 @@ def answer_answers(question: str, answer: str, kind: str) -> bool:
     if kind == "how":
         return bool(_HOW_ANSWER.search(answer))
     if kind == "when":
-        return bool(_WHEN_ANSWER.search(answer))
+        # "… their hopes of securing their status for next season": a time the answer's object is for, not when
+        return any(not _FOR_BEFORE.search(answer[: m.start()]) for m in _WHEN_ANSWER.finditer(answer))
     if kind == "how long":
         return bool(_DURATION_ANSWER.search(answer))
     if kind == "how many":
@@ -190,6 +226,10 @@ _RUN_ON = re.compile(
     r"Earlier)[\s,])"
     # or a name and its verb right after a lower-case word: "… for being pregnant Lizzi had reached …"
     r"|(?<=[a-z])\s+(?=[A-Z][a-z]+\s+(?:had|has|was|is|were|are|will|would|said|says)\b)"
+    # or a titled name and its past-tense verb: "… under the plan Former Deputy Prime Minister John Prescott offered"
+    # (not a participle that goes on describing the name: "the firm Acme Widgets Limited owned by …")
+    r"|(?<=[a-z])\s+(?=(?:[A-Z][\w'’-]+\s+){2,6}"
+    r"(?!(?:owned|based|called|named|located|founded|backed|funded|listed|headed|linked|used)\b)[a-z]+ed\b)"
 )
 _STARTERS = ("The ", "It ", "He ", "She ", "They ", "This ", "That ", "But ", "However", "In ", "A ", "An ")
 _OPENS_SENTENCE = re.compile(r"(?:The|It|He|She|They|We|His|Her|Their|Its|This|These|Those|There|But|However)\s")
@@ -201,6 +241,9 @@ _NO_SENTENCE_END_BEFORE = word_set(
     because if although though unless where how why what who nor so like including against told asked
     """
 )
+
+
+_QUESTION_OPENERS = frozenset({"What", "Who", "When", "Why", "How", "Where", "Which"})
 
 
 def _inside_single_quotes(text: str) -> bool:
@@ -239,6 +282,31 @@ def cut_run_on(answer: str, question: str) -> str | None:
             return None
         before = before.rstrip(" ,;:")
         return before if re.search(r"[.!?…][\"'’”]*$", before) else before + "."
+    return _cut_at_seam(answer, question)
+
+
+# A weekday then a full name and its verb: "… at the Amsterdam Arena on Tuesday Gerard Pique fouled …".
+_WEEKDAY_SEAM = re.compile(
+    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)( )(?=[A-Z][a-z]+ [A-Z][\w'’-]+ [a-z])"
+)
+
+
+def _cut_at_seam(answer: str, question: str) -> str | None:
+    """ "Karim Benzema has been ruled out of the match against Malaga Benzema was injured …": the question's
+    name comes back glued to another capitalised word, where a caption or the next sentence was run on; or a
+    weekday runs straight into a name and its verb."""
+    seam = _WEEKDAY_SEAM.search(answer)
+    if seam and len(answer[: seam.start(1)].split()) >= 5:
+        return answer[: seam.start(1)] + "."
+    names = {w for w in re.findall(r"\b[A-Z][a-z][\w'’-]{2,}", question) if w not in _QUESTION_OPENERS}
+    for name in names:
+        for match in re.finditer(rf"\b(?P<word>[A-Z][\w'’-]*)( )(?={re.escape(name)}\b)", answer):
+            word = match.group("word")
+            if word in names or word.lower().strip(".") in EN_TITLES or word.endswith(("'s", "’s")):
+                continue  # "Karim Benzema", "Mr Benzema", "Madrid's Benzema": the name as written, no seam
+            before = answer[: match.start(2)]
+            if before.count(name) and len(before.split()) >= 5:
+                return before.rstrip(" ,;:") + "."
     return answer
 
 

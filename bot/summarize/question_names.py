@@ -63,6 +63,8 @@ EN_POSSESSIVES = word_set("his her their its my our your")
 # Modifiers before a name that are lower case inside a question ("former Valencia striker Aritz Aduriz").
 EN_LOWER_MODIFIERS = word_set("former late then outgoing incoming ousted disgraced embattled veteran fellow rival")
 EN_VERB_SUBJECTS = word_set("he she it who that which this what i we you they")
+# Particles inside personal names ("Ursula von der Leyen", "Louis van Gaal"): never the last word of one.
+NAME_PARTICLES = word_set("von van der den de da do dos das del di du la le bin al")
 EN_TITLES = word_set(
     """
     mr mrs ms miss dr prof sir dame lord lady rev gen col capt sgt sen rep gov
@@ -120,6 +122,8 @@ class QuestionContext:
     the_nouns: frozenset[str] = frozenset()
     # Last words of the personal names the article writes in full ("Stofan" for "Ellen Stofan").
     surnames: frozenset[str] = frozenset()
+    # Stems of the title's and the opening's content words: what the article is about, as its reader met it.
+    lead_terms: frozenset[str] = frozenset()
 
     def is_common(self, word: str) -> bool:
         """A word the article also writes in lower case (or a stop word): capitalised only by position.
@@ -148,7 +152,8 @@ _FULL_NAME = re.compile(r"(?<![\w.])[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+(?P<last>[A-Z][
 # Second words of names that are clubs, places or companies, not people: "Manchester United", "Leeds City".
 _NOT_SURNAMES = word_set(
     "united city town county rovers wanderers athletic albion villa hotspur park street road avenue square "
-    "airlines airways bank group inc ltd corporation university college school hospital council police news"
+    "airlines airways bank group inc ltd corporation university college school hospital council police news "
+    "league cup championship party house office committee court government"
 )
 
 

@@ -35,11 +35,11 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.summarize.base import QAPair
 from bot.summarize.english_clause import parse_clause
-from bot.summarize.language import WORD_RE, LanguageTools
+from bot.summarize.language import WORD_RE, LanguageTools, word_set
 from bot.summarize.overlap import content_words, says_again
 from bot.summarize.question_checks import (
     answer_answers,
@@ -49,6 +49,8 @@ from bot.summarize.question_checks import (
     resolve_person,
 )
 from bot.summarize.question_names import (
+    EN_TITLES,
+    NAME_PARTICLES,
     PRONOUN_RESOLUTION_WINDOW,
     PRONOUNS,
     QUOTE_START,
@@ -73,6 +75,7 @@ from bot.summarize.questions_intl import (
     announcement_question,
     definition_question_of,
     speech_question,
+    without_discourse_adverbs,
 )
 from bot.summarize.questions_intl_facts import intl_fact_questions
 from bot.summarize.ranking import RankedArticle
@@ -80,6 +83,9 @@ from bot.summarize.sentences import Sentence, join_sentences
 
 MAX_PAIRS = 3
 ANSWER_MAX_WORDS = 70
+# How much of the opening (with the title) counts as what the article is about: a quotation's topic must be
+# there, or it is a word the quote mentions in passing ("What did Woods say about the hole?").
+LEAD_WORDS = 60
 # Answers closer than this (in sentences) to one already chosen cover the same part of the article (1: two
 # answers may be neighbours, never overlap; the near-duplicate check keeps neighbours from asking the same thing).
 MIN_ANSWER_DISTANCE = 1
@@ -211,10 +217,41 @@ def _identity(sentence: Sentence, ctx: QuestionContext) -> list[_Found]:
     apposition = apposition_question(sentence, ctx) or title_question(sentence, ctx)
     if apposition is None:
         return []
+    if _bare_office(apposition.answer, apposition.name) or _capitalised_by_caption(apposition.answer, ctx):
+        return []  # "Who is Ahmet Davutoglu?" → "the Prime Minister": of which country, the reader must guess
+    if apposition.name.split()[-1].lower().strip(".") in NAME_PARTICLES | EN_TITLES:
+        return []  # "Who is Louis Van?": the name was cut before its last part
     surname = apposition.name.split()[-1].lower()
     if ctx.term_counts.get(ctx.tools.stem(surname), 0) >= _MAIN_CHARACTER_MENTIONS:
         return []  # "Who is Donald Trump?" in an article about him: the summary has told the reader already
     return [_Found("identity", apposition.question, apposition.name, apposition.answer)]
+
+
+# Words of an office's name that say nothing of whose office it is ("the Assistant Fire Chief").
+_OFFICE_WORDS = word_set(
+    """
+    prime minister chief assistant acting deputy vice president director secretary chairman chairwoman chair
+    officer fire police commissioner spokesman spokeswoman spokesperson general executive head manager governor
+    mayor senior junior principal superintendent inspector sergeant captain detective attorney judge justice
+    coach leader minister foreign home interior finance health defence defense education state
+    """
+)
+
+
+def _bare_office(answer: str, name: str) -> bool:
+    """The answer gives an office by its title alone: "X is the Prime Minister.", "X is the Acting Chief."."""
+    role = answer.removeprefix(name).strip().removesuffix(".")
+    words = role.split()
+    if len(words) < 3 or words[0] not in {"is", "was"} or words[1] != "the":
+        return False
+    return all(word[:1].isupper() and word.lower() in _OFFICE_WORDS for word in words[2:])
+
+
+def _capitalised_by_caption(answer: str, ctx: QuestionContext) -> bool:
+    """A role with a word the article writes in lower case, capitalised: a caption or heading ran into it
+    ("Thierry Henry is a 1998 Iconic Arsenal striker.")."""
+    words = answer.rstrip(".").split()[2:]
+    return any(w[:1].isupper() and w.lower() in ctx.common and w.lower() not in _OFFICE_WORDS for w in words)
 
 
 def _intl_questions(sentence: Sentence, ctx: QuestionContext, templates: Templates) -> list[_Found]:
@@ -228,7 +265,7 @@ def _intl_questions(sentence: Sentence, ctx: QuestionContext, templates: Templat
         if result is not None:
             found.append(_Found(kind, *result))
     found += [_Found(q.kind, q.question, q.subject) for q in intl_fact_questions(sentence, ctx)]
-    return found
+    return [replace(item, question=without_discourse_adverbs(item.question, ctx.language)) for item in found]
 
 
 _HE_OR_SHE = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
@@ -402,6 +439,18 @@ def _choose(pool: list[_Candidate]) -> list[_Candidate]:
     return chosen
 
 
+def _lead_terms(ranked: RankedArticle, tools: LanguageTools, title: str | None) -> frozenset[str]:
+    """Content stems of the title and of the article's opening sentences (up to `LEAD_WORDS` words)."""
+    opening: list[str] = [title] if title else []
+    words = 0
+    for sentence in ranked.sentences:
+        if words >= LEAD_WORDS:
+            break
+        opening.append(sentence.text)
+        words += sentence.words
+    return frozenset(tools.content_terms(" ".join(opening)))
+
+
 def generate_questions(
     ranked: RankedArticle,
     tools: LanguageTools,
@@ -419,7 +468,14 @@ def generate_questions(
     term_counts = ranked.term_counts + Counter(tools.content_terms(title)) if title else ranked.term_counts
     proper, common = proper_words(ranked.sentences)
     ctx = QuestionContext(
-        language, proper, common, term_counts, tools, the_nouns(ranked.sentences), surnames(ranked.sentences, common)
+        language,
+        proper,
+        common,
+        term_counts,
+        tools,
+        the_nouns(ranked.sentences),
+        surnames(ranked.sentences, common),
+        _lead_terms(ranked, tools, title),
     )
     pool = list(_candidates(ranked, ctx, set(tldr_sentences), set(key_point_sentences)))
     return [QAPair(question=c.question, answer=c.answer) for c in _choose(pool)]

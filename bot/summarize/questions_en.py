@@ -3,8 +3,9 @@ why / how many / when …, are in `questions_en_facts`): each reads one sentence
 returns the question it answers and the subject it names. A speech question always carries its topic ("What did
 Stofan say about microbes?"); without one the quotation is not asked about, since "What did Stofan say?" tells a
 reader nothing, unless the verb itself says what kind of statement it was ("What does Karo allege?", "What did
-Mr Beavis claim?") or names who was told ("What did Mr Hussen tell The Times?"). A topic is a name the article
-mentions again or a word it uses at least three times, never one a quotation mentions in passing.
+Mr Beavis claim?"); who was told is no topic ("What did Mr Hussen tell The Times?" asks nothing). A topic is a
+name the article mentions again or a word it uses at least three times, and the title or the opening names it:
+never one a quotation mentions in passing.
 
 - attributed speech — `"…," NASA chief scientist Ellen Stofan said` → "What did NASA chief scientist Ellen
   Stofan say about Earth?" ("she said" resolves to a person named just before; "told CNN" keeps the listener;
@@ -157,8 +158,14 @@ def _en_topic(region: str, speaker: str, ctx: QuestionContext) -> str | None:
             return
         if any(w.lower() in speaker_words for w in run) or any(len(w) < 3 for w in run):
             return
-        if any(w.startswith(("I'", "I’")) or en_is_verb_form(w) or w.lower() in THING_OBJECT_FORMS for w in run):
-            return  # "I'd", "visit food banks": not a noun phrase
+        if any(
+            w.startswith(("I'", "I’"))
+            or en_is_verb_form(w)
+            or w.lower() in THING_OBJECT_FORMS
+            or (w.islower() and len(w) > 6 and w.endswith("ize"))
+            for w in run
+        ):
+            return  # "I'd", "visit food banks", "incentivize stocks": not a noun phrase
         if run[-1].lower() in _NOT_TOPICS or any(not _is_noun_or_adjective(w) for w in run[:-1]):
             return  # "about weeks", "about climb mountains": a measure of time, or a verb in the run
         if any(w.isupper() and len(w) > 1 and w.lower() in ctx.common for w in run):
@@ -166,6 +173,8 @@ def _en_topic(region: str, speaker: str, ctx: QuestionContext) -> str | None:
         if len(run) == 1 and run[0].isupper() and speaker_initials.endswith(run[0]):
             return  # "EPA" when the speaker is the Environmental Protection Agency
         previous = tokens[start - 1].lower() if start > 0 else ""
+        if previous.strip(".") in EN_TITLES:
+            return  # "Lord Janner": the name without its title reads as "about the Janner"
         if previous in {"reported", "reports", "according"} or (
             previous == "to" and tokens[start - 2 : start - 1] == ["according"]
         ):
@@ -190,6 +199,8 @@ def _en_topic(region: str, speaker: str, ctx: QuestionContext) -> str | None:
             return  # a name the article mentions once is incidental; "Human Landing" is cut from a longer one
         if not is_name and max(counts) < _TOPIC_MIN_MENTIONS:
             return  # "about rocks", "about the mud": a word the article does not return to is incidental
+        if ctx.lead_terms and not any(ctx.tools.stem(w.lower()) in ctx.lead_terms for w in run):
+            return  # "about the hole", "about Barcelona": not what the article is about, as its opening says
         if is_name:
             # "the Gulf Stream", but "Mars" from "the Mars 2020 rover": there "the" belongs to a longer phrase.
             acronym = len(run) == 1 and run[0].isupper() and run[0] in ctx.the_nouns  # "the FBI", as written
@@ -271,8 +282,6 @@ def _en_speaker_question(verb_form: str, speaker: str, listener: str | None, top
         # needs its topic.
         if base == "warn":
             return f"What warning {do} {speaker} give?"
-        if listener and verb_form.lower() in {"tells", "told"}:
-            return f"What {do} {speaker} tell {listener}?"  # a named listener makes it specific
         return f"What {do} {speaker} {base}?" if base in _CLAIM_VERBS and not listener else None
     if verb_form.lower() in {"tells", "told"} and listener:
         return f"What {do} {speaker} tell {listener} about {topic}?"

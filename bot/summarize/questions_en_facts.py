@@ -663,7 +663,7 @@ _NOT_EVENTS = word_set(
     involve follow say think believe know see expect consider criticise criticize base link name call describe
     report show praise base tell ask give use make set hold find require allow expect schedule plan design
     build make sell buy fill locate house own run launch found create establish develop affiliate associate
-    employ base consult
+    employ base consult bear
     """
 )
 
@@ -695,8 +695,8 @@ def _identity(clause: Clause, subject: str, ctx: QuestionContext) -> str | None:
     if person:
         # "Who is X?" only where the answer says what X is: a role ("a former Arsenal striker"), not an
         # opinion ("a handful for defenders") or a ranking ("one of the best").
-        if role is None or not is_role_noun(role.group("head")):
-            return None
+        if role is None or not is_role_noun(role.group("head")) or clause.auxiliary.lower() == "was":
+            return None  # "Who was X?" reads as if X were dead, and a past role is seldom what X is known for
         return f"Who {clause.auxiliary.lower()} {subject}?"
     if not clause.rest.startswith(("a ", "an ")) or clause.auxiliary.lower() == "was":
         return None  # "What is Trump?" → "the final decision-maker": a ranking, not a definition

@@ -1,9 +1,10 @@
 """Question patterns for German, French, Spanish, Portuguese and Russian.
 
 Each language gets templates only for structures whose question can reuse the sentence's own verb form, so
-agreement and tense stay right without a grammar: attributed speech ("…", sagte Ministerin X → "Was sagte
-Ministerin X?"; « … », a déclaré X → "Qu'a déclaré X ?"; "…", dijo X → "¿Qué dijo X?"; "…", disse X → "O que X
-disse?"; «…», — заявил X → "Что заявил X?"), announcements ("X hat … angekündigt" → "Was hat X angekündigt?")
+agreement and tense stay right without a grammar: attributed speech whose verb says what kind of statement it
+was ("…", forderte Ministerin X → "Was forderte Ministerin X?"; « … », ont annoncé X → "Qu'ont annoncé X ?";
+"…", advirtió X → "¿Qué advirtió X?"; a plain "sagte", "a déclaré", "dijo" gives no question, since "What did X
+say?" has no topic and tells a reader nothing), announcements ("X hat … angekündigt" → "Was hat X angekündigt?")
 and definitions ("X ist ein…" → "Was ist X?"). A language without templates gets no questions, never English
 ones.
 """
@@ -13,9 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.summarize.language import word_set
 from bot.summarize.question_names import (
     CLOSE_QUOTES,
     DETERMINERS,
+    NAME_PARTICLES,
     OPEN_QUOTES,
     QuestionContext,
     is_upper_start,
@@ -37,6 +40,9 @@ class Templates:
     announce_question: str = ""
     # After "<speaker> <verb>", what shows the verb has an object of its own (so "Was <verb> X?" fits).
     object_follows: str = r"(?!)"
+    # The speech verbs that say what kind of statement it was (demanded, criticised, warned, announced): only
+    # these make a question without a topic ("Was forderte X?"); "Was sagte X?" tells a reader nothing.
+    telling_verbs: str = r"(?!)"
 
 
 def _elide(text: str) -> str:
@@ -57,6 +63,7 @@ TEMPLATES = {
         ),
         announce_question="Was {aux} {subject} {verb}?",
         object_follows=r"(?:den|die|das|einen|eine)\b",
+        telling_verbs="forderte|fordert|kritisierte|kritisiert",
     ),
     "fr": Templates(
         speech_verbs="a déclaré|a affirmé|a expliqué|a indiqué|a annoncé|a précisé|a souligné|a estimé|"
@@ -70,6 +77,7 @@ TEMPLATES = {
             r"décidé|confirmé|adopté)\s+\S"
         ),
         announce_question="Qu'{aux} {verb} {subject} ?",
+        telling_verbs="a annoncé|ont annoncé",
     ),
     "es": Templates(
         speech_verbs="dijo|afirmó|explicó|aseguró|señaló|anunció|declaró|indicó|advirtió|añadió|"
@@ -82,6 +90,7 @@ TEMPLATES = {
             r"aprobado)|anunció|presentó|lanzó|publicó|aprobó)\s+\S"
         ),
         announce_question="¿Qué {verb} {subject}?",
+        telling_verbs="anunció|advirtió",
     ),
     "pt": Templates(
         speech_verbs="disse|afirmou|explicou|declarou|anunciou|garantiu|destacou|ressaltou|acrescentou|"
@@ -93,6 +102,7 @@ TEMPLATES = {
             r"^(?P<subject>[^,;:]{2,60}?)\s+(?P<verb>anunciou|apresentou|lançou|publicou|aprovou)\s+\S"
         ),
         announce_question="O que {subject} {verb}?",
+        telling_verbs="anunciou",
     ),
     "ru": Templates(
         speech_verbs="заявил|заявила|заявили|сообщил|сообщила|сообщили|сказал|сказала|сказали|отметил|"
@@ -101,13 +111,11 @@ TEMPLATES = {
         verb_then_speaker="Что {verb} {speaker}?",
         definition=re.compile(r"^(?P<subject>[^,;:]{2,60}?)\s+[—–-]\s+это\s+\w+"),
         definition_question="Что такое {subject}?",
+        telling_verbs="объявил|объявила|объявили",
     ),
 }
 
 
-_NAME_PARTICLES = frozenset(
-    ["von", "van", "der", "den", "de", "da", "do", "dos", "das", "del", "di", "du", "la", "le", "bin", "al"]
-)
 _PHRASE_TOKEN = re.compile(r"[^\s,;:()]+|[,;:()]")
 
 
@@ -128,7 +136,7 @@ def _speaker_after_verb(tail: str, ctx: QuestionContext, *, in_apposition: bool 
         if not word or not word[:1].isalpha():
             break
         upcoming = [t for t in tokens[position + 1 : position + 4] if t[:1].isalpha()]
-        particle = lowered in _NAME_PARTICLES and any(is_upper_start(t) for t in upcoming[:2])
+        particle = lowered in NAME_PARTICLES and any(is_upper_start(t) for t in upcoming[:2])
         grammatical = lowered in ctx.tools.stop_words and lowered not in determiners
         if grammatical and not particle and not is_upper_start(word):
             break
@@ -161,7 +169,7 @@ def speech_question(sentence: Sentence, ctx: QuestionContext, templates: Templat
         if speaker_first:
             verb = speaker_first.group("verb")
             speaker = named_phrase(speaker_first.group("speaker"), ctx, sentence_start=True)
-    if speaker is None:
+    if speaker is None or not re.fullmatch(templates.telling_verbs, verb):
         return None
     question = templates.verb_then_speaker.format(verb=verb, speaker=speaker)
     return (_elide(question) if ctx.language == "fr" else question), speaker
@@ -190,7 +198,26 @@ def definition_question_of(sentence: Sentence, ctx: QuestionContext, templates: 
     if not match:
         return None
     subject = named_phrase(match.group("subject"), ctx, sentence_start=True)
-    if subject is None:
-        return None
+    if subject is None or subject.split()[0].lower() in ctx.tools.stop_words:
+        return None  # "Für das Quartier … ist …": a prepositional phrase opens the sentence, not a subject
     question = templates.definition_question.format(subject=subject)
     return (_elide(question) if ctx.language == "fr" else question), subject
+
+
+# Linking adverbs a sentence takes from the one before ("dann bereits", "auch", "también"): copied into a
+# question they point at a context the reader does not have, so they are taken out of it.
+DISCOURSE_ADVERBS = {
+    "de": word_set("dann bereits auch noch schon jedoch allerdings zudem außerdem daher deshalb"),
+    "fr": word_set("aussi déjà également cependant pourtant donc ensuite"),
+    "es": word_set("también ya además entonces luego"),
+    "pt": word_set("também já ainda então depois"),
+    "ru": word_set("также уже ещё тоже однако поэтому"),
+}
+
+
+def without_discourse_adverbs(question: str, language: str) -> str:
+    """`question` with the linking adverbs of its language taken out: "Wann erhöht die Bahn auch die Preise?" →
+    "Wann erhöht die Bahn die Preise?"."""
+    adverbs = DISCOURSE_ADVERBS.get(language, frozenset())
+    kept = [word for word in question.split(" ") if word.lower() not in adverbs]
+    return " ".join(kept)
