@@ -199,8 +199,9 @@ def _en_topic(region: str, speaker: str, ctx: QuestionContext) -> str | None:
             return  # a name the article mentions once is incidental; "Human Landing" is cut from a longer one
         if not is_name and max(counts) < _TOPIC_MIN_MENTIONS:
             return  # "about rocks", "about the mud": a word the article does not return to is incidental
-        if ctx.lead_terms and not any(ctx.tools.stem(w.lower()) in ctx.lead_terms for w in run):
-            return  # "about the hole", "about Barcelona": not what the article is about, as its opening says
+        in_lead = any(ctx.tools.stem(w.lower()) in ctx.lead_terms for w in run)
+        if ctx.lead_terms and not in_lead and max(counts) < _TOPIC_THEME_MENTIONS:
+            return  # "about the hole": neither what the opening is about nor a theme the article keeps to
         if is_name:
             # "the Gulf Stream", but "Mars" from "the Mars 2020 rover": there "the" belongs to a longer phrase.
             acronym = len(run) == 1 and run[0].isupper() and run[0] in ctx.the_nouns  # "the FBI", as written
@@ -247,6 +248,8 @@ def _en_topic(region: str, speaker: str, ctx: QuestionContext) -> str | None:
     return best[2] if best else None
 
 
+# A topic the opening does not name is still the article's when the article names it this often ("the SLS").
+_TOPIC_THEME_MENTIONS = 8
 _BEFORE_VERBS = word_set("to and or would will can could should must might may i we you they not")
 # Words that are never what a quotation is about.
 _NOT_TOPICS = word_set(
