@@ -1,15 +1,24 @@
-"""Pipeline throughput over the extraction corpus served from a local web server.
+"""Pipeline throughput and cost over the extraction corpus served from a local web server.
 
-    python -m benchmarks.pipeline [--corpus ../shared/corpus] [--database-url URL] [--concurrency 8]
+    python -m benchmarks.pipeline [--corpus ../shared/corpus] [--database-url URL] [--concurrency 8] [--workers 2]
 
 Serves the 181 pages of corpus/extraction-scrapinghub on 127.0.0.1 and runs every page through the real
-pipeline (fetch → extract → dedup → summarise → store) into a fresh database, then prints:
+pipeline (fetch → extract → dedup → summarise → store) into a fresh database, twice (first pass: every page
+new; second pass: every URL a repeat), then prints:
 
-* pages/s and median / p95 wall ms per page (first pass: every page new; second pass: every URL a repeat);
-* CPU per page of the whole pipeline (this process plus its extraction workers) against bare
-  `trafilatura.extract` on the same pages in the same run, and the ratio;
-* the median time of each stage, so a slow stage is visible;
-* peak memory: RSS of this process plus the unique memory of each worker process.
+* pages/s and median / p95 wall ms per page of each pass;
+* CPU per new page of the whole process tree of the pipeline (the main process, the forkserver, every worker
+  it ever started, recycled ones included), split main process / the rest, against bare `trafilatura.extract`
+  on the same pages measured in the same run (in the measured process, once before its pipeline starts and
+  once after it stops; the ratio is against their mean); CPU per repeat and of start-up too;
+* the median time of each stage;
+* peak PSS summed over the process tree (and the RSS sum beside it, which counts shared pages once per
+  process), and how many worker processes were started in all (the pool recycles them).
+
+How (see benchmarks/proctree.py): the pipeline runs in a child process (this module re-invoked with a hidden
+flag); this process serves the pages, is a child subreaper, and takes every reading from outside the tree:
+CPU at the phase boundaries the child reports over a socket (the child waits for the reading before it goes
+on), PSS and the processes present every 0.5 s. The page server's CPU and the sampling's are not counted.
 """
 
 from __future__ import annotations
@@ -17,68 +26,31 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
+import socket
 import statistics
+import sys
 import tempfile
-import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-
-import psutil
-import trafilatura
+from typing import Any
 
 from benchmarks.corpus_site import corpus_site, load_pages, percentile
-from bot.errors import PipelineError
-from bot.pipeline.runner import ArticleOutcome, ArticlePipeline
-from bot.settings import Settings
-from bot.store.db import Database
+from benchmarks.proctree import CpuReading, ProcessTree, subreaper
 
 REPO = Path(__file__).resolve().parent.parent
+SAMPLE_INTERVAL = 0.5
+"""Seconds between memory samples: reading one process's PSS costs the measurer 5–10 ms of CPU here."""
 
 
-class _RssSampler:
-    """Samples memory every 50 ms and keeps the peak: this process's RSS plus each child's unique set size.
-
-    Children are forks of one warmed-up server process and share most of their pages with it; adding up their
-    RSS would count those shared pages once per worker.
-    """
-
-    def __init__(self) -> None:
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        me = psutil.Process()
-        while not self._stop.is_set():
-            total = me.memory_info().rss
-            for child in me.children(recursive=True):
-                with contextlib.suppress(psutil.Error):
-                    total += child.memory_full_info().uss
-            self.peak = max(self.peak, total)
-            self._stop.wait(0.05)
-
-    def __enter__(self) -> _RssSampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
-def _children_cpu() -> float:
-    total = 0.0
-    for child in psutil.Process().children(recursive=True):
-        try:
-            times = child.cpu_times()
-        except psutil.Error:
-            continue
-        total += times.user + times.system
-    return total
+# ------------------------------------------------------------------------------------- the measured process
 
 
 def bare_trafilatura(pages: dict[str, str]) -> list[float]:
     """CPU ms per page of `trafilatura.extract` with its defaults, in this process."""
+    import trafilatura
+
     per_page = []
     for html in pages.values():
         started = time.process_time()
@@ -87,33 +59,30 @@ def bare_trafilatura(pages: dict[str, str]) -> list[float]:
     return per_page
 
 
-async def run_pass(pipeline: ArticlePipeline, urls: list[str], concurrency: int) -> tuple[list[ArticleOutcome], float]:
+async def run_pass(pipeline: Any, urls: list[str], concurrency: int) -> tuple[list[dict[str, Any]], float]:
+    """Every URL through the pipeline, `concurrency` at a time; each outcome as {ok, error, timings}."""
     limit = asyncio.Semaphore(concurrency)
 
-    async def one(url: str) -> tuple[ArticleOutcome, float]:
+    async def one(url: str) -> dict[str, Any]:
         async with limit:
             started = time.perf_counter()
             outcome = await pipeline.process(url)
-            return outcome, (time.perf_counter() - started) * 1000
+            timings = dict(outcome.timings, total_ms=(time.perf_counter() - started) * 1000)
+            return {"ok": outcome.ok, "error": outcome.error.code if outcome.error else None, "timings": timings}
 
     started = time.perf_counter()
-    results = await asyncio.gather(*(one(url) for url in urls))
-    wall = time.perf_counter() - started
-    outcomes = [outcome for outcome, _ in results]
-    for outcome, ms in results:
-        outcome.timings["total_ms"] = ms
-    return outcomes, wall
+    outcomes = await asyncio.gather(*(one(url) for url in urls))
+    return list(outcomes), time.perf_counter() - started
 
 
-async def main_async(args: argparse.Namespace) -> None:
-    pages = load_pages(Path(args.corpus))
-    bare = bare_trafilatura(pages)
+async def run_pipeline(
+    args: argparse.Namespace, pages: dict[str, str], urls: list[str], mark: Callable[[str], None]
+) -> dict[str, Any]:
+    from bot.errors import PipelineError
+    from bot.pipeline.runner import ArticlePipeline
+    from bot.settings import Settings
+    from bot.store.db import Database
 
-    async with corpus_site(pages) as (_base, urls):
-        return await _measure(args, pages, urls, bare)
-
-
-async def _measure(args: argparse.Namespace, pages: dict[str, str], urls: list[str], bare: list[float]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite+aiosqlite:///{tmp}/bench.db"
         settings = Settings(
@@ -125,51 +94,148 @@ async def _measure(args: argparse.Namespace, pages: dict[str, str], urls: list[s
         database = Database(url)
         await database.migrate()
         try:
-            with _RssSampler() as rss:
-                async with ArticlePipeline.open(settings, database) as pipeline:
-                    # Warm the worker pool so its start-up is not charged to the first pages.
-                    with contextlib.suppress(PipelineError):
-                        await pipeline.extractor.extract(next(iter(pages.values())), urls[0])
-                    cpu_parent = time.process_time()
-                    cpu_children = _children_cpu()
-                    first, first_wall = await run_pass(pipeline, urls, args.concurrency)
-                    cpu_parent = time.process_time() - cpu_parent
-                    cpu_children = _children_cpu() - cpu_children
-                    cpu_total = cpu_parent + cpu_children
-                    second, second_wall = await run_pass(pipeline, urls, args.concurrency)
+            mark("start")
+            async with ArticlePipeline.open(settings, database) as pipeline:
+                # Warm the worker pool so its start-up is not charged to the first pages.
+                with contextlib.suppress(PipelineError):
+                    await pipeline.extractor.extract(next(iter(pages.values())), urls[0])
+                mark("warm")
+                first, first_wall = await run_pass(pipeline, urls, args.concurrency)
+                mark("first")
+                second, second_wall = await run_pass(pipeline, urls, args.concurrency)
+                mark("second")
         finally:
             await database.dispose()
+    return {"first": first, "first_wall": first_wall, "second": second, "second_wall": second_wall}
 
-    ok = [o for o in first if o.ok]
+
+def measured_child(args: argparse.Namespace) -> None:
+    """The process being measured: runs the pipeline, tells the measurer each phase boundary (`start`: before
+    the pool starts; `warm`: pool warmed up; `first`, `second`: each pass done) and waits for its reading, sends
+    the results at the end."""
+    channel = socket.socket(fileno=args.measured_child).makefile("rwb")
+    urls = json.loads(channel.readline())
+
+    def send(message: dict[str, Any]) -> None:
+        channel.write(json.dumps(message).encode() + b"\n")
+        channel.flush()
+
+    def mark(phase: str) -> None:
+        send({"mark": phase})
+        channel.readline()  # the measurer has taken its reading
+
+    from bot.logs import configure_logging
+
+    configure_logging("WARNING")
+    pages = load_pages(Path(args.corpus))
+    bare_before = bare_trafilatura(pages)
+    result = asyncio.run(run_pipeline(args, pages, urls, mark))
+    send({"result": result | {"bare_before": bare_before, "bare_after": bare_trafilatura(pages)}})
+
+
+# ------------------------------------------------------------------------------------------ the measurer
+
+
+async def measure(args: argparse.Namespace) -> tuple[dict[str, Any], ProcessTree, dict[str, CpuReading], float]:
+    """Run the measured process under this one's readings; its result, its tree, the CPU at each mark, and
+    this process's own CPU over the run (not counted)."""
+    pages = load_pages(Path(args.corpus))
+    forwarded = ["--corpus", args.corpus, "--concurrency", str(args.concurrency), "--workers", str(args.workers)]
+    if args.database_url:
+        forwarded += ["--database-url", args.database_url]
+    measurer_cpu = time.process_time()
+    async with corpus_site(pages) as (_base, urls):
+        ours, theirs = socket.socketpair()
+        with subreaper(), ours:
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "benchmarks.pipeline",
+                "--measured-child",
+                str(theirs.fileno()),
+                *forwarded,
+                pass_fds=(theirs.fileno(),),
+                cwd=str(REPO),
+            )
+            theirs.close()
+            tree = ProcessTree(process.pid)
+            cpu: dict[str, CpuReading] = {}
+            sampler = asyncio.create_task(tree.sample_every(SAMPLE_INTERVAL))
+            reader, writer = await asyncio.open_connection(sock=ours)
+            writer.write(json.dumps(urls).encode() + b"\n")
+            result: dict[str, Any] | None = None
+            try:
+                while result is None:
+                    line = await reader.readline()
+                    if not line:
+                        raise SystemExit(f"the measured process stopped (exit code {await process.wait()})")
+                    message = json.loads(line)
+                    if "mark" in message:
+                        cpu[message["mark"]] = tree.cpu()
+                        tree.sample()
+                        writer.write(b"ok\n")
+                        await writer.drain()
+                    else:
+                        result = message["result"]
+                await process.wait()
+            finally:
+                sampler.cancel()
+                writer.close()
+                if process.returncode is None:
+                    process.kill()
+                    await process.wait()
+            tree.reap_all()
+    return result, tree, cpu, time.process_time() - measurer_cpu
+
+
+def report(
+    args: argparse.Namespace, result: dict[str, Any], tree: ProcessTree, cpu: dict[str, CpuReading], measurer_cpu: float
+) -> None:
+    first, second = result["first"], result["second"]
+    bare_before, bare_after = statistics.fmean(result["bare_before"]), statistics.fmean(result["bare_after"])
+    bare_mean = (bare_before + bare_after) / 2
+    n = len(first)
+    ok = [o for o in first if o["ok"]]
     errors: dict[str, int] = {}
     for outcome in first:
-        if outcome.error is not None:
-            errors[outcome.error.code] = errors.get(outcome.error.code, 0) + 1
-    n = len(urls)
-    cpu_per_page = cpu_total / n * 1000
-    bare_mean = statistics.fmean(bare)
+        if outcome["error"] is not None:
+            errors[outcome["error"]] = errors.get(outcome["error"], 0) + 1
+    new, repeat, start = cpu["first"] - cpu["warm"], cpu["second"] - cpu["first"], cpu["warm"] - cpu["start"]
+    per_page = new.total / n * 1000
 
-    print(f"pages: {n}  stored: {len(ok)}  errors: {errors or 'none'}  workers: {args.workers}")
-    print(f"database: {'sqlite (temporary)' if not args.database_url else args.database_url}")
+    print(f"pages: {n}  stored: {len(ok)}  errors: {errors or 'none'}  extraction workers: {args.workers}")
+    print(f"database: {args.database_url or 'sqlite (temporary)'}")
     print()
     print(f"{'pass':<22}{'pages/s':>10}{'median ms':>12}{'p95 ms':>10}")
-    for name, outcomes, wall in (("first (all new)", first, first_wall), ("second (all repeats)", second, second_wall)):
-        totals = [o.timings["total_ms"] for o in outcomes]
+    for name, outcomes, wall in (
+        ("first (all new)", first, result["first_wall"]),
+        ("second (all repeats)", second, result["second_wall"]),
+    ):
+        totals = [o["timings"]["total_ms"] for o in outcomes]
         print(f"{name:<22}{n / wall:>10.1f}{statistics.median(totals):>12.1f}{percentile(totals, 0.95):>10.1f}")
     print()
-    print("CPU per page (first pass, this process + extraction workers):")
-    print(f"  linkbrief pipeline   mean {cpu_per_page:7.1f} ms", end="")
-    print(f"   (this process {cpu_parent / n * 1000:.1f} ms, workers {cpu_children / n * 1000:.1f} ms)")
-    print(f"  bare trafilatura     mean {bare_mean:7.1f} ms   median {statistics.median(bare):.1f} ms")
-    print(f"  ratio                {cpu_per_page / bare_mean:7.2f} x")
+    print("CPU per page, whole process tree (main process + forkserver + every worker, recycled ones included):")
+    print(f"  new page (first pass)   {per_page:7.1f} ms", end="")
+    print(f"   (main process {new.root / n * 1000:.1f} ms, workers {new.others / n * 1000:.1f} ms)")
+    print(f"  repeat (second pass)    {repeat.total / n * 1000:7.1f} ms")
+    bare = f"{bare_mean:7.1f} ms   (before the pipeline {bare_before:.1f}, after {bare_after:.1f})"
+    print(f"  bare trafilatura        {bare}")
+    print("                          (trafilatura.extract with its defaults, mean per page, in the measured process)")
+    print(f"  ratio (new / bare)      {per_page / bare_mean:7.2f} x")
+    print(f"  pool start and warm-up  {start.total * 1000:7.0f} ms once")
+    print(f"  not counted: the measurer (page server, sampling) {measurer_cpu * 1000:.0f} ms over the run")
     print()
     print("median stage time on the first pass (ms):")
-    stages = sorted({key for o in ok for key in o.timings if key != "total_ms"})
+    stages = sorted({key for o in ok for key in o["timings"] if key != "total_ms"})
     for stage in stages:
-        values = [o.timings[stage] for o in ok if stage in o.timings]
+        values = [o["timings"][stage] for o in ok if stage in o["timings"]]
         print(f"  {stage:<16}{statistics.median(values):8.1f}   p95 {percentile(values, 0.95):8.1f}")
     print()
-    print(f"peak memory (RSS of this process + unique memory of each worker): {rss.peak / 2**20:.0f} MiB")
+    print(
+        f"peak memory, PSS summed over the process tree: {tree.peak.pss / 2**20:.0f} MiB "
+        f"({tree.peak.processes} processes; their RSS sum {tree.peak.rss / 2**20:.0f} MiB)"
+    )
+    print(f"worker processes started in all: {tree.started('worker')} (seen by samples every {SAMPLE_INTERVAL:g} s)")
 
 
 def main() -> None:
@@ -178,7 +244,12 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="extraction processes")
-    asyncio.run(main_async(parser.parse_args()))
+    parser.add_argument("--measured-child", type=int, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measured_child is not None:
+        measured_child(args)
+        return
+    report(args, *asyncio.run(measure(args)))
 
 
 if __name__ == "__main__":

@@ -30,7 +30,11 @@ if TYPE_CHECKING:
 
 
 class CommandError(Exception):
-    """Stops a command with a one-line reason and exit code 1."""
+    """Stops a command with a one-line reason and exit code `code` (1 unless a setting is wrong: 2)."""
+
+    def __init__(self, message: str, *, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_dispatch(args, settings))
     except CommandError as exc:
         print(f"linkbrief: {exc}", file=sys.stderr)
-        return 1
+        return exc.code
     except KeyboardInterrupt:
         print("linkbrief: interrupted", file=sys.stderr)
         return 130
@@ -116,13 +120,16 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.slack.server import check_serve_settings, serve
+    """Run the bot until SIGTERM/SIGINT (exit 0). A missing setting or a token Slack refuses: exit 2."""
+    from bot.slack.server import SlackRefused, check_serve_settings, serve
 
     problem = check_serve_settings(settings, args.mode)
     if problem:
-        raise CommandError(problem)
+        raise CommandError(problem, code=2)
     try:
         await serve(settings, mode=args.mode, port=args.port)
+    except SlackRefused as exc:
+        raise CommandError(str(exc), code=2) from exc
     except OSError as exc:
         raise CommandError(f"cannot start the server: {_first_line(exc)}") from exc
     return 0

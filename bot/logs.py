@@ -54,3 +54,26 @@ def configure_logging(level: str = "INFO", fmt: Literal["console", "json"] = "co
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:
     """A structlog logger named after its module."""
     return structlog.stdlib.get_logger(name)
+
+
+class _WithoutTraceback(logging.Filter):
+    """Keeps a record's message and drops its traceback, unless the logger is at DEBUG."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and not logging.getLogger(record.name).isEnabledFor(logging.DEBUG):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def one_line_logger(name: str) -> logging.Logger:
+    """A standard-library logger for a library that logs expected network failures with `logger.exception`.
+
+    slack_sdk's Socket Mode client logs every failed (re)connection with its traceback; its message already
+    says what failed, so the operator gets that one line per attempt. `LINKBRIEF_LOG_LEVEL=DEBUG` keeps the
+    tracebacks.
+    """
+    logger = logging.getLogger(name)
+    if not any(isinstance(f, _WithoutTraceback) for f in logger.filters):
+        logger.addFilter(_WithoutTraceback())
+    return logger

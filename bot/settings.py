@@ -87,6 +87,14 @@ class Settings(BaseSettings):
     shutdown_grace: float = Field(10.0, ge=0, description="seconds in-flight shares may finish on SIGTERM")
     poll_interval: float = Field(2.0, gt=0, description="seconds between looks for pending shares")
 
+    # Health (`/healthz`)
+    health_stuck_after: float = Field(
+        300.0, gt=0, description="seconds a share may wait (pending or working) before /healthz answers 503"
+    )
+    health_disconnected_after: float = Field(
+        30.0, ge=0, description="seconds the Socket Mode connection may be down before /healthz answers 503"
+    )
+
     # Logging
     log_level: str = "INFO"
     log_format: Literal["console", "json"] = "console"

@@ -24,14 +24,18 @@ parameter); query, form and JSON parameters are merged; every call is recorded a
 `reactions.remove`, `conversations.info`, `conversations.members` (cursor pagination), `users.info`,
 `apps.connections.open` (app token only). Application errors are HTTP 200 with `{"ok": false, "error": …}`;
 anything else answers `unknown_method`. Failures on demand: `fail` (ok:false, optionally for one channel
-and a number of calls), `rate_limit` (HTTP 429 + `Retry-After`), `server_error` (HTTP 5xx).
+and a number of calls), `rate_limit` (HTTP 429 + `Retry-After`), `server_error` (HTTP 5xx); `clear_failures`
+takes them back. A bad token gets what Slack answers: `not_authed` without one, `not_allowed_token_type` for
+the other kind of our tokens, `invalid_auth` for anything else. `unreachable_api_url()` is a Web API URL where
+nothing listens (connection refused), for a Slack that cannot be reached at all.
 
 `response_url`s: `new_response_url()` issues one at `{base_url}/response/<id>`; POSTs to it are recorded
 (`response_posts`, `wait_for_response_posts`).
 
 Socket Mode: `apps.connections.open` returns `ws://127.0.0.1:PORT/link/?ticket=…`; on connect the fake sends
 `hello`; `push_event`, `push_slash_command`, `push_interactive` (or `push_envelope`) send envelopes and return
-their `envelope_id`; `wait_for_ack(envelope_id)` returns the client's ack (`SocketAck`, with its payload).
+their `envelope_id`; `wait_for_ack(envelope_id)` returns the client's ack (`SocketAck`, with its payload);
+`drop_sockets()` closes every connection from Slack's side (a network cut or a Slack restart).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ import asyncio
 import base64
 import itertools
 import json
+import socket
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -346,6 +351,10 @@ class FakeSlack:
         """Answer the next `times` calls to `method` with HTTP `status` (5xx)."""
         self._rules.append(_Rule(method=method, kind="server_error", remaining=times, status=status))
 
+    def clear_failures(self, method: str | None = None) -> None:
+        """Take back the injected failures (`fail`, `rate_limit`, `server_error`) of `method`, or all of them."""
+        self._rules = [rule for rule in self._rules if method is not None and rule.method != method]
+
     def new_response_url(self) -> str:
         """Issue a response_url (as Slack puts in slash command and interaction payloads) served here."""
         response_id = uuid.uuid4().hex
@@ -440,6 +449,11 @@ class FakeSlack:
         ack = found()
         assert ack is not None
         return ack
+
+    async def drop_sockets(self) -> None:
+        """Close every Socket Mode connection from Slack's side; the client has to reconnect on its own."""
+        for ws in [w for w in self._sockets if not w.closed]:
+            await ws.close(code=WSCloseCode.GOING_AWAY, message=b"connection dropped")
 
     async def send_disconnect(self, reason: str = "refresh_requested") -> None:
         """Ask the connected clients to reconnect, as Slack does before it rotates a connection."""
@@ -754,3 +768,11 @@ def _decode_cursor(cursor: str) -> int:
     if kind != "offset" or not value.isdigit():
         raise ValueError("invalid cursor")
     return int(value)
+
+
+def unreachable_api_url() -> str:
+    """A Web API base URL on 127.0.0.1 where nothing listens: every call is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/api/"

@@ -16,7 +16,7 @@ from bot.store.db import Database, alembic_config, migrations_dir
 from bot.store.models import Base
 from bot.store.search import is_search_table
 
-APP_TABLES = {"articles", "article_urls", "summaries", "shares"}
+APP_TABLES = {"articles", "article_urls", "summaries", "shares", "conversations", "offers"}
 
 
 def _schema_objects(connection: Connection) -> dict[str, set[str]]:
@@ -102,7 +102,7 @@ async def test_migrate_is_idempotent_and_records_head(database: Database) -> Non
     await database.migrate()
     async with database.engine.connect() as connection:
         version = await connection.scalar(sa.text("SELECT version_num FROM alembic_version"))
-    assert version == "0002_page_qa"
+    assert version == "0003_door_and_authority"
 
 
 async def test_migrate_creates_the_sqlite_directory_and_connections_are_set_up(tmp_path: Path) -> None:

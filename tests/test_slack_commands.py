@@ -202,7 +202,8 @@ async def test_summarise_one_link_then_post_it_in_the_channel(
     slack: FakeSlack, sqlite_url: str, site: ArticleSite
 ) -> None:
     async with bot_client(slack, sqlite_url) as client:
-        status, body, response_url = await client.command(f"<{site.url('/orchard')}>", user_id=ALICE)
+        # The buttons work in the conversation the command came from, for the person who ran it.
+        status, body, response_url = await client.command(f"<{site.url('/orchard')}>", user_id=ALICE, channel_id=PUBLIC)
         assert status == 200
         assert json.loads(body)["text"].startswith("Reading the link")
         [preview] = await slack.wait_for_response_posts(response_url)
@@ -230,7 +231,9 @@ async def test_summarise_one_link_then_post_it_in_the_channel(
 
         # "More questions" answers the clicker with the rest of the Q&A.
         if ACTION_MORE_QA in buttons:
-            status, _, more_url = await client.click(ACTION_MORE_QA, buttons[ACTION_MORE_QA]["value"])
+            status, _, more_url = await client.click(
+                ACTION_MORE_QA, buttons[ACTION_MORE_QA]["value"], user_id=ALICE, channel_id=PUBLIC
+            )
             [more] = await slack.wait_for_response_posts(more_url)
             assert "More questions answered" in all_text(more.body)
 
@@ -248,7 +251,7 @@ async def test_post_in_channel_where_the_bot_is_not_a_member(
 ) -> None:
     slack.add_channel("C0NOTIN", name="elsewhere", is_member=False)
     async with bot_client(slack, sqlite_url) as client:
-        _, _, response_url = await client.command(f"<{site.url('/train')}|the train story>")
+        _, _, response_url = await client.command(f"<{site.url('/train')}|the train story>", channel_id="C0NOTIN")
         [preview] = await slack.wait_for_response_posts(response_url)
         [value] = [
             e["value"]

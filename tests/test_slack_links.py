@@ -28,6 +28,7 @@ from slacksign import (
     unfurl_changed_event,
 )
 
+from bot.slack.app import PRIVACY_EVENTS
 from bot.slack.links import edited_message, links_in_message, should_ignore, thread_ts_for_reply
 
 # The example event of SLACK-NOTES §1.1, as Slack sends it.
@@ -351,12 +352,19 @@ def test_thread_ts_for_reply() -> None:
 def test_manifest_subscribes_to_what_intake_reads_and_asks_only_needed_scopes() -> None:
     manifest = yaml.safe_load((Path(__file__).parent.parent / "slack-app-manifest.yml").read_text())
     settings = manifest["settings"]
-    assert set(settings["event_subscriptions"]["bot_events"]) == {
+    events = set(settings["event_subscriptions"]["bot_events"])
+    assert events == {
         "message.channels",
         "message.groups",
         "message.im",
         "message.mpim",
+        "channel_shared",
+        "group_rename",
+        "group_archive",
+        "group_unarchive",
     }
+    # Every visibility event subscribed to is one the app handles.
+    assert all(PRIVACY_EVENTS.match(event) for event in events if not event.startswith("message."))
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
         "channels:history",
         "groups:history",

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import metrics
 from bot.article import ArticleContent, page_qa_as_json
 from bot.errors import InternalError, PipelineError
 from bot.logs import get_logger
@@ -169,9 +170,11 @@ class ArticlePipeline:
             return await self._process(run)
         except PipelineError as error:
             log.info("article_failed", url=url, code=error.code, reason=error.message)
+            metrics.ERRORS.labels(error.code).inc()
             return ArticleOutcome(url=url, final_url=run.final_url, error=error, timings=run.timings)
         except Exception:
             log.exception("article_crashed", url=url)
+            metrics.ERRORS.labels("internal_error").inc()
             return ArticleOutcome(
                 url=url,
                 final_url=run.final_url,
@@ -362,3 +365,4 @@ class _Run:
             yield
         finally:
             self.timings[f"{name}_ms"] = round((time.perf_counter() - started) * 1000, 1)
+            metrics.STAGE_SECONDS.labels(name).observe(time.perf_counter() - started)

@@ -10,9 +10,14 @@ on demand, posting) runs in background tasks (`Background`) started after `ack()
 only parse, store and acknowledge. Bolt's lazy listeners are not used: they re-parse the raw body, which
 loses slash-command fields whose text contains "payload" (see `server.repair_form_body`).
 
-Every event gets a 2xx: message events go to intake, every other event type to a listener that only
+Every event gets a 2xx: message events go to intake, events saying a conversation became private (or public)
+to `Visibility.follow` (stored before the ack, like shares), every other event type to a listener that only
 acknowledges, and notices without an inner event (`app_rate_limited`) are answered by a middleware. Bolt
 would answer 404 to anything unmatched, and Slack retries those.
+
+Button clicks pass only who clicked, where, and the button's value to `BriefCommands`, which checks the value
+against what the bot offered (see `bot.slack.commands`); a click whose user or channel is not shaped like a
+Slack id is answered "expired" without looking further.
 """
 
 from __future__ import annotations
@@ -31,8 +36,10 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.logs import get_logger
-from bot.slack.commands import BriefCommands, notice, parse_brief
+from bot.slack.commands import BriefCommands, expired, notice, parse_brief
 from bot.slack.intake import Intake
+from bot.slack.links import is_slack_id
+from bot.slack.permissions import privacy_change
 from bot.slack.render import (
     ACTION_MORE_QA,
     ACTION_MORE_RESULTS,
@@ -45,6 +52,8 @@ from bot.slack.render import (
 log = get_logger(__name__)
 
 BRIEF_COMMAND = "/brief"
+# Events by which Slack says a conversation's privacy changed (the message subtypes arrive as `message`).
+PRIVACY_EVENTS = re.compile(r"^(?:channel_converted_to_private|channel_shared|group_[a-z_]+)$")
 # How long a /brief search may take and still be the ack's own answer; slower ones are sent via response_url.
 SEARCH_ACK_BUDGET = 2.0
 READING_NOTICE = "Reading the link… the summary will appear here in a moment."
@@ -116,7 +125,16 @@ def _register_events(app: AsyncApp, parts: AppParts) -> None:
     @app.event("message")
     async def on_message(body: dict[str, Any], context: AsyncBoltContext) -> None:
         # Stored before Bolt acknowledges (process_before_response): see the module doc.
+        change = privacy_change(body)  # "made this channel private" arrives as a message subtype
+        if change is not None:
+            await parts.commands.visibility.follow(change)
         await parts.intake.message_event(body, bot_user_id=context.bot_user_id, bot_id=context.bot_id)
+
+    @app.event(PRIVACY_EVENTS)
+    async def on_privacy_event(body: dict[str, Any]) -> None:
+        change = privacy_change(body)
+        if change is not None:
+            await parts.commands.visibility.follow(change)
 
     @app.event(re.compile(r".*"))
     async def on_other_event() -> None:
@@ -128,16 +146,19 @@ def _register_command(app: AsyncApp, parts: AppParts) -> None:
     async def on_brief(ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
         text = str(command.get("text") or "")
         user_id = str(command.get("user_id") or "")
+        channel_id = str(command.get("channel_id") or "")
         request = parse_brief(text)
         if request.kind == "help":
             await _ack_with(ack, render_help())
         elif request.problems:
             await _ack_with(ack, notice(*request.problems, "Try `/brief help` for the filters."))
         elif request.kind == "summarize" and request.url is not None:
+            if not (is_slack_id(user_id) and is_slack_id(channel_id)):
+                await _ack_with(ack, notice("This command did not come from a Slack conversation I can answer in."))
+                return
             await ack(text=READING_NOTICE, response_type="ephemeral")
-            parts.background.spawn(
-                _respond_with(respond, parts.commands.summarize(request.url)), name="brief-summarize"
-            )
+            summary = parts.commands.summarize(request.url, user_id=user_id, channel_id=channel_id)
+            parts.background.spawn(_respond_with(respond, summary), name="brief-summarize")
         else:
             search = asyncio.ensure_future(parts.commands.search(user_id, text))
             done, _ = await asyncio.wait({search}, timeout=SEARCH_ACK_BUDGET)
@@ -150,41 +171,48 @@ def _register_command(app: AsyncApp, parts: AppParts) -> None:
 
 def _register_actions(app: AsyncApp, parts: AppParts) -> None:
     @app.action(ACTION_MORE_QA)
-    async def on_more_questions(ack: AsyncAck, action: dict[str, Any], respond: AsyncRespond) -> None:
+    async def on_more_questions(
+        ack: AsyncAck, action: dict[str, Any], body: dict[str, Any], respond: AsyncRespond
+    ) -> None:
         await ack()
-        value = str(action.get("value") or "")
-        parts.background.spawn(
-            _respond_with(respond, parts.commands.more_questions(value), replace_original=False),
-            name="brief-more-questions",
+        click = _Click.of(action, body)
+        answer = (
+            parts.commands.more_questions(click.value, user_id=click.user_id, channel_id=click.channel_id)
+            if click.well_formed
+            else _ready(expired())
         )
+        parts.background.spawn(_respond_with(respond, answer, replace_original=False), name="brief-more-questions")
 
     @app.action(ACTION_MORE_RESULTS)
     async def on_more_results(
         ack: AsyncAck, action: dict[str, Any], body: dict[str, Any], respond: AsyncRespond
     ) -> None:
         await ack()
+        click = _Click.of(action, body)
         try:
-            query, offset = parse_more_results_value(str(action.get("value") or ""))
+            query, offset = parse_more_results_value(click.value)
         except ValueError:
-            return
-        user_id = str((body.get("user") or {}).get("id") or "")
-        parts.background.spawn(
-            _respond_with(respond, parts.commands.search(user_id, query, offset=offset), replace_original=True),
-            name="brief-more-results",
-        )
+            answer, replace = _ready(expired()), False
+        else:  # the offset is range-checked by the search, which answers out-of-range pages itself
+            answer, replace = parts.commands.search(click.user_id, query, offset=offset), True
+        parts.background.spawn(_respond_with(respond, answer, replace_original=replace), name="brief-more-results")
 
     @app.action(ACTION_POST_SUMMARY)
     async def on_post_summary(
         ack: AsyncAck, action: dict[str, Any], body: dict[str, Any], respond: AsyncRespond
     ) -> None:
         await ack()
-        channel_id = str((body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id"))
-        user_id = str((body.get("user") or {}).get("id") or "")
-        team_id = str((body.get("team") or {}).get("id") or "")
+        click = _Click.of(action, body)
+        team = str((body.get("team") or {}).get("id") or "")
+        team_id = team if is_slack_id(team) else ""
 
         async def post() -> None:
-            problem = await parts.commands.post_in_channel(
-                str(action.get("value") or ""), channel_id=channel_id, user_id=user_id, team_id=team_id
+            problem = (
+                await parts.commands.post_in_channel(
+                    click.value, channel_id=click.channel_id, user_id=click.user_id, team_id=team_id
+                )
+                if click.well_formed
+                else expired()
             )
             if problem is None:
                 await respond(delete_original=True)
@@ -197,6 +225,32 @@ def _register_actions(app: AsyncApp, parts: AppParts) -> None:
     async def on_other_action(ack: AsyncAck) -> None:
         """A button of an older version of the bot (or a URL button): acknowledged, nothing to do."""
         await ack()
+
+
+@dataclass(frozen=True, slots=True)
+class _Click:
+    """Who clicked which button value where, as a `block_actions` payload says; nothing more is trusted."""
+
+    value: str
+    user_id: str
+    channel_id: str
+
+    @classmethod
+    def of(cls, action: dict[str, Any], body: dict[str, Any]) -> _Click:
+        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        return cls(
+            value=str(action.get("value") or ""),
+            user_id=str((body.get("user") or {}).get("id") or ""),
+            channel_id=str(channel or ""),
+        )
+
+    @property
+    def well_formed(self) -> bool:
+        return is_slack_id(self.user_id) and is_slack_id(self.channel_id)
+
+
+async def _ready(message: SlackMessage) -> SlackMessage:
+    return message
 
 
 async def _ack_with(ack: AsyncAck, message: SlackMessage) -> None:

@@ -14,27 +14,33 @@ Filters:
 
 Every result passes the caller's visibility (`bot.slack.permissions`): an article appears only if some answered
 share of it, matching the filters, is in a public channel or in a private conversation the caller belongs to,
-and the "shared by … in …" line shows that share, never another one. Articles that were never shared in Slack
-(summarised from the CLI, or only previewed with `/brief <url>`) are not searchable from Slack.
+and the "shared by … in …" line shows that share, never another one, and links the URL of that share, never
+the article's stored canonical URL, which may be the address under which it was first shared somewhere
+private. Articles that were never shared in Slack (summarised from the CLI, or only previewed with
+`/brief <url>`) are not searchable from Slack. The queries themselves are `bot.store.library`'s.
+
+Buttons carry no authority. "Post in channel" and "More questions" carry a random token naming an offer
+stored when the button was rendered (`bot.store.offers`); at click time the click must come from the
+conversation the offer was made in, from the person it was made to (or, for a summary posted in a channel,
+from someone who may see the article there now), and a "Post in channel" posts once per offer, however often
+it is clicked or replayed. Anything else gets one short "expired" answer. "More results" values carry a query
+and an offset, both re-run as the clicker: the offset is range-checked (`MAX_OFFSET`), and so are dates.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from typing import Literal
 
-import sqlalchemy as sa
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import ColumnElement
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.logs import get_logger
 from bot.pipeline.runner import ArticlePipeline, StoredArticle
+from bot.pipeline.urls import canonical_url
 from bot.slack.links import links_in_message
 from bot.slack.permissions import Visibility
 from bot.slack.render import (
@@ -42,6 +48,7 @@ from bot.slack.render import (
     EarlierShare,
     SearchHit,
     SlackMessage,
+    has_more_questions,
     render_error,
     render_help,
     render_more_questions,
@@ -51,18 +58,30 @@ from bot.slack.render import (
 from bot.slack.replies import PostFailed, Replier
 from bot.slack.worker import article_view
 from bot.store import articles as article_store
-from bot.store import search as store_search
+from bot.store import library, offers
 from bot.store import shares as share_store
 from bot.store.db import Database
-from bot.store.models import Article, ChannelType, Share, ShareStatus, StoredSummary
-from bot.store.shares import NewShare, ShareRow
+from bot.store.library import MAX_OFFSET, ShareFilters
+from bot.store.models import ChannelType, utcnow
+from bot.store.offers import OfferRow
+from bot.store.shares import NewShare, ShareRow, is_control_character
 from bot.summarize.base import Summary
 
 log = get_logger(__name__)
 
+EXPIRED = "This button has expired. Run `/brief` again for a fresh one."
+ALREADY_POSTED = "This summary was already posted here."
+OUT_OF_RANGE = "That page of results is out of range; run the search again."
+# How long a preview's buttons work for the person who asked (Slack's response_url lasts 30 minutes).
+PERSONAL_OFFER_TTL = timedelta(days=1)
+# A "More questions" value of replies posted before offers existed: the article's id (an INTEGER column).
+_LEGACY_ARTICLE_ID = re.compile(r"[1-9][0-9]{0,8}")
+
 _FILTER = re.compile(r"(?<!\S)(in|from|site|after|before):(<[^<>]*>|\S+)", re.IGNORECASE)
-_CHANNEL_REF = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^<>]*)?>|#?([CG][A-Z0-9]{2,})")
-_USER_REF = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>|@?([UW][A-Z0-9]{2,})")
+# Ids as long as Slack's can be (the share columns hold 64 characters), and no longer.
+_CHANNEL_REF = re.compile(r"<#([CG][A-Z0-9]{1,63})(?:\|[^<>]*)?>|#?([CG][A-Z0-9]{2,63})")
+_USER_REF = re.compile(r"<@([UW][A-Z0-9]{1,63})(?:\|[^<>]*)?>|@?([UW][A-Z0-9]{2,63})")
+MAX_SITE_CHARS = 253  # the longest domain name DNS allows
 _BARE_URL = re.compile(r"https?://\S+", re.IGNORECASE)
 _SLACK_LINK = re.compile(r"<[^<>]+>")
 _HELP_WORDS = frozenset({"help", "?", "-h", "--help"})
@@ -83,13 +102,20 @@ class BriefRequest:
     problems: tuple[str, ...] = field(default=())
 
     @property
+    def filters(self) -> ShareFilters:
+        return ShareFilters(self.channel_ids, self.user_ids, self.site, self.after, self.before)
+
+    @property
     def has_filters(self) -> bool:
-        return bool(self.channel_ids or self.user_ids or self.site or self.after or self.before)
+        return self.filters.narrow
 
 
 def parse_brief(text: str) -> BriefRequest:
-    """Parse the text after `/brief`. Problems (an unreadable filter) are collected, not raised."""
-    text = (text or "").strip()
+    """Parse the text after `/brief`. Problems (an unreadable filter) are collected, not raised.
+
+    Control characters are read as spaces: typed text never carries them, and they must not reach a query.
+    """
+    text = "".join(" " if is_control_character(ch) else ch for ch in text or "").strip()
     if not text or text.lower() in _HELP_WORDS:
         return BriefRequest(kind="help")
     channels: list[str] = []
@@ -146,7 +172,7 @@ def _site_value(value: str) -> str | None:
         value = label or target  # Slack may auto-link a typed domain: <http://example.com|example.com>
     value = re.sub(r"^[a-z][a-z0-9+.-]*://", "", value.strip(), flags=re.IGNORECASE).split("/", 1)[0]
     value = value.strip().strip(".").lower()
-    return value or None
+    return value if value and len(value) <= MAX_SITE_CHARS else None
 
 
 def _date_value(value: str) -> date | None:
@@ -171,15 +197,6 @@ def notice(*lines: str) -> SlackMessage:
     return SlackMessage(text=text, blocks=[block])
 
 
-@dataclass(frozen=True, slots=True)
-class _Hit:
-    article_id: int
-    title: str | None
-    url: str
-    site_name: str | None
-    tldr: str | None
-
-
 class BriefCommands:
     """What `/brief` and the reply buttons do, independent of Bolt (app.py wires them to requests)."""
 
@@ -201,57 +218,32 @@ class BriefCommands:
 
     async def search(self, user_id: str, text: str, *, offset: int = 0) -> SlackMessage:
         """One page of results for `text`, as `user_id` may see them."""
+        if not 0 <= offset <= MAX_OFFSET:
+            return notice(OUT_OF_RANGE)
         request = parse_brief(text)
         if request.problems:
             return notice(*request.problems, "Try `/brief help` for the filters.")
         if request.kind == "help":
             return render_help()
-        visible = await self.visibility.visible_shares(user_id, channel_ids=request.channel_ids or None)
-        conditions = [*_share_conditions(request), visible]
+        audience = await self.visibility.audience(user_id, channel_ids=request.channel_ids or None)
         async with self.database.session(read_only=True) as session:
-            hits = await self._find(session, request, conditions, offset)
-            page = hits[:RESULTS_PAGE_SIZE]
-            shares = await _first_shares(session, [h.article_id for h in page], conditions)
+            found = await library.find_shared(
+                session, request.words, request.filters, audience, offset=offset, limit=RESULTS_PAGE_SIZE + 1
+            )
         rendered = [
             SearchHit(
-                url=h.url,
-                title=h.title,
-                site_name=h.site_name,
-                tldr=h.tldr,
-                share=await self._earlier(shares[h.article_id]) if h.article_id in shares else None,
+                url=shown_url(hit.share.url),
+                title=hit.title,
+                site_name=hit.site_name,
+                tldr=hit.tldr,
+                share=await self._earlier(hit.share),
             )
-            for h in page
+            for hit in found[:RESULTS_PAGE_SIZE]
         ]
-        next_offset = offset + RESULTS_PAGE_SIZE if len(hits) > RESULTS_PAGE_SIZE else None
+        next_offset = offset + RESULTS_PAGE_SIZE if len(found) > RESULTS_PAGE_SIZE else None
+        if next_offset is not None and next_offset > MAX_OFFSET:
+            next_offset = None
         return render_search_results(text, rendered, offset=offset, next_offset=next_offset)
-
-    async def _find(
-        self, session: AsyncSession, request: BriefRequest, conditions: list[ColumnElement[bool]], offset: int
-    ) -> list[_Hit]:
-        shared_visibly = sa.exists().where(Share.article_id == Article.id, *conditions)
-        if store_search.is_searchable(request.words):
-            query = store_search.SearchQuery(
-                text=request.words, site=request.site, limit=RESULTS_PAGE_SIZE + 1, offset=offset
-            )
-            found = await store_search.search(session, query, filters=[shared_visibly])
-            return [_Hit(h.article_id, h.title, h.url, h.site_name, h.tldr) for h in found]
-        if request.words or not request.has_filters:
-            return []
-        # Filters alone: the matching articles, most recently shared first.
-        last_shared = (
-            sa.select(sa.func.max(Share.created_at))
-            .where(Share.article_id == Article.id, *conditions)
-            .scalar_subquery()
-        )
-        stmt = (
-            sa.select(Article.id, Article.title, Article.canonical_url, Article.site_name, _latest_tldr())
-            .where(shared_visibly, *_site_conditions(request.site))
-            .order_by(last_shared.desc(), Article.id.desc())
-            .limit(RESULTS_PAGE_SIZE + 1)
-            .offset(offset)
-        )
-        rows = await session.execute(stmt)
-        return [_Hit(*row) for row in rows]
 
     async def _earlier(self, share: ShareRow) -> EarlierShare:
         permalink = await self.replier.permalink(share.channel_id, share.reply_ts or share.message_ts)
@@ -266,59 +258,122 @@ class BriefCommands:
 
     # --------------------------------------------------------------------------------- one link on demand
 
-    async def summarize(self, url: str) -> SlackMessage:
-        """The ephemeral preview for `/brief <url>`, with "Post in channel"; or the one-line reason."""
+    async def summarize(self, url: str, *, user_id: str, channel_id: str) -> SlackMessage:
+        """The ephemeral preview for `/brief <url>`, with "Post in channel"; or the one-line reason.
+
+        The preview links the address the caller gave (where it led, cleaned), never the article's stored
+        canonical URL: the same text may have been shared first in a conversation the caller is not in, and
+        under a URL that says more than it should. Both buttons carry one offer, for this caller and this
+        conversation.
+        """
         outcome = await self.pipeline.process(url)
         if outcome.error is not None or outcome.article is None:
             code = outcome.error.code if outcome.error else "internal_error"
             message = outcome.error.message if outcome.error else "Something went wrong on our side."
             return render_error(url, code, message)
-        view = article_view(outcome.article, outcome.summary)
-        value = str(outcome.article.id)
-        return render_summary(view, more_qa_value=value, post_value=value)
+        view = replace(article_view(outcome.article, outcome.summary), url=shown_url(outcome.final_url or url))
+        async with self.database.session() as session, session.begin():
+            token = await offers.create_offer(
+                session, article_id=outcome.article.id, channel_id=channel_id, user_id=user_id, url=view.url
+            )
+        return render_summary(view, more_qa_value=token, post_value=token)
 
     # -------------------------------------------------------------------------------------------- buttons
 
-    async def more_questions(self, article_id_value: str) -> SlackMessage:
-        loaded = await self._load(article_id_value)
+    async def more_questions(self, value: str, *, user_id: str, channel_id: str) -> SlackMessage:
+        """The rest of an article's questions, for a clicker who may see the article here."""
+        if _LEGACY_ARTICLE_ID.fullmatch(value):
+            # A reply posted before buttons carried offers: the number is only a claim, so the article must
+            # have been answered in this very conversation, where the clicker can read it.
+            article_id = int(value)
+            if not await self.visibility.may_see(user_id, article_id, channel_id=channel_id):
+                return expired()
+        else:
+            offer = await self._offer(value, user_id=user_id, channel_id=channel_id)
+            if offer is None:
+                return expired()
+            article_id = offer.article_id
+        loaded = await self._load(article_id)
         if loaded is None:
             return notice("That article is no longer stored.")
         article, summary = loaded
         return render_more_questions(article_view(article, summary))
 
-    async def post_in_channel(
-        self, article_id_value: str, *, channel_id: str, user_id: str, team_id: str
-    ) -> SlackMessage | None:
-        """Post the stored summary in the channel; None when posted, else a notice for the clicker."""
-        loaded = await self._load(article_id_value)
+    async def post_in_channel(self, value: str, *, channel_id: str, user_id: str, team_id: str) -> SlackMessage | None:
+        """Post the offered summary in the channel, once per offer; None when posted, else a notice."""
+        offer = await self._offer(value, user_id=user_id, channel_id=channel_id)
+        if offer is None or offer.user_id is None:
+            return expired()
+        async with self.database.session() as session, session.begin():
+            claimed = await offers.claim(session, offer.token)
+        if not claimed:
+            return notice(ALREADY_POSTED)
+        try:
+            problem = await self._post_offer(offer, team_id=team_id)
+        except BaseException:
+            await self._release(offer.token)
+            raise
+        if problem is not None:
+            await self._release(offer.token)
+        return problem
+
+    async def _post_offer(self, offer: OfferRow, *, team_id: str) -> SlackMessage | None:
+        loaded = await self._load(offer.article_id)
         if loaded is None:
             return notice("That article is no longer stored.")
-        article, summary = loaded
-        message = render_summary(article_view(article, summary), more_qa_value=str(article.id))
+        view = article_view(*loaded)
+        view = replace(view, url=offer.url or view.url)
+        more_qa: str | None = None
+        if has_more_questions(view):  # anyone in the channel may open the rest of a summary posted there
+            async with self.database.session() as session, session.begin():
+                more_qa = await offers.create_offer(
+                    session, article_id=offer.article_id, channel_id=offer.channel_id, user_id=None, url=view.url
+                )
         try:
-            posted = await self.replier.post(channel_id, message, thread_ts=None)
+            posted = await self.replier.post(
+                offer.channel_id, render_summary(view, more_qa_value=more_qa), thread_ts=None
+            )
         except PostFailed as failure:
+            if more_qa is not None:
+                async with self.database.session() as session, session.begin():
+                    await offers.withdraw(session, more_qa)
             if failure.code in ("not_in_channel", "channel_not_found"):
                 return notice("I'm not in this conversation, so I can't post here. Invite me first.")
             return notice("Slack did not accept the post; please try again in a moment.")
         share = NewShare(
             team_id=team_id,
-            channel_id=channel_id,
-            channel_type=await self._channel_type(channel_id),
+            channel_id=offer.channel_id,
+            channel_type=await self._channel_type(offer.channel_id),
             message_ts=posted.ts,
             thread_ts=posted.ts,
-            user_id=user_id,
-            url=article.canonical_url,
+            user_id=offer.user_id or "",
+            url=view.url,
         )
         async with self.database.session() as session, session.begin():
-            await share_store.add_done_share(session, share, article_id=article.id, reply_ts=posted.ts)
+            await share_store.add_done_share(session, share, article_id=offer.article_id, reply_ts=posted.ts)
         return None
 
-    async def _load(self, article_id_value: str) -> tuple[StoredArticle, Summary | None] | None:
-        try:
-            article_id = int(article_id_value)
-        except ValueError:
+    async def _offer(self, value: str, *, user_id: str, channel_id: str) -> OfferRow | None:
+        """The offer a button value names, if this click may use it: clicked in the conversation it was
+        offered in, by the person it was offered to (within `PERSONAL_OFFER_TTL`) or, for an offer to
+        everyone there, by someone who may see the article there now. None for anything else, forged or not."""
+        async with self.database.session(read_only=True) as session:
+            offer = await offers.offer_by_token(session, value)
+        if offer is None or offer.channel_id != channel_id:
             return None
+        if offer.user_id is not None:
+            # Offered to this person for a link they gave: they may see what it says.
+            fresh = utcnow() - offer.created_at <= PERSONAL_OFFER_TTL
+            return offer if offer.user_id == user_id and fresh else None
+        if not await self.visibility.may_see(user_id, offer.article_id, channel_id=offer.channel_id):
+            return None
+        return offer
+
+    async def _release(self, token: str) -> None:
+        async with self.database.session() as session, session.begin():
+            await offers.release(session, token)
+
+    async def _load(self, article_id: int) -> tuple[StoredArticle, Summary | None] | None:
         async with self.database.session(read_only=True) as session:
             row = await article_store.article_by_id(session, article_id)
             if row is None:
@@ -341,57 +396,15 @@ class BriefCommands:
         return ChannelType.CHANNEL.value
 
 
-def _share_conditions(request: BriefRequest) -> list[ColumnElement[bool]]:
-    """The filters that are about the share (where, who, when), as clauses on `Share`."""
-    conditions: list[ColumnElement[bool]] = [Share.status == ShareStatus.DONE.value, Share.article_id.is_not(None)]
-    if request.channel_ids:
-        conditions.append(Share.channel_id.in_(request.channel_ids))
-    if request.user_ids:
-        conditions.append(Share.user_id.in_(request.user_ids))
-    if request.after is not None:
-        conditions.append(Share.created_at >= datetime.combine(request.after + timedelta(days=1), time(), UTC))
-    if request.before is not None:
-        conditions.append(Share.created_at < datetime.combine(request.before, time(), UTC))
-    return conditions
+def expired() -> SlackMessage:
+    """The answer to a button that cannot be used: forged, replayed elsewhere, not the clicker's, or old. One
+    answer for all of them, so a refusal tells nothing about what the value named."""
+    return notice(EXPIRED)
 
 
-def _site_conditions(site: str | None) -> list[ColumnElement[bool]]:
-    if not site:
-        return []
-    host = site.removeprefix("www.")
-    pattern = "%." + host.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return [
-        sa.or_(
-            Article.host == host,
-            Article.host.like(pattern, escape="\\"),
-            sa.func.lower(Article.site_name) == site,
-        )
-    ]
-
-
-def _latest_tldr() -> ColumnElement[str | None]:
-    return (
-        sa.select(StoredSummary.tldr)
-        .where(StoredSummary.article_id == Article.id)
-        .order_by(StoredSummary.created_at.desc(), StoredSummary.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
-async def _first_shares(
-    session: AsyncSession, article_ids: Sequence[int], conditions: list[ColumnElement[bool]]
-) -> dict[int, ShareRow]:
-    """For each article, its earliest share that matches the filters and the caller may see."""
-    if not article_ids:
-        return {}
-    rows = await session.scalars(
-        sa.select(Share)
-        .where(Share.article_id.in_(list(article_ids)), *conditions)
-        .order_by(Share.created_at, Share.id)
-    )
-    first: dict[int, ShareRow] = {}
-    for row in rows:
-        if row.article_id is not None and row.article_id not in first:
-            first[row.article_id] = ShareRow.from_row(row)
-    return first
+def shown_url(url: str) -> str:
+    """The address to show for a link someone shared or gave: cleaned of tracking parameters and fragments."""
+    try:
+        return canonical_url(url)
+    except ValueError:
+        return url

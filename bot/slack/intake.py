@@ -10,14 +10,17 @@ The ack waits for that write, so the write must stay fast while the worker is bu
 summaries. Two things keep it so:
 
 - group commit: events arriving together are stored in one transaction (one lock, one commit), so a burst
-  of events costs a few transactions, not one each;
+  of events costs a few transactions, not one each. If that transaction fails, each of its events is tried
+  again in a transaction of its own, so one bad event fails alone and never takes the others with it;
 - on SQLite, `IntakeFirstDatabase` queues the process's write transactions in memory and lets intake's go
   first (but never twice in a row while others wait). Without it, writers wait for SQLite's write lock in
   SQLite's busy handler, which sleeps in growing steps up to 100 ms and is not fair: under load an ack could
   wait seconds while the worker's writes kept winning the lock.
 
-The rules about *which* messages and links count live in `bot.slack.links`; this module applies them and
-stores the result.
+The rules about *which* messages and links count, and what shape ids and timestamps must have, live in
+`bot.slack.links`; this module applies them and stores the result. An event whose channel, timestamp, user or
+team is not shaped like Slack's is acknowledged and dropped (it could not be answered anyway), with one log
+line.
 """
 
 from __future__ import annotations
@@ -33,7 +36,15 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
 from bot.logs import get_logger
-from bot.slack.links import edited_message, links_in_message, should_ignore, thread_ts_for_reply
+from bot.slack.links import (
+    edited_message,
+    is_event_id,
+    is_message_ts,
+    is_slack_id,
+    links_in_message,
+    should_ignore,
+    thread_ts_for_reply,
+)
 from bot.store.db import Database
 from bot.store.models import ChannelType
 from bot.store.shares import NewShare, add_shares
@@ -86,16 +97,22 @@ class Intake:
         links = links_in_message(message, max_links=self.max_links, skip_domains=self.skip_domains)
         if not links:
             return IntakeResult()
+        team_id = body.get("team_id") or message.get("team") or ""
+        problem = malformed_field(message, team_id)
+        if problem is not None:
+            log.warning("event_dropped_malformed", field=problem)
+            return IntakeResult()
+        event_id = body.get("event_id")
         shares = [
             NewShare(
-                team_id=str(body.get("team_id") or message.get("team") or ""),
+                team_id=str(team_id),
                 channel_id=str(message["channel"]),
                 channel_type=channel_type_of(message),
                 message_ts=str(message["ts"]),
                 thread_ts=reply_thread_of(message),
-                user_id=str(message.get("user") or ""),
+                user_id=str(message["user"]),
                 url=url,
-                event_id=str(body["event_id"]) if body.get("event_id") else None,
+                event_id=str(event_id) if is_event_id(event_id) else None,
             )
             for url in links
         ]
@@ -119,19 +136,51 @@ class Intake:
             batch, self._waiting = self._waiting, []
             token = _URGENT_WRITE.set(True)
             try:
-                async with self.database.session() as session, session.begin():
-                    results = [await add_shares(session, shares) for shares, _ in batch]
-            except Exception as exc:
-                log.exception("intake_write_failed", events=len(batch))
-                for _, done in batch:
-                    if not done.done():
-                        done.set_exception(exc)
-                continue
+                if len(batch) > 1:
+                    try:
+                        results = await self._write([shares for shares, _ in batch])
+                    except Exception as exc:
+                        log.warning("intake_group_write_failed", events=len(batch), error=type(exc).__name__)
+                    else:
+                        for (_, done), ids in zip(batch, results, strict=True):
+                            _settle(done, ids)
+                        continue
+                for shares, done in batch:  # alone: a failure is this event's only
+                    try:
+                        [ids] = await self._write([shares])
+                    except Exception as exc:
+                        log.exception("intake_write_failed", channel=shares[0].channel_id, ts=shares[0].message_ts)
+                        _settle(done, exc)
+                    else:
+                        _settle(done, ids)
             finally:
                 _URGENT_WRITE.reset(token)
-            for (_, done), ids in zip(batch, results, strict=True):
-                if not done.done():
-                    done.set_result(ids)
+
+    async def _write(self, events: list[list[NewShare]]) -> list[list[int]]:
+        """Store the shares of several events in one transaction; the new ids of each event."""
+        async with self.database.session() as session, session.begin():
+            return [await add_shares(session, shares) for shares in events]
+
+
+def malformed_field(message: Mapping[str, Any], team_id: object) -> str | None:
+    """The first field of a message that is not shaped like Slack's (and must not be stored), or None."""
+    checks = (
+        ("channel", is_slack_id(message.get("channel"))),
+        ("ts", is_message_ts(message.get("ts"))),
+        ("thread_ts", message.get("thread_ts") is None or is_message_ts(message.get("thread_ts"))),
+        ("user", is_slack_id(message.get("user"))),
+        ("team", team_id == "" or is_slack_id(team_id)),
+    )
+    return next((name for name, ok in checks if not ok), None)
+
+
+def _settle(done: asyncio.Future[list[int]], outcome: list[int] | BaseException) -> None:
+    if done.done():
+        return
+    if isinstance(outcome, BaseException):
+        done.set_exception(outcome)
+    else:
+        done.set_result(outcome)
 
 
 def channel_type_of(message: Mapping[str, Any]) -> str:

@@ -4,6 +4,13 @@ The bot sees every message in every channel it is in, its own replies included, 
 that keeps it from answering itself, other bots, joins and topic changes, and from "summarising" Slack's own
 permalinks and files. It works on the raw event dicts Slack sends (see SLACK-NOTES §1), with no Slack client,
 so the rules can be tested without a network and reused by the Bolt listener, the worker and the CLI alike.
+
+It is also where input limits start. A link is taken as a browser would read it: tabs and line breaks
+dropped, other control characters (NUL included) and lone surrogates percent-encoded (`clean_url`), so
+nothing unstorable reaches the database and the link still gets its one reply (a page, or a short error).
+Ids and timestamps must have Slack's shape (`is_slack_id`, `is_message_ts`) before anything is stored under
+them. A link of any length is kept: the share table keys it by a digest, and the pipeline answers a link
+over 2,048 characters with one short "too long" reply.
 """
 
 from __future__ import annotations
@@ -12,6 +19,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
+
+from bot.store.shares import is_control_character
 
 # Hosts that belong to Slack itself: permalinks (workspace.slack.com/archives/...), files (files.slack.com,
 # slack-files.com), Slack's CDN and GovSlack. A link to any of them, or to a subdomain, is never an article.
@@ -25,6 +34,13 @@ READABLE_SUBTYPES: frozenset[str | None] = frozenset({None, "thread_broadcast", 
 
 # `<target>` or `<target|label>` in a message's `text` (SLACK-NOTES §1.2).
 _TEXT_LINK = re.compile(r"<([^<>|]+)(?:\|[^<>]*)?>")
+# Slack's ids (team T…, channel C/G/D…, user U/W…, bot B…): upper-case letters and digits; the share columns
+# hold 64 characters. Message timestamps: seconds, a dot, microseconds ("1700000000.000100").
+_SLACK_ID = re.compile(r"[A-Z0-9]{1,64}")
+_MESSAGE_TS = re.compile(r"[0-9]{1,20}\.[0-9]{1,10}")
+_EVENT_ID = re.compile(r"[A-Za-z0-9]{1,64}")
+# Removed from URLs by browsers (WHATWG URL standard); every other control character is percent-encoded.
+_URL_DROPPED = {ord("\t"): None, ord("\n"): None, ord("\r"): None}
 
 
 def links_in_message(
@@ -43,7 +59,7 @@ def links_in_message(
     found: list[str] = []
     seen: set[str] = set()
     for candidate in _raw_links(event):
-        url = candidate.strip()
+        url = clean_url(candidate.strip())
         host = _http_host(url)
         if host is None or _in_domains(host, skipped) or url in seen:
             continue
@@ -106,6 +122,33 @@ def edited_message(event: Mapping[str, Any]) -> dict[str, Any] | None:
         if key in event:
             message.setdefault(key, event[key])
     return message
+
+
+def clean_url(url: str) -> str:
+    """`url` with tabs and line breaks removed and other control characters and lone surrogates
+    percent-encoded (as UTF-8), the way a browser reads what was typed; unchanged when it has none."""
+    url = url.translate(_URL_DROPPED)
+    if not any(is_control_character(ch) for ch in url):
+        return url
+    return "".join(
+        "".join(f"%{byte:02X}" for byte in ch.encode("utf-8", "surrogatepass")) if is_control_character(ch) else ch
+        for ch in url
+    )
+
+
+def is_slack_id(value: object) -> bool:
+    """True for a Slack id (`C0123ABC`, `U0123ABC`, `T0123ABC`…): upper-case letters and digits, at most 64."""
+    return isinstance(value, str) and _SLACK_ID.fullmatch(value) is not None
+
+
+def is_message_ts(value: object) -> bool:
+    """True for a Slack message timestamp (`1700000000.000100`)."""
+    return isinstance(value, str) and _MESSAGE_TS.fullmatch(value) is not None
+
+
+def is_event_id(value: object) -> bool:
+    """True for an Events API `event_id` (`Ev0123ABCD`)."""
+    return isinstance(value, str) and _EVENT_ID.fullmatch(value) is not None
 
 
 def thread_ts_for_reply(message: Mapping[str, Any]) -> str:

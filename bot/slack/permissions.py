@@ -1,35 +1,92 @@
-"""Who may see which summaries in `/brief` results.
+"""Who may see which summaries: in `/brief` results, and when a button is clicked.
 
 The rule: a share in a public channel is visible to everyone in the workspace; a share in a private channel,
-a DM or a group DM only to that conversation's members. Membership is asked of Slack
-(`conversations.members`), never remembered from old events, and cached for a short TTL: a person removed
-from a private channel stops seeing its summaries once the cache expires (`LINKBRIEF_MEMBERSHIP_TTL`).
+a DM or a group DM only to that conversation's members. "Public" is Slack's present, not the past: when a
+channel is made private (or shared with another workspace) Slack sends an event (`privacy_change` reads
+them all), the store records it, and from then on the channel's earlier shares are private too
+(`bot.store.conversations`). Membership is asked of Slack (`conversations.members`), never remembered from old
+events, and cached for a short TTL: a person removed from a private channel stops seeing its summaries once
+the cache expires (`LINKBRIEF_MEMBERSHIP_TTL`).
 
 When Slack cannot say (the bot was removed, a scope is missing, the API is down) the answer is "not a member":
 a search that shows too little is a nuisance, one that shows a private channel to outsiders is a leak.
+
+This module decides *who* (an `Audience`); the queries that apply it live in `bot.store.library`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 import aiohttp
-import sqlalchemy as sa
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import ColumnElement
 
 from bot.logs import get_logger
+from bot.slack.links import is_slack_id
+from bot.store import library
+from bot.store.conversations import record_privacy
 from bot.store.db import Database
-from bot.store.models import Share
-from bot.store.shares import PUBLIC_CHANNEL_TYPES, private_channels_with_shares
+from bot.store.library import Audience
+from bot.store.models import utcnow
+from bot.store.shares import private_channels_with_shares
 
 log = get_logger(__name__)
 
 MEMBERS_PAGE = 1000
 LOOKUP_CONCURRENCY = 8
+
+# Events saying a conversation is private from now on: its own conversion event; the system message Slack
+# posts in it (a `message` subtype, arriving as message.groups); any `group_*` event, which Slack sends only
+# for private channels; and `channel_shared`, when people of another workspace join it.
+_MADE_PRIVATE_EVENTS = frozenset({"channel_converted_to_private", "channel_shared"})
+_MADE_PRIVATE_SUBTYPES = frozenset({"channel_convert_to_private"})
+_MADE_PUBLIC_SUBTYPES = frozenset({"channel_convert_to_public"})
+
+
+@dataclass(frozen=True, slots=True)
+class PrivacyChange:
+    """Slack said `channel_id` is private (or public) as of `at`."""
+
+    channel_id: str
+    is_private: bool
+    at: datetime
+
+
+def privacy_change(body: Mapping[str, Any]) -> PrivacyChange | None:
+    """The privacy change an event callback announces, or None (most events announce none)."""
+    event = body.get("event")
+    if not isinstance(event, Mapping):
+        return None
+    kind, subtype = event.get("type"), event.get("subtype")
+    if kind == "message" and subtype in _MADE_PRIVATE_SUBTYPES | _MADE_PUBLIC_SUBTYPES:
+        is_private = subtype in _MADE_PRIVATE_SUBTYPES
+    elif kind in _MADE_PRIVATE_EVENTS or (isinstance(kind, str) and kind.startswith("group_")):
+        is_private = True
+    else:
+        return None
+    channel = event.get("channel")
+    channel_id = channel.get("id") if isinstance(channel, Mapping) else channel
+    if not is_slack_id(channel_id):
+        return None
+    return PrivacyChange(str(channel_id), is_private, _event_time(event, body))
+
+
+def _event_time(event: Mapping[str, Any], body: Mapping[str, Any]) -> datetime:
+    """When the change happened: the event's own timestamp, else the envelope's, else now."""
+    for value in (event.get("event_ts"), event.get("ts"), body.get("event_time")):
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            continue
+        try:
+            return datetime.fromtimestamp(float(value), UTC)
+        except (TypeError, ValueError, OverflowError, OSError):
+            continue
+    return utcnow()
 
 
 class MembershipCache:
@@ -115,17 +172,35 @@ class MembershipCache:
 
 
 class Visibility:
-    """Builds the WHERE clause on `Share` that keeps a user's results to conversations they can see."""
+    """Who a user is to the store (`Audience`): the private conversations with summaries they belong to."""
 
     def __init__(self, database: Database, membership: MembershipCache) -> None:
         self.database = database
         self.membership = membership
 
-    async def visible_shares(self, user_id: str, *, channel_ids: Iterable[str] | None = None) -> ColumnElement[bool]:
-        """Shares in public channels, or in private conversations `user_id` belongs to (optionally only those
-        among `channel_ids`, for an `in:` filter, which saves asking about every private channel)."""
+    async def audience(
+        self, user_id: str, *, channel_ids: Iterable[str] | None = None, article_id: int | None = None
+    ) -> Audience:
+        """`user_id` as an audience: which private conversations with answered shares they are in (only those
+        among `channel_ids`, for an `in:` filter, or of one article: that saves asking about every private
+        channel)."""
         async with self.database.session(read_only=True) as session:
-            private = await private_channels_with_shares(session, channel_ids)
-        mine = await self.membership.channels_of(user_id, private)
-        public = Share.channel_type.in_(PUBLIC_CHANNEL_TYPES)
-        return sa.or_(public, Share.channel_id.in_(sorted(mine))) if mine else public
+            private = await private_channels_with_shares(session, channel_ids, article_id=article_id)
+        return Audience(member_of=frozenset(await self.membership.channels_of(user_id, private)))
+
+    async def may_see(self, user_id: str, article_id: int, *, channel_id: str | None = None) -> bool:
+        """Whether `user_id` may see the article: it was shared (in `channel_id`, when given) where they can
+        read it. The check every button click makes, at click time."""
+        channels = [channel_id] if channel_id is not None else None
+        audience = await self.audience(user_id, channel_ids=channels, article_id=article_id)
+        async with self.database.session(read_only=True) as session:
+            return await library.is_visible(session, article_id, audience, channel_id=channel_id)
+
+    async def follow(self, change: PrivacyChange) -> None:
+        """Record a conversation's new privacy (committed before Slack gets its ack, so a failure is retried)."""
+        async with self.database.session() as session, session.begin():
+            applied = await record_privacy(
+                session, change.channel_id, is_private=change.is_private, changed_at=change.at
+            )
+        self.membership.forget(change.channel_id)
+        log.info("conversation_privacy", channel=change.channel_id, private=change.is_private, applied=applied)

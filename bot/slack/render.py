@@ -190,12 +190,13 @@ def render_summary(
     """The summary reply (DESIGN.md §1): header, meta line, TL;DR, key points, Q&A, footer.
 
     Sections whose summary field is missing are left out. With more than `QA_SHOWN` question/answer pairs
-    and a `more_qa_value` (the article id), a "More questions" button (`ACTION_MORE_QA`) carries it; with a
-    `post_value`, a "Post in channel" button (`ACTION_POST_SUMMARY`) is added for the ephemeral
-    `/brief <url>` preview.
+    and a `more_qa_value`, a "More questions" button (`ACTION_MORE_QA`) carries it; with a `post_value`, a
+    "Post in channel" button (`ACTION_POST_SUMMARY`) is added for the ephemeral `/brief <url>` preview. The
+    values are opaque to this module: an offer's token (`bot.store.offers`), which the click is checked
+    against; a button value is never trusted for what it says.
     """
     summary = view.summary
-    more_qa = more_qa_value if summary and len(_qa_pairs(summary)) > QA_SHOWN else None
+    more_qa = more_qa_value if has_more_questions(view) else None
 
     def build(caps: _Caps) -> list[Block]:
         blocks: list[Block] = [_header(_title_of(view)), *_meta(view, caps)]
@@ -212,6 +213,11 @@ def render_summary(
         return blocks
 
     return SlackMessage(text=_summary_fallback(view), blocks=_fit_blocks(build))
+
+
+def has_more_questions(view: ArticleView) -> bool:
+    """Whether `render_summary` would show a "More questions" button for this view (given a value)."""
+    return view.summary is not None and len(_qa_pairs(view.summary)) > QA_SHOWN
 
 
 def render_more_questions(view: ArticleView, *, start: int = QA_SHOWN) -> SlackMessage:

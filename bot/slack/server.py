@@ -1,13 +1,21 @@
-"""`linkbrief serve`: the bot's process, in HTTP mode or Socket Mode, with `/healthz` in both.
+"""`linkbrief serve`: the bot's process, in HTTP mode or Socket Mode, with `/healthz` and `/metrics` in both.
 
-One aiohttp server always runs on `port`: `GET /healthz` (database and worker status, 503 when the database
-is unreachable or the worker stopped), plus `POST /slack/events` in HTTP mode (events, `/brief` and button
-clicks, all signed). In Socket Mode the same Bolt app is fed by slack_sdk's aiohttp `SocketModeClient`
-(through Bolt's `AsyncSocketModeHandler`) and the server is only there for the container's HEALTHCHECK.
+One aiohttp server always runs on `port`: `GET /healthz` (200, or 503 with the reasons: the database is
+unreachable, the worker stopped, the Socket Mode connection has been down longer than
+`LINKBRIEF_HEALTH_DISCONNECTED_AFTER`, a share has waited longer than `LINKBRIEF_HEALTH_STUCK_AFTER`),
+`GET /metrics` (Prometheus, see `bot.metrics`), plus `POST /slack/events` in HTTP mode (events, `/brief` and
+button clicks, all signed). In Socket Mode the same Bolt app is fed by slack_sdk's aiohttp `SocketModeClient`
+(through Bolt's `AsyncSocketModeHandler`).
 
-`running_bot` is the whole process as an async context manager (migrations, pipeline, worker, listeners,
-server), yielding the bound port, so tests and benchmarks run the real thing on port 0 in-process; `serve` is
-`running_bot` until SIGTERM or SIGINT. Shutdown stops taking new work, gives in-flight shares
+Start-up tells the truth before it reports ready: the bot token is checked with `auth.test` and, in Socket Mode,
+the app token with `apps.connections.open`. A token Slack refuses stops start-up with `SlackRefused` (the CLI
+prints its one line and exits 2); Slack being unreachable (connection refused, timeouts, 5xx, 429) is waited out
+with backoff, one log line per attempt. SIGTERM and SIGINT stop the process at any point of start-up, not only
+once it runs.
+
+`running_bot` is the whole process as an async context manager (checks, migrations, pipeline, worker,
+listeners, server), yielding the bound port, so tests and benchmarks run the real thing on port 0 in-process;
+`serve` is `running_bot` until SIGTERM or SIGINT. Shutdown stops taking new work, gives in-flight shares
 `LINKBRIEF_SHUTDOWN_GRACE` seconds to finish, and leaves the rest pending for the next start.
 """
 
@@ -15,33 +23,45 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import signal
-from collections.abc import AsyncIterator, Callable
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Literal
+from datetime import UTC, datetime
+from typing import Any, Literal
 from urllib.parse import parse_qsl
 
+import aiohttp
+import sqlalchemy as sa
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.adapter.socket_mode.async_internals import run_async_bolt_app, send_async_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.errors import SlackApiError
+from slack_sdk.socket_mode.aiohttp import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.logs import get_logger
+from bot import metrics
+from bot.logs import get_logger, one_line_logger
 from bot.pipeline.runner import ArticlePipeline
 from bot.settings import Settings
 from bot.slack.app import AppParts, Background, build_app
 from bot.slack.commands import BriefCommands
 from bot.slack.intake import Intake, IntakeFirstDatabase
 from bot.slack.permissions import MembershipCache, Visibility
-from bot.slack.replies import ChannelPacer, Replier, web_client
+from bot.slack.replies import TRANSIENT_ERRORS, ChannelPacer, Replier, web_client
 from bot.slack.worker import Worker
-from bot.store import shares as share_store
 from bot.store.db import Database
-from bot.store.models import ShareStatus
+from bot.store.models import Share, ShareStatus
 from bot.summarize.base import SummaryInput
 
 log = get_logger(__name__)
@@ -49,9 +69,24 @@ log = get_logger(__name__)
 Mode = Literal["http", "socket"]
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 HEALTH_DB_TIMEOUT = 3.0
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
-_QUEUED = (ShareStatus.PENDING.value, ShareStatus.WORKING.value)
+JSON_CONTENT_TYPE = "application/json"
+_WAITING = (ShareStatus.PENDING.value, ShareStatus.WORKING.value)
+_STATUSES = tuple(s.value for s in ShareStatus)
+
+# Start-up checks of the tokens: one call each, retried while Slack cannot be reached.
+CHECK_TIMEOUT = 10  # seconds per call
+RETRY_FIRST = 1.0  # seconds before the second attempt, doubled each time up to RETRY_MAX
+RETRY_MAX = 30.0
+SOCKET_URL_FRESH = 20.0  # seconds the URL from the start-up check is used for the first connection
+SOCKET_PING_INTERVAL = 10.0  # slack_sdk's ping (and reconnection) interval, Bolt's default
+SOCKET_WATCH_INTERVAL = 1.0  # seconds between looks at the Socket Mode connection (for /healthz)
+
+
+class SlackRefused(Exception):
+    """Slack refused a token: retrying cannot help, the operator has to fix the setting (exit status 2)."""
 
 
 def resolve_mode(settings: Settings, mode: str | None) -> Mode:
@@ -107,11 +142,14 @@ async def running_bot(
     port: int = 3000,
     host: str | None = None,
     warm_up: bool = True,
+    on_refused: Callable[[str], None] | None = None,
 ) -> AsyncIterator[RunningBot]:
-    """Start the bot (migrations, pipeline, worker, Slack connection, HTTP server) and stop it on exit.
+    """Start the bot (token checks, migrations, pipeline, worker, Slack connection, HTTP server) and stop it on
+    exit. Raises `SlackRefused` when Slack refuses a token at start-up.
 
     `warm_up` starts the pipeline's worker processes before the first event instead of on it (starting them
-    blocks the event loop for about a second); tests skip it to start faster.
+    blocks the event loop for about a second); tests skip it to start faster. `on_refused` is called with the
+    reason when Slack refuses the app token later, on a reconnection (`serve` then stops with status 2).
     """
     resolved = resolve_mode(settings, mode)
     problem = check_serve_settings(settings, resolved)
@@ -119,17 +157,20 @@ async def running_bot(
         raise ValueError(problem)
     bind_host = host if host is not None else settings.listen_host
     token = settings.slack_bot_token.get_secret_value()  # type: ignore[union-attr]  # checked above
+    app_token = settings.slack_app_token.get_secret_value() if resolved == "socket" else None  # type: ignore[union-attr]
+    socket_url = await check_tokens(settings.slack_api_url, token, app_token)
+    checked_at = time.monotonic()
     database = IntakeFirstDatabase(settings.database_url)
     try:
         await database.migrate()
         async with ArticlePipeline.open(settings, database) as pipeline:
             if warm_up:
                 await _warm_up(pipeline)
-            client = web_client(token, settings.slack_api_url)
+            client = _counted(web_client(token, settings.slack_api_url))
             replier = Replier(
                 client,
                 pacer=ChannelPacer(settings.channel_post_interval, settings.channel_post_burst),
-                reactions_client=web_client(token, settings.slack_api_url, rate_limit_retries=0),
+                reactions_client=_counted(web_client(token, settings.slack_api_url, rate_limit_retries=0)),
             )
             worker = Worker(
                 database,
@@ -155,18 +196,22 @@ async def running_bot(
                 signing_secret=secret,
                 verify_requests=resolved == "http",
             )
-            socket_handler: AsyncSocketModeHandler | None = None
-            health = _Health(database, worker, lambda: socket_handler)
+            socket_watch = _SocketWatch()
+            health = _Health(database, worker, socket_watch, settings)
             runner = web.AppRunner(_web_app(app, health, with_events=resolved == "http"), access_log=None)
             await runner.setup()
             await worker.start()
+            socket_handler: _SocketModeHandler | None = None
             try:
                 await web.TCPSite(runner, bind_host, port).start()
                 bound_port = runner.addresses[0][1]
-                if resolved == "socket":
-                    app_token = settings.slack_app_token.get_secret_value()  # type: ignore[union-attr]
-                    socket_handler = AsyncSocketModeHandler(app, app_token)
-                    await socket_handler.connect_async()
+                if app_token is not None:
+                    socket_handler = _SocketModeHandler(app, app_token, on_refused=on_refused or _log_refused)
+                    # The checked URL while it is fresh: a second apps.connections.open this soon would count
+                    # against its low rate limit. Later (slow migrations) the SDK asks for a new one.
+                    fresh = time.monotonic() - checked_at < SOCKET_URL_FRESH
+                    await socket_handler.connect(socket_url if fresh else None)
+                    socket_watch.watch(socket_handler.client)
                 log.info("bot_started", mode=resolved, host=bind_host, port=bound_port)
                 yield RunningBot(
                     mode=resolved,
@@ -179,6 +224,7 @@ async def running_bot(
                     commands=commands,
                 )
             finally:
+                await socket_watch.stop()
                 if socket_handler is not None:
                     with contextlib.suppress(Exception):
                         await socket_handler.close_async()
@@ -191,21 +237,230 @@ async def running_bot(
 
 
 async def serve(settings: Settings, *, mode: str | None = None, port: int = 3000, host: str | None = None) -> None:
-    """Run the bot until SIGTERM or SIGINT (what `linkbrief serve` calls)."""
+    """Run the bot until SIGTERM or SIGINT (what `linkbrief serve` calls).
+
+    A signal during start-up (while Slack is being waited for, say) cancels the start-up, so the process always
+    stops promptly. Raises `SlackRefused` when Slack refuses a token, at start-up or on a later reconnection.
+    """
     stop = asyncio.Event()
+    refused: list[str] = []
+
+    def give_up(reason: str) -> None:
+        log.error("slack_token_refused", reason=reason)
+        refused.append(reason)
+        stop.set()
+
     loop = asyncio.get_running_loop()
     handled: list[signal.Signals] = []
     for signum in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
             handled.append(signum)
-    try:
-        async with running_bot(settings, mode=mode, port=port, host=host):
+    started = asyncio.Event()
+
+    async def run() -> None:
+        async with running_bot(settings, mode=mode, port=port, host=host, on_refused=give_up):
+            started.set()
             await stop.wait()
             log.info("bot_stopping")
+
+    bot = asyncio.create_task(run(), name="linkbrief-serve")
+    stopped = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({bot, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        cancelled_start = not bot.done() and not started.is_set()
+        if cancelled_start:
+            log.info("bot_stopping", during="start-up")
+            bot.cancel()
+        try:
+            await bot
+        except asyncio.CancelledError:
+            if not cancelled_start:
+                raise
     finally:
+        stopped.cancel()
+        if not bot.done():
+            bot.cancel()
         for signum in handled:
             loop.remove_signal_handler(signum)
+    if refused:
+        raise SlackRefused(refused[0])
+
+
+# ------------------------------------------------------------------------------------ Slack at start-up
+
+
+async def check_tokens(api_url: str, bot_token: str, app_token: str | None) -> str | None:
+    """Check the bot token (`auth.test`) and, for Socket Mode, the app token (`apps.connections.open`).
+
+    Returns the WebSocket URL the app-token check obtained (None without an app token). Raises `SlackRefused`
+    with a one-line reason when Slack refuses a token; waits out an unreachable or failing Slack with backoff.
+    """
+    client = AsyncWebClient(
+        token=bot_token, base_url=api_url, timeout=CHECK_TIMEOUT, retry_handlers=[metrics.SlackCallCounter()]
+    )
+    identity = await _until_answered(
+        "auth.test",
+        client.auth_test,
+        refused=lambda error: (
+            f"Slack refused SLACK_BOT_TOKEN (auth.test: {error}); "
+            "set the Bot User OAuth Token (xoxb-…) of the installed app"
+        ),
+    )
+    if not identity.get("bot_id"):
+        raise SlackRefused("SLACK_BOT_TOKEN is not a bot token (auth.test shows no bot); use the xoxb-… token")
+    log.info("slack_bot_token_ok", team=identity.get("team"), bot_user=identity.get("user_id"))
+    if app_token is None:
+        return None
+    opened = await _until_answered(
+        "apps.connections.open",
+        lambda: client.apps_connections_open(app_token=app_token),
+        refused=_app_token_refused,
+    )
+    return str(opened["url"])
+
+
+def _app_token_refused(error: str) -> str:
+    return (
+        f"Slack refused SLACK_APP_TOKEN (apps.connections.open: {error}); "
+        "set an app-level token (xapp-…) with the connections:write scope"
+    )
+
+
+def _error_code(exc: SlackApiError) -> str:
+    """Slack's `error` code, or the HTTP status when the answer had none."""
+    data = exc.response.data if isinstance(exc.response.data, dict) else {}
+    return str(data.get("error") or f"HTTP {exc.response.status_code}")
+
+
+def _final_error(exc: SlackApiError) -> str | None:
+    """Slack's error code when retrying cannot help (a refused token, a wrong API URL), else None."""
+    status = exc.response.status_code
+    error = _error_code(exc)
+    if status >= 500 or status == 429 or error in TRANSIENT_ERRORS:
+        return None
+    return error
+
+
+async def _until_answered(
+    method: str, call: Callable[[], Awaitable[AsyncSlackResponse]], *, refused: Callable[[str], str]
+) -> AsyncSlackResponse:
+    """`call()` until Slack answers: a final error raises `SlackRefused(refused(error))`, anything transient
+    (network, timeout, 5xx, 429) is retried after 1, 2, 4 … up to 30 seconds, logged in one line each time."""
+    delay = RETRY_FIRST
+    while True:
+        try:
+            return await call()
+        except SlackApiError as exc:
+            final = _final_error(exc)
+            if final is not None:
+                raise SlackRefused(refused(final)) from None
+            problem = _error_code(exc)
+            wait = max(delay, float(exc.response.headers.get("Retry-After") or 0))
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            problem, wait = f"{type(exc).__name__}: {exc}"[:200], delay
+        log.warning("slack_unreachable", method=method, error=problem, retry_in=wait)
+        await asyncio.sleep(wait)
+        delay = min(delay * 2, RETRY_MAX)
+
+
+def _counted(client: AsyncWebClient) -> AsyncWebClient:
+    """The client with every Web API request counted in /metrics (see `metrics.SlackCallCounter`)."""
+    client.retry_handlers.insert(0, metrics.SlackCallCounter())
+    return client
+
+
+def _log_refused(reason: str) -> None:
+    log.error("slack_token_refused", reason=reason)
+
+
+# ------------------------------------------------------------------------------------------- Socket Mode
+
+
+class _SocketModeClient(SocketModeClient):
+    """slack_sdk's aiohttp client, telling `on_refused` when a reconnection finds the app token refused (the
+    SDK itself would retry that forever) and logging failed connection attempts in one line each."""
+
+    def __init__(self, app_token: str, web_client: AsyncWebClient, on_refused: Callable[[str], None]) -> None:
+        super().__init__(
+            app_token=app_token,
+            logger=one_line_logger("linkbrief.socket_mode"),
+            web_client=web_client,
+            ping_interval=SOCKET_PING_INTERVAL,
+        )
+        self.on_refused = on_refused
+
+    async def issue_new_wss_url(self) -> str:
+        try:
+            return await super().issue_new_wss_url()
+        except SlackApiError as exc:
+            final = _final_error(exc)
+            if final is not None:
+                self.auto_reconnect_enabled = False
+                self.on_refused(_app_token_refused(final))
+            raise
+
+
+class _SocketModeHandler(AsyncSocketModeHandler):
+    """Bolt's Socket Mode adapter on `_SocketModeClient`, counting and timing each envelope's ack."""
+
+    def __init__(self, app: AsyncApp, app_token: str, *, on_refused: Callable[[str], None]) -> None:
+        # Not Bolt's __init__: it would build (and leave open) a client of its own.
+        self.app = app
+        self.app_token = app_token
+        self.client = _SocketModeClient(app_token, app.client, on_refused)
+        self.client.socket_mode_request_listeners.append(self.handle)  # type: ignore[arg-type]
+
+    async def connect(self, url: str | None) -> None:
+        """Connect, with `url` from apps.connections.open if given; the SDK asks for a new one when it reconnects."""
+        self.client.wss_uri = url
+        await self.connect_async()
+
+    async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        started = time.perf_counter()
+        metrics.REQUESTS_RECEIVED.labels("socket", req.type).inc()
+        response = await run_async_bolt_app(self.app, req)
+        await send_async_response(client, req, response, time.time())
+        if response.status == 200:
+            metrics.record_ack("socket", req.type, time.perf_counter() - started)
+
+
+class _SocketWatch:
+    """Looks at the Socket Mode connection every second and remembers since when it has been down."""
+
+    def __init__(self) -> None:
+        self.active = False
+        self.connected = False
+        self._down_since: float | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def watch(self, client: SocketModeClient) -> None:
+        self.active = True
+        self._task = asyncio.create_task(self._run(client), name="socket-watch")
+
+    def disconnected_for(self) -> float:
+        """Seconds the connection has been down (0 while it is up)."""
+        return 0.0 if self._down_since is None else time.monotonic() - self._down_since
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self, client: SocketModeClient) -> None:
+        while True:
+            try:
+                self.connected = bool(await client.is_connected())
+            except Exception:
+                self.connected = False
+            if self.connected:
+                self._down_since = None
+            elif self._down_since is None:
+                self._down_since = time.monotonic()
+                log.warning("socket_mode_disconnected")
+            metrics.SOCKET_CONNECTED.set(1 if self.connected else 0)
+            await asyncio.sleep(SOCKET_WATCH_INTERVAL)
 
 
 # ------------------------------------------------------------------------------------------- warm-up
@@ -223,6 +478,47 @@ async def _warm_up(pipeline: ArticlePipeline) -> None:
 
 
 # ----------------------------------------------------------------------------------------------- HTTP
+
+
+class MalformedBody(ValueError):
+    """A request body that is not what Slack sends (answered 400)."""
+
+
+def check_body(raw: bytes, content_type: str) -> str:
+    """The body as text when it parses the way Bolt will parse it into an object; else `MalformedBody`.
+
+    Bolt reads JSON (declared, or any body starting with `{`), a form with a `payload` field holding JSON, or a
+    plain form. Each must come out as an object: JSON that is an array, a number or nested past the parser's
+    limit, bytes that are not UTF-8, and forms that do not decode strictly are refused here, before Bolt (whose
+    parser would crash on them with a 500) and independently of the signature check.
+    """
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise MalformedBody("not UTF-8") from None
+    if not text:
+        return text
+    if content_type == JSON_CONTENT_TYPE or text.startswith("{"):
+        _json_object(text)
+        return text
+    try:
+        fields = parse_qsl(text, keep_blank_values=True, strict_parsing=True, errors="strict")
+    except (ValueError, UnicodeDecodeError):
+        raise MalformedBody("not a form") from None
+    if "payload" in text:
+        payload = dict(fields).get("payload")
+        if payload is not None:
+            _json_object(payload)
+    return text
+
+
+def _json_object(text: str) -> None:
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        raise MalformedBody("not JSON") from None
+    if not isinstance(value, dict):
+        raise MalformedBody(f"JSON {type(value).__name__}, not an object")
 
 
 def repair_form_body(request: AsyncBoltRequest) -> AsyncBoltRequest:
@@ -243,52 +539,141 @@ def repair_form_body(request: AsyncBoltRequest) -> AsyncBoltRequest:
     return request
 
 
+def request_kind(body: Mapping[str, Any]) -> str:
+    """What Slack sent, named as Socket Mode names its envelopes (a label of the request metrics)."""
+    if "command" in body:
+        return "slash_commands"
+    if body.get("type") in ("event_callback", "url_verification", "app_rate_limited"):
+        return "events_api"
+    return "interactive" if body.get("type") else "other"
+
+
+async def _bolt_request(request: web.Request) -> AsyncBoltRequest:
+    """The aiohttp request as Bolt's, or `MalformedBody` (Bolt's own adapter lets a bad body crash it)."""
+    text = check_body(await request.read(), request.content_type)
+    try:
+        return repair_form_body(
+            AsyncBoltRequest(body=text, query=request.query_string, headers=request.headers)  # type: ignore[arg-type]
+        )
+    except Exception as exc:  # fields of the wrong type where Bolt reads its context (ids, authorizations)
+        raise MalformedBody(f"unreadable fields ({type(exc).__name__})") from None
+
+
 def _web_app(app: AsyncApp, health: _Health, *, with_events: bool) -> web.Application:
     web_app = web.Application()
     web_app.router.add_get(HEALTH_PATH, health.handle)
+    web_app.router.add_get(METRICS_PATH, health.metrics)
     if with_events:
 
         async def slack_events(request: web.Request) -> web.Response:
+            started = time.perf_counter()
             try:
-                bolt_request = repair_form_body(await to_bolt_request(request))
-            except ValueError:  # not JSON, not a form: nothing Slack sends
+                bolt_request = await _bolt_request(request)
+            except MalformedBody as problem:
+                metrics.REQUESTS_RECEIVED.labels("http", "malformed").inc()
+                metrics.REQUESTS_MALFORMED.inc()
+                log.warning(
+                    "malformed_request",
+                    reason=str(problem),
+                    content_type=request.content_type,
+                    length=request.content_length,
+                )
                 return web.json_response({"error": "malformed body"}, status=400)
-            return await to_aiohttp_response(await app.async_dispatch(bolt_request))
+            kind = request_kind(bolt_request.body)
+            metrics.REQUESTS_RECEIVED.labels("http", kind).inc()
+            response = await to_aiohttp_response(await app.async_dispatch(bolt_request))
+            if 200 <= response.status < 300:
+                metrics.record_ack("http", kind, time.perf_counter() - started)
+            return response
 
         web_app.router.add_post(EVENTS_PATH, slack_events)
     return web_app
 
 
-class _Health:
-    """`GET /healthz`: 200 when the database answers and the worker runs, else 503; JSON details."""
+# ------------------------------------------------------------------------------------ health and metrics
 
-    def __init__(self, database: Database, worker: Worker, socket: Callable[[], AsyncSocketModeHandler | None]) -> None:
+
+@dataclass(frozen=True, slots=True)
+class ShareStats:
+    """Shares per status and the age of the oldest one still waiting (pending or working)."""
+
+    counts: dict[str, int]
+    oldest_waiting: float
+
+
+async def share_stats(session: AsyncSession, statuses: tuple[str, ...] = _STATUSES) -> ShareStats:
+    """`ShareStats` for `statuses` in one grouped query on the (status, created_at) index."""
+    rows = await session.execute(
+        sa.select(Share.status, sa.func.count(), sa.func.min(Share.created_at))
+        .where(Share.status.in_(statuses))
+        .group_by(Share.status)
+    )
+    counts: dict[str, int] = {}
+    oldest: datetime | None = None
+    for status, count, first in rows:
+        counts[status] = int(count)
+        if status in _WAITING and first is not None and (oldest is None or first < oldest):
+            oldest = first
+    age = max(0.0, (datetime.now(UTC) - oldest).total_seconds()) if oldest is not None else 0.0
+    return ShareStats(counts, age)
+
+
+class _Health:
+    """`GET /healthz`: 200, or 503 with `reasons`; and `GET /metrics`, with the share gauges read from the store."""
+
+    def __init__(self, database: Database, worker: Worker, socket: _SocketWatch, settings: Settings) -> None:
         self.database = database
         self.worker = worker
-        self._socket = socket
+        self.socket = socket
+        self.stuck_after = settings.health_stuck_after
+        self.disconnected_after = settings.health_disconnected_after
 
     async def handle(self, _request: web.Request) -> web.Response:
+        reasons: list[str] = []
         database: dict[str, object] = {"ok": True}
         try:
             async with asyncio.timeout(HEALTH_DB_TIMEOUT):
                 await self.database.ping()
                 async with self.database.session(read_only=True) as session:
-                    queued = await share_store.count_by_status(session, _QUEUED)
-                database["queued_shares"] = {status: queued.get(status, 0) for status in _QUEUED}
+                    stats = await share_stats(session, _WAITING)
+            database["queued_shares"] = {status: stats.counts.get(status, 0) for status in _WAITING}
+            database["oldest_waiting_seconds"] = round(stats.oldest_waiting, 1)
+            if stats.oldest_waiting > self.stuck_after:
+                reasons.append(
+                    f"a share has waited {stats.oldest_waiting:.1f} s, more than {self.stuck_after:g} s "
+                    "(LINKBRIEF_HEALTH_STUCK_AFTER)"
+                )
         except Exception as exc:
             database = {"ok": False, "error": type(exc).__name__}
+            reasons.append(f"the database is unreachable ({type(exc).__name__})")
         worker = self.worker.status()
+        if not worker["running"]:
+            reasons.append("the worker is not running")
         body: dict[str, object] = {"database": database, "worker": worker}
-        handler = self._socket()
-        if handler is not None:
-            body["socket_mode"] = {"connected": await _socket_connected(handler)}
-        healthy = bool(database["ok"]) and bool(worker["running"])
-        body["status"] = "ok" if healthy else "unavailable"
-        return web.json_response(body, status=200 if healthy else 503)
+        if self.socket.active:
+            down = self.socket.disconnected_for()
+            body["socket_mode"] = {"connected": self.socket.connected}
+            if not self.socket.connected:
+                body["socket_mode"] = {"connected": False, "disconnected_seconds": round(down, 1)}
+            if down > self.disconnected_after:
+                reasons.append(
+                    f"the Socket Mode connection has been down for {down:.1f} s, more than "
+                    f"{self.disconnected_after:g} s (LINKBRIEF_HEALTH_DISCONNECTED_AFTER)"
+                )
+        body["status"] = "unavailable" if reasons else "ok"
+        body["reasons"] = reasons
+        if reasons:
+            log.warning("unhealthy", reasons=reasons)
+        return web.json_response(body, status=503 if reasons else 200)
 
-
-async def _socket_connected(handler: AsyncSocketModeHandler) -> bool:
-    try:
-        return bool(await handler.client.is_connected())
-    except Exception:
-        return False
+    async def metrics(self, _request: web.Request) -> web.Response:
+        """Prometheus text; the share gauges are left as they were when the database does not answer."""
+        try:
+            async with asyncio.timeout(HEALTH_DB_TIMEOUT), self.database.session(read_only=True) as session:
+                stats = await share_stats(session)
+            metrics.set_share_gauges(stats.counts, _STATUSES, stats.oldest_waiting)
+            metrics.QUEUE_DEPTH.labels("pending").set(stats.counts.get(ShareStatus.PENDING.value, 0))
+        except Exception as exc:
+            log.warning("metrics_store_unavailable", error=type(exc).__name__)
+        metrics.QUEUE_DEPTH.labels("in_flight").set(int(self.worker.status()["in_flight"]))  # type: ignore[call-overload]
+        return web.Response(body=metrics.render(), headers={"Content-Type": metrics.CONTENT_TYPE})

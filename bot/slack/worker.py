@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 from dataclasses import dataclass
 
+from bot import metrics
 from bot.logs import get_logger
 from bot.pipeline.runner import ArticleOutcome, ArticlePipeline, StoredArticle
 from bot.slack.render import (
@@ -239,6 +240,7 @@ class Worker:
         try:
             posted = await self.replier.post(share.channel_id, reply.message, thread_ts=share.thread_ts)
         except PostFailed as failure:
+            metrics.ERRORS.labels(f"slack_{failure.code}").inc()
             async with self.database.session() as session, session.begin():
                 await share_store.mark_failed(
                     session,

@@ -1,4 +1,4 @@
-"""The relational schema: articles, their URL aliases, summaries and Slack shares.
+"""The relational schema: articles, their URL aliases, summaries, Slack shares, and what the bot knows of Slack.
 
 The models are the single source of truth for the plain tables; the Alembic migrations must agree with them
 (tests/test_migrations.py runs autogenerate's comparison on SQLite and PostgreSQL and expects no difference).
@@ -12,12 +12,14 @@ name on both databases instead of whatever name each backend would invent.
 from __future__ import annotations
 
 import enum
+import hashlib
 from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -31,6 +33,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION: dict[str, str] = {
@@ -170,17 +173,32 @@ def _in_check(column: str, values: type[enum.StrEnum]) -> str:
     return f"{column} IN ({allowed})"
 
 
+def url_digest(url: str) -> str:
+    """A share key's stand-in for its URL: SHA-256 of the URL's UTF-8 bytes, in hex (64 characters)."""
+    return hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _url_digest_default(context: DefaultExecutionContext) -> str:
+    return url_digest(str(context.get_current_parameters()["url"]))
+
+
 class Share(Base):
     """One link in one Slack message: the durable unit of work, written before the event is acknowledged.
 
-    The unique key (channel_id, message_ts, url) makes Slack's retries and our restarts idempotent. Status is
-    a plain string with a CHECK (not a native ENUM type) so it behaves the same on SQLite and PostgreSQL and
-    adding a state later is a one-line migration rather than an ALTER TYPE.
+    The unique key (channel_id, message_ts, url_digest) makes Slack's retries and our restarts idempotent.
+    `url_digest` is the SHA-256 of `url` (hex): the key has a fixed size however long a link is, where the URL
+    itself in a btree key made PostgreSQL refuse a 3,000-character link ("index row requires 10072 bytes"),
+    and with it every event committed in the same transaction. Status is a plain string with a CHECK (not a
+    native ENUM type) so it behaves the same on SQLite and PostgreSQL and adding a state later is a one-line
+    migration rather than an ALTER TYPE.
+
+    `channel_type` is the conversation's kind when the link was shared; whether the conversation is public
+    *now* is `Conversation`'s to say (see `bot.store.conversations`).
     """
 
     __tablename__ = "shares"
     __table_args__ = (
-        UniqueConstraint("channel_id", "message_ts", "url"),
+        UniqueConstraint("channel_id", "message_ts", "url_digest"),
         CheckConstraint(_in_check("status", ShareStatus), name="status"),
         CheckConstraint(_in_check("channel_type", ChannelType), name="channel_type"),
         Index("ix_shares_status_created_at", "status", "created_at"),
@@ -194,6 +212,7 @@ class Share(Base):
     thread_ts: Mapped[str | None] = mapped_column(String(32))
     user_id: Mapped[str] = mapped_column(String(64))
     url: Mapped[str] = mapped_column(Text)
+    url_digest: Mapped[str] = mapped_column(String(64), default=_url_digest_default)
     event_id: Mapped[str | None] = mapped_column(String(64))
     article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"), index=True)
     status: Mapped[str] = mapped_column(
@@ -206,3 +225,41 @@ class Share(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class Conversation(Base):
+    """What Slack last told us about a conversation's privacy, when that differs from how its shares arrived.
+
+    Written from the events Slack sends when a channel is made private or public, or shared with another
+    workspace (`bot.slack.permissions.privacy_change`). A row overrides the `channel_type` stored on the
+    conversation's shares, earlier ones included; `changed_at` (the event's own time) keeps a late retry of an
+    older event from undoing a newer one.
+    """
+
+    __tablename__ = "conversations"
+
+    channel_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    is_private: Mapped[bool] = mapped_column(Boolean)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Offer(Base):
+    """A button the bot rendered: which article it acts on, in which conversation, for whom.
+
+    The button's value is only `token`, random and unguessable; everything a click may do is decided from
+    this row at click time (`bot.slack.commands`), never from the value. `user_id` is None for a button any
+    member of the conversation may use ("More questions" under a summary posted in a channel). `url` is the
+    address to show for the article when it is not the stored canonical one: the link the person asked about,
+    so a preview never shows the URL under which someone else shared the same text. `used_at` is set once,
+    atomically, when "Post in channel" posts (so a replayed click cannot post twice).
+    """
+
+    __tablename__ = "offers"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    channel_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str | None] = mapped_column(String(64))
+    url: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -73,6 +73,9 @@ INDEXED_TEXT_CHARS = 200_000
 # ts_headline re-parses the text it is given; a bounded prefix keeps snippets cheap on long articles.
 HEADLINE_TEXT_CHARS = 8_000
 MAX_LIMIT = 100
+# Deepest page a search reaches: offsets come from users (a "More results" button value) and the engines
+# cannot even represent some of them (2^63).
+MAX_OFFSET = 10_000
 # Most articles ranked per tier (the newest matches). Ranking 1,000 full documents takes about 10 ms on
 # PostgreSQL (100,000 synthetic articles; see benchmarks/store.py).
 RANKED_CANDIDATES = 1_000
@@ -128,8 +131,8 @@ class SearchQuery:
     def __post_init__(self) -> None:
         if not 1 <= self.limit <= MAX_LIMIT:
             raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
-        if self.offset < 0:
-            raise ValueError("offset must not be negative")
+        if not 0 <= self.offset <= MAX_OFFSET:
+            raise ValueError(f"offset must be between 0 and {MAX_OFFSET}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,7 +303,8 @@ class Tier(enum.Enum):
     BODY = "body"
 
 
-def _latest_tldr() -> ColumnElement[str | None]:
+def latest_tldr() -> ColumnElement[str | None]:
+    """The TL;DR of an article's latest summary, as a scalar subquery on `Article` (for result rows)."""
     return (
         sa.select(StoredSummary.tldr)
         .where(StoredSummary.article_id == Article.id)
@@ -316,18 +320,21 @@ def _normalise_site(site: str) -> str:
     return site.removeprefix("www.")
 
 
+def site_condition(site: str) -> ColumnElement[bool]:
+    """Articles from `site`: its host or a subdomain ("www." and a scheme ignored), or that site name."""
+    host = _normalise_site(site)
+    subdomain_pattern = "%." + host.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return sa.or_(
+        Article.host == host,
+        Article.host.like(subdomain_pattern, escape="\\"),
+        sa.func.lower(Article.site_name) == site.strip().lower(),
+    )
+
+
 def _query_filters(query: SearchQuery) -> list[ColumnElement[bool]]:
     clauses: list[ColumnElement[bool]] = []
     if query.site:
-        site = _normalise_site(query.site)
-        subdomain_pattern = "%." + site.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        clauses.append(
-            sa.or_(
-                Article.host == site,
-                Article.host.like(subdomain_pattern, escape="\\"),
-                sa.func.lower(Article.site_name) == query.site.strip().lower(),
-            )
-        )
+        clauses.append(site_condition(query.site))
     if query.after is not None:
         clauses.append(Article.published > query.after)
     if query.before is not None:
@@ -342,7 +349,7 @@ def _hit_columns() -> list[ColumnElement[Any] | QueryableAttribute[Any]]:
         Article.canonical_url.label("url"),
         Article.site_name,
         Article.published,
-        _latest_tldr().label("tldr"),
+        latest_tldr().label("tldr"),
     ]
 
 

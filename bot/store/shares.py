@@ -11,12 +11,18 @@ claim is atomic on both databases: on SQLite every write transaction starts with
 `bot.store.db`), so claims are serialised by the write lock; on PostgreSQL a transaction-scoped advisory lock
 serialises the few statements of a claim (the "is this channel busy?" check cannot be made atomic by row locks
 alone, since it looks at rows that are *not* being updated).
+
+A share is keyed by a digest of its URL, not the URL (see `Share`), and `NewShare` refuses what the database
+must never hold: control characters (PostgreSQL cannot store a NUL at all, and would fail the whole group
+commit) and ids longer than their columns. The Slack door (`bot.slack.links`) cleans and shape-checks what
+Slack sends before it gets here; the check here makes a slip a bug in one event, not a poisoned batch.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -25,16 +31,26 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.models import ChannelType, Share, ShareStatus, utcnow
+from bot.store.conversations import PUBLIC_CHANNEL_TYPES, public_shares
+from bot.store.models import Share, ShareStatus, url_digest, utcnow
 
 # Any constant works; it only has to be the same in every process that claims shares from one database.
 _CLAIM_LOCK_KEY = 0x6C696E6B  # "link"
-PUBLIC_CHANNEL_TYPES = frozenset({ChannelType.CHANNEL.value})
+# The widths of the shares columns NewShare's fields go into (url is TEXT, unbounded).
+_COLUMN_WIDTHS = {
+    "team_id": 64,
+    "channel_id": 64,
+    "channel_type": 16,
+    "message_ts": 32,
+    "thread_ts": 32,
+    "user_id": 64,
+    "event_id": 64,
+}
 
 
 @dataclass(frozen=True, slots=True)
 class NewShare:
-    """One link of one Slack message, as the listener saw it."""
+    """One link of one Slack message, as the listener saw it. ValueError when a field cannot be stored."""
 
     team_id: str
     channel_id: str
@@ -44,6 +60,30 @@ class NewShare:
     user_id: str
     url: str
     event_id: str | None = None
+
+    def __post_init__(self) -> None:
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if value is None:
+                continue
+            if has_control_characters(value):
+                raise ValueError(f"share {field.name} contains control characters")
+            if len(value) > _COLUMN_WIDTHS.get(field.name, len(value)):
+                raise ValueError(f"share {field.name} is longer than {_COLUMN_WIDTHS[field.name]} characters")
+
+    @property
+    def url_digest(self) -> str:
+        return url_digest(self.url)
+
+
+def is_control_character(ch: str) -> bool:
+    """A control character (C0, DEL, C1) or a lone surrogate: never stored (PostgreSQL cannot hold a NUL,
+    nor either database an unpaired surrogate)."""
+    return unicodedata.category(ch) in ("Cc", "Cs")
+
+
+def has_control_characters(text: str) -> bool:
+    return any(is_control_character(ch) for ch in text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +126,7 @@ class ShareRow:
 
     @property
     def is_public(self) -> bool:
+        """Shared in a public channel, as it was then (`public_shares` says whether it still is)."""
         return self.channel_type in PUBLIC_CHANNEL_TYPES
 
 
@@ -98,7 +139,7 @@ def _dialect(session: AsyncSession) -> str:
 
 
 async def add_shares(session: AsyncSession, shares: Sequence[NewShare]) -> list[int]:
-    """Insert the shares not stored yet (key: channel, message ts, url); return the ids of the new ones.
+    """Insert the shares not stored yet (key: channel, message ts, url digest); return the ids of the new ones.
 
     In the given order, so ids follow link order within a message. A share already stored (Slack retried the
     event, or an edited message still carries a link handled before) is left exactly as it is.
@@ -115,6 +156,7 @@ async def add_shares(session: AsyncSession, shares: Sequence[NewShare]) -> list[
             "thread_ts": s.thread_ts,
             "user_id": s.user_id,
             "url": s.url,
+            "url_digest": s.url_digest,
             "event_id": s.event_id,
             "status": ShareStatus.PENDING.value,
             "attempts": 0,
@@ -128,7 +170,7 @@ async def add_shares(session: AsyncSession, shares: Sequence[NewShare]) -> list[
         stmt = (
             _insert(session)(Share)
             .values(value)
-            .on_conflict_do_nothing(index_elements=[Share.channel_id, Share.message_ts, Share.url])
+            .on_conflict_do_nothing(index_elements=[Share.channel_id, Share.message_ts, Share.url_digest])
             .returning(Share.id)
         )
         share_id = await session.scalar(stmt)
@@ -276,19 +318,23 @@ async def earliest_answered_share(
 
 
 def seen_from(channel_id: str) -> ColumnElement[bool]:
-    """Shares anyone in `channel_id` may be pointed to: in that channel itself, or in a public channel."""
-    return sa.or_(Share.channel_id == channel_id, Share.channel_type.in_(PUBLIC_CHANNEL_TYPES))
+    """Shares anyone in `channel_id` may be pointed to: in that channel itself, or in a channel that is public
+    now (one made private since is not, whatever it was when the link was shared)."""
+    return sa.or_(Share.channel_id == channel_id, public_shares())
 
 
-async def private_channels_with_shares(session: AsyncSession, channel_ids: Iterable[str] | None = None) -> list[str]:
-    """Private channels and DMs that have answered shares (optionally only among `channel_ids`)."""
+async def private_channels_with_shares(
+    session: AsyncSession, channel_ids: Iterable[str] | None = None, *, article_id: int | None = None
+) -> list[str]:
+    """Private conversations (private channels, DMs, channels made private since) that have answered shares,
+    optionally only among `channel_ids` and only of one article."""
     stmt = (
-        sa.select(Share.channel_id)
-        .where(Share.status == ShareStatus.DONE.value, Share.channel_type.not_in(PUBLIC_CHANNEL_TYPES))
-        .distinct()
+        sa.select(Share.channel_id).where(Share.status == ShareStatus.DONE.value, sa.not_(public_shares())).distinct()
     )
     if channel_ids is not None:
         stmt = stmt.where(Share.channel_id.in_(list(channel_ids)))
+    if article_id is not None:
+        stmt = stmt.where(Share.article_id == article_id)
     return list(await session.scalars(stmt))
 
 

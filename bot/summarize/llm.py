@@ -23,6 +23,7 @@ import openai
 from openai.types.chat import ChatCompletionMessageParam
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot import metrics
 from bot.logs import get_logger
 from bot.summarize.base import QAPair, Summarizer, Summary, SummaryInput
 from bot.summarize.grounding import ArticleFacts, is_supported
@@ -200,6 +201,7 @@ class LLMSummarizer:
             except openai.APIConnectionError as error:
                 raise _Fallback("connection", str(error)) from error
             usage.add(response)
+            metrics.record_llm_call(response)
             if not response.choices:
                 raise _Fallback("empty answer", "no choices in the response")
             return response.choices[0].message.content
@@ -236,6 +238,7 @@ class LLMSummarizer:
             detail=failure.detail[:500],
             fallback=self.fallback.name,
         )
+        metrics.LLM_FALLBACKS.labels(failure.reason).inc()
         summary = await self.fallback.summarize(article)
         return replace(
             summary,
