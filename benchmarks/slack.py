@@ -1,17 +1,20 @@
 """The Slack bot under load, on loopback: acknowledgement time, reply latency, and pacing under a burst.
 
-    python -m benchmarks.slack [--corpus ../shared/corpus] [--database-url URL] [--events 1000]
-                               [--samples 30] [--burst 200] [--interval 1.0] [--only ack,reply,burst]
+    python -m benchmarks.slack [--corpus ../shared/corpus] [--database-url URL] [--events 1000] [--instant 200]
+                               [--samples 30] [--burst 200] [--interval 1.0] [--only instant,ack,reply,burst]
 
 Everything runs on 127.0.0.1: the real bot (`running_bot`, HTTP mode, in its own process as in production)
 with its pipeline and worker, the test suite's fake Slack (tests/fakeslack.py) as the Web API and the
 extraction corpus's pages served locally (each response delayed by 30 ms, a modest stand-in for a real site)
-in this process. Three measurements:
+in this process. With a PostgreSQL `--database-url` (an existing, empty database) the bot runs on the
+procrastinate queue, as it does by default there. Four measurements:
 
+0. instant: 200 signed message events sent at the same instant (a burst after a Slack backlog): p50 / p99 of
+   the acknowledgement as the sender saw it (target p99 < 250 ms).
 1. ack: 1,000 signed message events, each with a link, sent by a separate load-generator process at a steady
    50 events/s (open loop, like Slack: each is sent on time whether or not earlier ones were answered) while
    the workers are busy fetching, extracting, summarising and posting earlier links. Reports the
-   HTTP round trip p50 / p99 as the sender saw it (Slack's limit is 3 s; the target is p99 < 50 ms), and how
+   HTTP round trip p50 / p99 as the sender saw it (Slack's limit is 3 s; the target is p99 < 100 ms), and how
    much work was still queued when the last event was acknowledged (evidence the workers were busy).
 2. reply: events one at a time, each a page not seen before; time from sending the event to the fake Slack
    receiving the chat.postMessage for that message (median, p95), with the offline summariser.
@@ -199,14 +202,15 @@ async def load_generator(events_url: str, urls: list[str], events: int, rate: fl
         started = time.monotonic()
         tasks = []
         for i, body in enumerate(bodies):
-            delay = started + i / rate - time.monotonic()
+            delay = started + i / rate - time.monotonic() if rate > 0 else 0.0
             if delay > 0:
                 await asyncio.sleep(delay)
             tasks.append(asyncio.create_task(send(http, events_url, body)))
         return list(await asyncio.gather(*tasks))
 
 
-async def bench_ack(args: argparse.Namespace, urls: list[str]) -> None:
+async def bench_ack(args: argparse.Namespace, urls: list[str], *, events: int, rate: float, target: float) -> None:
+    """Acknowledgement time of `events` signed events sent at `rate` per second (0: all at the same instant)."""
     async with FakeSlack() as slack, bot(slack, args.database_url) as running:
         events_url = running.base_url + "/slack/events"
         async with aiohttp.ClientSession() as http:  # warm-up: auth.test cached, extraction pool started
@@ -219,11 +223,11 @@ async def bench_ack(args: argparse.Namespace, urls: list[str]) -> None:
             "--load-generator",
             events_url,
             "--events",
-            str(args.events),
+            str(events),
             "--urls",
             json.dumps(urls),
             "--rate",
-            str(args.rate),
+            str(rate),
             stdout=asyncio.subprocess.PIPE,
             cwd=str(REPO),
         )
@@ -234,13 +238,11 @@ async def bench_ack(args: argparse.Namespace, urls: list[str]) -> None:
         async with running.database.session(read_only=True) as session:
             counts = await share_store.count_by_status(session)
         replied = len(slack.messages) - 1
-    print(
-        f"1. ack time of {len(latencies)} signed message events over HTTP, {args.rate:g} events/s "
-        "from a separate process"
-    )
+    how = f"{rate:g} events/s" if rate > 0 else "all at the same instant"
+    print(f"ack time of {len(latencies)} signed message events over HTTP, {how}, from a separate process")
     print(
         f"   p50 {percentile(latencies, 0.5):.1f} ms   p99 {percentile(latencies, 0.99):.1f} ms   "
-        f"max {max(latencies):.1f} ms   (target p99 < 50 ms; Slack's limit 3000 ms)"
+        f"max {max(latencies):.1f} ms   (target p99 < {target:g} ms; Slack's limit 3000 ms)"
     )
     print(
         f"   workers busy meanwhile: {replied} replies posted during the run, still queued at the end: "
@@ -344,11 +346,13 @@ async def bench_burst(args: argparse.Namespace, urls: list[str]) -> None:
 
 async def main_async(args: argparse.Namespace) -> None:
     configure_logging("WARNING")
-    only = set(args.only.split(",")) if args.only else {"ack", "reply", "burst"}
+    only = set(args.only.split(",")) if args.only else {"instant", "ack", "reply", "burst"}
     async with corpus_site(load_pages(Path(args.corpus)), delay=PAGE_DELAY) as (_base, urls):
         print(f"corpus pages: {len(urls)}; database: {args.database_url or 'temporary SQLite file'}\n")
+        if "instant" in only:
+            await bench_ack(args, urls, events=args.instant, rate=0, target=250)
         if "ack" in only:
-            await bench_ack(args, urls)
+            await bench_ack(args, urls, events=args.events, rate=args.rate, target=100)
         if "reply" in only:
             await bench_reply(args, urls)
         if "burst" in only:
@@ -364,7 +368,8 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=30, help="events for the reply-time measurement")
     parser.add_argument("--burst", type=int, default=200, help="links in the burst")
     parser.add_argument("--interval", type=float, default=1.0, help="seconds between replies to one channel")
-    parser.add_argument("--only", default="", help="comma-separated parts: ack,reply,burst")
+    parser.add_argument("--instant", type=int, default=200, help="events sent at the same instant")
+    parser.add_argument("--only", default="", help="comma-separated parts: instant,ack,reply,burst")
     parser.add_argument("--load-generator", metavar="EVENTS_URL", help=argparse.SUPPRESS)
     parser.add_argument("--urls", help=argparse.SUPPRESS)
     parser.add_argument("--serve-bot", metavar="SPEC", help=argparse.SUPPRESS)

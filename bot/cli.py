@@ -1,4 +1,4 @@
-"""The `linkbrief` command line: serve, summarize, search, migrate.
+"""The `linkbrief` command line: serve, worker, summarize, search, migrate.
 
 Results go to stdout (human text, or JSON lines for scripts); progress and logs go to stderr. Anything that stops
 a command is told in one line on stderr with a non-zero exit code, never as a traceback: the person at the
@@ -60,7 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="one JSON object per line per hit")
     search.add_argument("--limit", type=int, default=10, help="most hits to show (default 10)")
 
-    commands.add_parser("migrate", help="bring the database schema up to date")
+    worker = commands.add_parser("worker", help="answer shares from the queue only (PostgreSQL; beside `serve`)")
+    worker.add_argument("--port", type=int, default=3001, help="port of /healthz and /metrics (default 3001)")
+
+    commands.add_parser("migrate", help="bring the database schema (and the queue's, on PostgreSQL) up to date")
     return parser
 
 
@@ -101,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "serve":
         return await _serve(args, settings)
+    if args.command == "worker":
+        return await _worker(args, settings)
     from bot.store.db import Database
 
     try:
@@ -110,7 +115,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     try:
         await _migrate(database)
         if args.command == "migrate":
-            print(f"database is up to date ({_describe(settings.database_url)})")
+            queue = await _migrate_queue(settings)
+            print(f"database is up to date ({_describe(settings.database_url)}){queue}")
             return 0
         if args.command == "summarize":
             return await _summarize(args, settings, database)
@@ -133,6 +139,34 @@ async def _serve(args: argparse.Namespace, settings: Settings) -> int:
     except OSError as exc:
         raise CommandError(f"cannot start the server: {_first_line(exc)}") from exc
     return 0
+
+
+async def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    """Answer shares from the procrastinate queue until SIGTERM/SIGINT (exit 0); exit 2 for a wrong setting."""
+    from bot.slack.server import SlackRefused, serve
+
+    try:
+        await serve(settings, port=args.port, worker_only=True)
+    except ValueError as exc:
+        raise CommandError(str(exc), code=2) from exc
+    except SlackRefused as exc:
+        raise CommandError(str(exc), code=2) from exc
+    except OSError as exc:
+        raise CommandError(f"cannot start the worker: {_first_line(exc)}") from exc
+    return 0
+
+
+async def _migrate_queue(settings: Settings) -> str:
+    """Apply the procrastinate queue's schema when that queue is in use; what to add to the message."""
+    if settings.queue_kind != "procrastinate":
+        return ""
+    from bot.queue import apply_queue_schema
+
+    try:
+        done = await apply_queue_schema(settings.database_url)
+    except Exception as exc:
+        raise CommandError(f"cannot apply the queue schema: {_first_line(exc)}") from exc
+    return f"; queue schema {done}"
 
 
 async def _migrate(database: Database) -> None:

@@ -94,6 +94,11 @@ ERRORS = Counter(
     ["code"],
     registry=REGISTRY,
 )
+SHARES_GIVEN_UP = Counter(
+    "linkbrief_shares_given_up",
+    "Shares whose reply Slack kept refusing transiently for longer than LINKBRIEF_SLACK_RETRY_FOR",
+    registry=REGISTRY,
+)
 
 # Slack's Web API, as the bot calls it (every HTTP attempt, retries included).
 SLACK_API_CALLS = Counter(

@@ -86,6 +86,21 @@ class Settings(BaseSettings):
     listen_host: str = Field("0.0.0.0", description="address the bot's HTTP server binds")  # noqa: S104
     shutdown_grace: float = Field(10.0, ge=0, description="seconds in-flight shares may finish on SIGTERM")
     poll_interval: float = Field(2.0, gt=0, description="seconds between looks for pending shares")
+    queue: Literal["auto", "embedded", "procrastinate"] = Field(
+        "auto", description="who hands shares to workers: auto = procrastinate on PostgreSQL, embedded on SQLite"
+    )
+    queue_stalled_after: float = Field(
+        30.0, ge=3, description="seconds without a heartbeat before a worker process is taken for dead"
+    )
+    queue_sweep_interval: float = Field(
+        10.0, gt=0, description="seconds between looks for stalled jobs and for shares no job was queued for"
+    )
+    slack_timeout: float = Field(15.0, gt=0, description="seconds one Slack Web API request may take")
+    slack_retry_for: float = Field(
+        1800.0, ge=0, description="seconds a reply Slack keeps refusing transiently is retried before giving up"
+    )
+    slack_retry_min: float = Field(5.0, gt=0, description="seconds before the first retry of a refused reply")
+    slack_retry_max: float = Field(120.0, gt=0, description="longest wait between two retries of a reply")
 
     # Health (`/healthz`)
     health_stuck_after: float = Field(
@@ -107,6 +122,13 @@ class Settings(BaseSettings):
             for part in self.fetch_allowed_networks.split(",")
             if part.strip()
         )
+
+    @cached_property
+    def queue_kind(self) -> Literal["embedded", "procrastinate"]:
+        """The queue in use: `LINKBRIEF_QUEUE`, or by the database (PostgreSQL: procrastinate)."""
+        if self.queue != "auto":
+            return self.queue
+        return "procrastinate" if self.database_url.startswith(("postgresql", "postgres:")) else "embedded"
 
     @cached_property
     def skip_domain_set(self) -> frozenset[str]:

@@ -22,11 +22,15 @@ Web API (`POST|GET {api_url}<method>`): the token comes from `Authorization: Bea
 parameter); query, form and JSON parameters are merged; every call is recorded as a `RecordedCall`. Methods:
 `auth.test`, `chat.postMessage`, `chat.postEphemeral`, `chat.getPermalink`, `reactions.add`,
 `reactions.remove`, `conversations.info`, `conversations.members` (cursor pagination), `users.info`,
-`apps.connections.open` (app token only). Application errors are HTTP 200 with `{"ok": false, "error": …}`;
+`apps.connections.open` (app token only), and `conversations.replies` / `conversations.history` over the
+bot's own posted messages (cursor pagination; the `metadata` a post carried is stored and returned with
+`include_all_metadata`, as Slack does). Application errors are HTTP 200 with `{"ok": false, "error": …}`;
 anything else answers `unknown_method`. Failures on demand: `fail` (ok:false, optionally for one channel
-and a number of calls), `rate_limit` (HTTP 429 + `Retry-After`), `server_error` (HTTP 5xx); `clear_failures`
-takes them back. A bad token gets what Slack answers: `not_authed` without one, `not_allowed_token_type` for
-the other kind of our tokens, `invalid_auth` for anything else. `unreachable_api_url()` is a Web API URL where
+and a number of calls), `rate_limit` (HTTP 429 + `Retry-After`), `server_error` (HTTP 5xx, for a number of
+calls or for a number of seconds); `clear_failures` takes them back. `delay` answers a call late after doing
+what it asks (a post that reaches Slack but outlives the client's timeout). A bad token gets what Slack
+answers: `not_authed` without one, `not_allowed_token_type` for the other kind of our tokens, `invalid_auth`
+for anything else. `unreachable_api_url()` is a Web API URL where
 nothing listens (connection refused), for a Slack that cannot be reached at all.
 
 `response_url`s: `new_response_url()` issues one at `{base_url}/response/<id>`; POSTs to it are recorded
@@ -42,6 +46,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import itertools
 import json
 import socket
@@ -96,6 +101,7 @@ class PostedMessage:
     blocks: list[JSON] | None
     thread_ts: str | None
     params: JSON
+    metadata: JSON | None = None  # {"event_type", "event_payload"} when the post carried message metadata
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,9 +135,12 @@ class _Rule:
     status: int = 200
     retry_after: int = 1
     extra: JSON = field(default_factory=dict)
+    until: float | None = None  # time.monotonic() after which the rule no longer applies
 
     def matches(self, method: str, params: Mapping[str, Any]) -> bool:
         if self.method != method or self.remaining == 0:
+            return False
+        if self.until is not None and time.monotonic() >= self.until:
             return False
         return self.channel is None or params.get("channel") == self.channel
 
@@ -213,6 +222,8 @@ class FakeSlack:
         self._channels: dict[str, _Channel] = {}
         self._users: dict[str, JSON] = {}
         self._rules: list[_Rule] = []
+        self._delays: list[list[Any]] = []  # [method, seconds, remaining or None]
+        self._closing = asyncio.Event()
         self._response_ids: set[str] = set()
         self._tickets: set[str] = set()
         self._sockets: list[web.WebSocketResponse] = []
@@ -237,6 +248,7 @@ class FakeSlack:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
+        self._closing.set()
         for ws in list(self._sockets):
             await ws.close(code=WSCloseCode.GOING_AWAY, message=b"fake slack shutting down")
         if self._runner is not None:
@@ -347,13 +359,27 @@ class FakeSlack:
             )
         )
 
-    def server_error(self, method: str, *, times: int = 1, status: int = 500) -> None:
-        """Answer the next `times` calls to `method` with HTTP `status` (5xx)."""
-        self._rules.append(_Rule(method=method, kind="server_error", remaining=times, status=status))
+    def server_error(
+        self, method: str, *, times: int | None = 1, status: int = 500, for_seconds: float | None = None
+    ) -> None:
+        """Answer the next `times` calls to `method` with HTTP `status` (5xx); with `for_seconds`, every call
+        for that long from now (a Slack outage), `times` then being None."""
+        until = None if for_seconds is None else time.monotonic() + for_seconds
+        remaining = None if for_seconds is not None else times
+        self._rules.append(_Rule(method=method, kind="server_error", remaining=remaining, status=status, until=until))
+
+    def delay(self, method: str, seconds: float, *, times: int | None = 1) -> None:
+        """Do what the next `times` calls to `method` ask (a post is recorded at once) but answer them only
+        after `seconds`: a request that reaches Slack and outlives the client's timeout."""
+        self._delays.append([method, seconds, times])
 
     def clear_failures(self, method: str | None = None) -> None:
         """Take back the injected failures (`fail`, `rate_limit`, `server_error`) of `method`, or all of them."""
         self._rules = [rule for rule in self._rules if method is not None and rule.method != method]
+
+    def clear_delays(self) -> None:
+        """Take back every `delay`: calls are answered at once again."""
+        self._delays.clear()
 
     def new_response_url(self) -> str:
         """Issue a response_url (as Slack puts in slash command and interaction payloads) served here."""
@@ -480,7 +506,18 @@ class FakeSlack:
             )
         )
         await self._notify()
+        wait = self._delay_for(method)
+        if wait:
+            with contextlib.suppress(TimeoutError):  # the fake shutting down answers at once
+                await asyncio.wait_for(self._closing.wait(), wait)
         return web.json_response(body, status=status, headers=headers)
+
+    def _delay_for(self, method: str) -> float:
+        for rule in self._delays:
+            if rule[0] == method and rule[2] != 0:
+                rule[2] = None if rule[2] is None else rule[2] - 1
+                return float(rule[1])
+        return 0.0
 
     def _answer(self, method: str, params: JSON, token: str | None) -> tuple[int, JSON, dict[str, str]]:
         """(HTTP status, JSON body, extra headers) for one call: injected HTTP failures, auth, rules, method."""
@@ -524,6 +561,8 @@ class FakeSlack:
             "reactions.remove": self._reactions_remove,
             "conversations.info": self._conversations_info,
             "conversations.members": self._conversations_members,
+            "conversations.replies": self._conversations_replies,
+            "conversations.history": self._conversations_history,
             "users.info": self._users_info,
             "apps.connections.open": self._connections_open,
         }
@@ -576,12 +615,76 @@ class FakeSlack:
                 "team_id": self.team_id,
             },
         }
+        metadata = params.get("metadata")
+        if isinstance(metadata, str):  # form-encoded callers send it as a JSON string
+            try:
+                metadata = json.loads(metadata)
+            except ValueError:
+                return {"ok": False, "error": "invalid_metadata_format"}
+        if metadata is not None and not (isinstance(metadata, dict) and metadata.get("event_type")):
+            return {"ok": False, "error": "invalid_metadata_format"}
         if blocks:
             message["blocks"] = blocks
         if thread_ts:
             message |= {"thread_ts": thread_ts, "parent_user_id": params.get("parent_user_id", "")}
-        self.messages.append(PostedMessage(channel, ts, text, blocks, thread_ts, dict(params)))
+        self.messages.append(PostedMessage(channel, ts, text, blocks, thread_ts, dict(params), metadata))
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _message_json(self, posted: PostedMessage, *, with_metadata: bool) -> JSON:
+        """A stored message as conversations.replies / .history return it."""
+        message: JSON = {
+            "type": "message",
+            "user": self.bot_user_id,
+            "bot_id": self.bot_id,
+            "app_id": self.app_id,
+            "text": posted.text or "",
+            "ts": posted.ts,
+        }
+        if posted.thread_ts:
+            message["thread_ts"] = posted.thread_ts
+        if with_metadata and posted.metadata is not None:
+            message["metadata"] = posted.metadata
+        return message
+
+    def _page(self, params: JSON, found: list[PostedMessage]) -> JSON:
+        try:
+            limit = max(1, min(1000, int(params.get("limit") or 100)))
+            start = _decode_cursor(params.get("cursor") or "")
+        except ValueError:
+            return {"ok": False, "error": "invalid_cursor"}
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        page = [self._message_json(m, with_metadata=with_metadata) for m in found[start : start + limit]]
+        more = start + limit < len(found)
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": _encode_cursor(start + limit) if more else ""},
+        }
+
+    def _conversations_replies(self, params: JSON) -> JSON:
+        """The bot's messages in one thread (the fake keeps no people's messages), oldest first; message
+        metadata only with `include_all_metadata`."""
+        channel, ts = params.get("channel"), params.get("ts")
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        if not ts:
+            return {"ok": False, "error": "thread_not_found"}
+        found = [m for m in self.messages if m.channel == channel and (m.thread_ts == ts or m.ts == ts)]
+        return self._page(params, sorted(found, key=lambda m: float(m.ts)))
+
+    def _conversations_history(self, params: JSON) -> JSON:
+        """The bot's top-level messages in a conversation after `oldest`, newest first."""
+        channel = params.get("channel")
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        oldest = float(params.get("oldest") or 0)
+        found = [
+            m
+            for m in self.messages
+            if m.channel == channel and float(m.ts) > oldest and (m.thread_ts is None or m.thread_ts == m.ts)
+        ]
+        return self._page(params, sorted(found, key=lambda m: float(m.ts), reverse=True))
 
     def _post_ephemeral(self, params: JSON) -> JSON:
         channel = params.get("channel")

@@ -102,7 +102,7 @@ async def test_migrate_is_idempotent_and_records_head(database: Database) -> Non
     await database.migrate()
     async with database.engine.connect() as connection:
         version = await connection.scalar(sa.text("SELECT version_num FROM alembic_version"))
-    assert version == "0003_door_and_authority"
+    assert version == "0004_delivery"
 
 
 async def test_migrate_creates_the_sqlite_directory_and_connections_are_set_up(tmp_path: Path) -> None:

@@ -99,25 +99,24 @@ class ServeProcess:
 
 
 @asynccontextmanager
-async def serve_process(tmp_path: Path, *args: str, **env: str) -> AsyncIterator[ServeProcess]:
-    """`python -m bot serve --port P *args` with `env` on top of a clean environment (SQLite in tmp_path, JSON
-    logs, loopback only, fast shutdown); killed on exit if still running."""
+async def serve_process(tmp_path: Path, *args: str, command: str = "serve", **env: str) -> AsyncIterator[ServeProcess]:
+    """`python -m bot serve --port P *args` (or another `command`) with `env` on top of a clean environment
+    (SQLite in tmp_path, JSON logs, loopback only, fast shutdown); killed on exit if still running."""
     port = free_port()
-    environment = clean_env(
-        tmp_path,
-        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}",
-        LINKBRIEF_LISTEN_HOST="127.0.0.1",
-        LINKBRIEF_LOG_FORMAT="json",
-        LINKBRIEF_SHUTDOWN_GRACE="2",
-        LINKBRIEF_EXTRACT_WORKERS="1",
-        LINKBRIEF_FETCH_ALLOW_PRIVATE="1",
-        **env,
-    )
+    defaults = {
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}",
+        "LINKBRIEF_LISTEN_HOST": "127.0.0.1",
+        "LINKBRIEF_LOG_FORMAT": "json",
+        "LINKBRIEF_SHUTDOWN_GRACE": "2",
+        "LINKBRIEF_EXTRACT_WORKERS": "1",
+        "LINKBRIEF_FETCH_ALLOW_PRIVATE": "1",
+    }
+    environment = clean_env(tmp_path, **(defaults | env))
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
-        "serve",
+        command,
         "--port",
         str(port),
         *args,

@@ -40,6 +40,7 @@ from bot.settings import Settings
 from bot.store import articles as store
 from bot.store.db import Database
 from bot.store.models import Article
+from bot.store.outage import is_database_outage
 from bot.summarize import SummarizerUnavailable, make_summarizer, summarizer_problem
 from bot.summarize.base import Summarizer, Summary, SummaryInput
 
@@ -146,7 +147,8 @@ class ArticlePipeline:
                     await close()
 
     async def process(self, url: str) -> ArticleOutcome:
-        """Take one URL all the way; never raises for anything a URL or a page can do.
+        """Take one URL all the way; never raises for anything a URL or a page can do (a database outage is
+        raised: it is not the link's fault, see `bot.store.outage`).
 
         Two spellings of one URL processed at the same time (a link pasted twice in a burst) would both miss
         the alias table and both fetch; the second instead waits for the first and then finds its alias.
@@ -172,7 +174,9 @@ class ArticlePipeline:
             log.info("article_failed", url=url, code=error.code, reason=error.message)
             metrics.ERRORS.labels(error.code).inc()
             return ArticleOutcome(url=url, final_url=run.final_url, error=error, timings=run.timings)
-        except Exception:
+        except Exception as exc:
+            if is_database_outage(exc):
+                raise  # our infrastructure, not the link: the caller retries later (bot.store.outage)
             log.exception("article_crashed", url=url)
             metrics.ERRORS.labels("internal_error").inc()
             return ArticleOutcome(

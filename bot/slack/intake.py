@@ -47,7 +47,8 @@ from bot.slack.links import (
 )
 from bot.store.db import Database
 from bot.store.models import ChannelType
-from bot.store.shares import NewShare, add_shares
+from bot.store.outage import is_database_outage
+from bot.store.shares import NewShare, add_share_groups
 
 log = get_logger(__name__)
 
@@ -149,7 +150,10 @@ class Intake:
                     try:
                         [ids] = await self._write([shares])
                     except Exception as exc:
-                        log.exception("intake_write_failed", channel=shares[0].channel_id, ts=shares[0].message_ts)
+                        if is_database_outage(exc):  # expected while it lasts: one line, no traceback
+                            log.warning("intake_database_unavailable", channel=shares[0].channel_id)
+                        else:
+                            log.exception("intake_write_failed", channel=shares[0].channel_id, ts=shares[0].message_ts)
                         _settle(done, exc)
                     else:
                         _settle(done, ids)
@@ -159,7 +163,7 @@ class Intake:
     async def _write(self, events: list[list[NewShare]]) -> list[list[int]]:
         """Store the shares of several events in one transaction; the new ids of each event."""
         async with self.database.session() as session, session.begin():
-            return [await add_shares(session, shares) for shares in events]
+            return await add_share_groups(session, events)
 
 
 def malformed_field(message: Mapping[str, Any], team_id: object) -> str | None:

@@ -1,10 +1,14 @@
 """Everything the bot sends to Slack's Web API outside a request: replies, reactions, permalinks, names.
 
-Replies go through slack_sdk's `AsyncWebClient` with its retry handlers (SLACK-NOTES §4.3): a 429 is retried
-after its `Retry-After`, 500/503 and dropped connections with backoff. What is left after those retries is
-sorted here into *final* failures (the bot is not in the channel, the channel is gone or archived: retrying
-cannot help, the share ends) and *transient* ones, retried a few more times with a longer backoff before the
-share is given up.
+Share replies (`post_once`) are posted once per call, on a client that retries only 429s (a rate-limited post
+was not taken): a post that timed out, lost its connection or got a 5xx may have reached Slack anyway, and
+posting it again blindly is how replies got doubled. Such a failure is reported `ambiguous`; the worker then
+reads the thread back (`find_reply`, by the `metadata` every share reply carries) before it posts again, and
+waits out a longer Slack outage with backoff (see `bot.slack.worker`). Failures are sorted into *final* ones
+(the bot is not in the channel, the channel is gone or archived: retrying cannot help, the share ends) and
+*transient* ones.
+
+`post` (used for "Post in channel", which a person can simply click again) keeps a few quick retries.
 
 Replies to one channel are paced (`ChannelPacer`) below Slack's limit of about one message per second per
 channel, so a burst of links does not turn into a burst of 429s. Reactions are decoration: they run in the
@@ -19,9 +23,11 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -47,27 +53,44 @@ POST_ATTEMPTS = 3
 POST_BACKOFF = 2.0  # seconds before the second attempt; doubled for each further one
 HTTP_TIMEOUT = 15  # seconds per Web API request
 USER_NAME_TTL = 3600.0
+FIND_REPLY_PAGES = 20  # pages of 200 messages read back at most (a thread of 4,000 replies)
 
 
 class PostFailed(Exception):
     """A reply could not be posted. `code` is Slack's error (or a transport error name); `final` says that
-    retrying is pointless."""
+    retrying is pointless; `ambiguous` that the message may have been posted all the same (a timeout, a
+    connection lost after sending, a 5xx)."""
 
-    def __init__(self, code: str, *, final: bool) -> None:
+    def __init__(self, code: str, *, final: bool, ambiguous: bool = False) -> None:
         super().__init__(code)
         self.code = code
         self.final = final
+        self.ambiguous = ambiguous
 
 
-def web_client(token: str, base_url: str, *, rate_limit_retries: int = 3) -> AsyncWebClient:
+def web_client(
+    token: str,
+    base_url: str,
+    *,
+    rate_limit_retries: int = 3,
+    transport_retries: bool = True,
+    timeout: float = HTTP_TIMEOUT,
+) -> AsyncWebClient:
     """An `AsyncWebClient` for `base_url` with slack_sdk's retry handlers.
 
     `rate_limit_retries=0` leaves 429s to the caller (reactions: better skipped than late).
+    `transport_retries=False` leaves 5xx and connection errors to the caller: for posts, which must not be
+    repeated before it is known whether the first one arrived.
     """
-    handlers = [AsyncConnectionErrorRetryHandler(max_retry_count=2), AsyncServerErrorRetryHandler(max_retry_count=2)]
+    handlers: list[AsyncRetryHandler] = []
+    if transport_retries:
+        handlers += [
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+        ]
     if rate_limit_retries > 0:
         handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=rate_limit_retries))
-    return AsyncWebClient(token=token, base_url=base_url, timeout=HTTP_TIMEOUT, retry_handlers=handlers)
+    return AsyncWebClient(token=token, base_url=base_url, timeout=int(max(1, timeout)), retry_handlers=handlers)
 
 
 class ChannelPacer:
@@ -116,6 +139,28 @@ class PostedReply:
     ts: str
 
 
+@dataclass(frozen=True, slots=True)
+class ReplyMark:
+    """The `metadata` a share reply carries, by which it is found again in its thread.
+
+    Slack stores it with the message and returns it from `conversations.replies` / `.history` with
+    `include_all_metadata`; it is invisible to people.
+    """
+
+    event_type: str
+    payload: dict[str, str | int]
+
+    def as_metadata(self) -> dict[str, object]:
+        return {"event_type": self.event_type, "event_payload": dict(self.payload)}
+
+    def matches(self, message: dict[str, object]) -> bool:
+        metadata = message.get("metadata")
+        if not isinstance(metadata, dict) or metadata.get("event_type") != self.event_type:
+            return False
+        payload = metadata.get("event_payload")
+        return isinstance(payload, dict) and all(payload.get(k) == v for k, v in self.payload.items())
+
+
 class Replier:
     """Posts replies (paced, retried), sets reactions (in the background), looks up permalinks and names."""
 
@@ -141,26 +186,61 @@ class Replier:
         attempt = 0
         while True:
             attempt += 1
-            await self.pacer.wait(channel)
             try:
-                response = await self.client.chat_postMessage(
-                    channel=channel,
-                    thread_ts=thread_ts,
-                    unfurl_links=False,
-                    unfurl_media=False,
-                    **message.as_kwargs(),
-                )
-                return PostedReply(channel=str(response.get("channel") or channel), ts=str(response["ts"]))
-            except SlackApiError as exc:
-                failure = _post_failure(exc)
-            except (aiohttp.ClientError, TimeoutError) as exc:
-                failure = PostFailed(type(exc).__name__, final=False)
+                return await self._send(channel, message, thread_ts=thread_ts)
+            except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+                failure = post_failure(exc)
             if failure.final or attempt >= POST_ATTEMPTS:
                 log.warning("reply_failed", channel=channel, error=failure.code, attempts=attempt)
                 raise failure
             delay = self.post_backoff * 2 ** (attempt - 1)
             log.info("reply_retry", channel=channel, error=failure.code, attempt=attempt, delay=delay)
             await asyncio.sleep(delay)
+
+    async def post_once(
+        self, channel: str, message: SlackMessage, *, thread_ts: str | None, mark: ReplyMark
+    ) -> PostedReply:
+        """Post `message` carrying `mark`, once (paced; 429s retried by the client); PostFailed otherwise."""
+        try:
+            return await self._send(channel, message, thread_ts=thread_ts, metadata=mark.as_metadata())
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+            failure = post_failure(exc)
+        log.info("reply_not_posted", channel=channel, error=failure.code, final=failure.final)
+        raise failure
+
+    async def _send(self, channel: str, message: SlackMessage, *, thread_ts: str | None, **extra: Any) -> PostedReply:
+        """One paced chat.postMessage, without unfurls (the reply must not unfurl the article again)."""
+        await self.pacer.wait(channel)
+        response = await self.client.chat_postMessage(
+            channel=channel, thread_ts=thread_ts, unfurl_links=False, unfurl_media=False, **extra, **message.as_kwargs()
+        )
+        return PostedReply(channel=str(response.get("channel") or channel), ts=str(response["ts"]))
+
+    async def find_reply(self, channel: str, *, thread_ts: str | None, after_ts: str, mark: ReplyMark) -> str | None:
+        """The ts of the bot's message carrying `mark` in the thread (or, without a thread, in the conversation
+        after `after_ts`), or None when it is not there. PostFailed when Slack cannot say now."""
+        cursor: str | None = None
+        for _page in range(FIND_REPLY_PAGES):
+            try:
+                if thread_ts is not None:
+                    response = await self.client.conversations_replies(
+                        channel=channel, ts=thread_ts, include_all_metadata=True, limit=200, cursor=cursor
+                    )
+                else:
+                    response = await self.client.conversations_history(
+                        channel=channel, oldest=after_ts, include_all_metadata=True, limit=200, cursor=cursor
+                    )
+            except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+                failure = post_failure(exc)
+                failure.ambiguous = not failure.final  # still unknown whether the earlier post arrived
+                raise failure from None
+            for found in response.get("messages") or []:
+                if isinstance(found, dict) and mark.matches(found):
+                    return str(found.get("ts"))
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return None
+        return None
 
     # ---------------------------------------------------------------------------------------- reactions
 
@@ -245,14 +325,20 @@ class Replier:
         return name or None
 
 
-def _post_failure(exc: SlackApiError) -> PostFailed:
+def post_failure(exc: SlackApiError | aiohttp.ClientError | TimeoutError) -> PostFailed:
+    """What a failed Web API call means for a post: final or transient, and whether it may have arrived."""
+    if isinstance(exc, aiohttp.ClientConnectorError):  # no connection: nothing was sent
+        return PostFailed(type(exc).__name__, final=False)
+    if not isinstance(exc, SlackApiError):  # timed out or lost after sending: it may have arrived
+        return PostFailed(type(exc).__name__, final=False, ambiguous=True)
     response = exc.response
     error = str(response.get("error") or "unknown_error") if response is not None else "unknown_error"
     status = response.status_code if response is not None else 0
     if error in FINAL_POST_ERRORS:
         return PostFailed(error, final=True)
     transient = status == 429 or status >= 500 or error in TRANSIENT_ERRORS
-    return PostFailed(error, final=not transient)
+    rate_limited = status == 429 or error in ("ratelimited", "rate_limited")
+    return PostFailed(error, final=not transient, ambiguous=transient and not rate_limited)
 
 
 def _error_name(exc: Exception) -> str:

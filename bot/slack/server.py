@@ -53,13 +53,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import metrics
 from bot.logs import get_logger, one_line_logger
 from bot.pipeline.runner import ArticlePipeline
+from bot.queue import ProcrastinateQueue, apply_queue_schema
 from bot.settings import Settings
 from bot.slack.app import AppParts, Background, build_app
 from bot.slack.commands import BriefCommands
 from bot.slack.intake import Intake, IntakeFirstDatabase
 from bot.slack.permissions import MembershipCache, Visibility
 from bot.slack.replies import TRANSIENT_ERRORS, ChannelPacer, Replier, web_client
-from bot.slack.worker import Worker
+from bot.slack.worker import Delivery, RetryPolicy, Worker
 from bot.store.db import Database
 from bot.store.models import Share, ShareStatus
 from bot.summarize.base import SummaryInput
@@ -106,6 +107,8 @@ def check_serve_settings(settings: Settings, mode: str | None) -> str | None:
         return "SLACK_BOT_TOKEN holds an app-level token (xapp-…); use the Bot User OAuth Token (xoxb-…)"
     if resolved == "http" and not (settings.slack_signing_secret and settings.slack_signing_secret.get_secret_value()):
         return "SLACK_SIGNING_SECRET is not set: HTTP mode needs it to verify Slack's requests"
+    if settings.queue_kind == "procrastinate" and not settings.database_url.startswith("postgres"):
+        return "LINKBRIEF_QUEUE=procrastinate needs PostgreSQL (DATABASE_URL=postgresql+asyncpg://…)"
     if resolved == "socket":
         app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else ""
         if not app_token:
@@ -124,7 +127,7 @@ class RunningBot:
     port: int
     app: AsyncApp
     database: Database
-    worker: Worker
+    worker: ShareWorker
     intake: Intake
     commands: BriefCommands
 
@@ -132,6 +135,51 @@ class RunningBot:
     def base_url(self) -> str:
         host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host  # noqa: S104 - comparing, not binding
         return f"http://{host}:{self.port}"
+
+
+ShareWorker = Worker | ProcrastinateQueue
+
+
+def share_worker(
+    settings: Settings,
+    database: Database,
+    pipeline: ArticlePipeline,
+    token: str,
+    pacer: ChannelPacer,
+    *,
+    dispatch: bool = True,
+    name: str = "linkbrief",
+) -> ShareWorker:
+    """The worker that answers shares, on the queue the settings choose (`Settings.queue_kind`, bot.queue)."""
+    replies = Replier(
+        # Posts are never repeated by the client itself (see bot.slack.replies); 429s still are.
+        _counted(web_client(token, settings.slack_api_url, transport_retries=False, timeout=settings.slack_timeout)),
+        pacer=pacer,
+        reactions_client=_counted(web_client(token, settings.slack_api_url, rate_limit_retries=0)),
+    )
+    delivery = Delivery(
+        database,
+        pipeline,
+        replies,
+        pipeline_concurrency=settings.pipeline_concurrency,
+        retry=RetryPolicy(settings.slack_retry_for, settings.slack_retry_min, settings.slack_retry_max),
+    )
+    if settings.queue_kind == "procrastinate":
+        return ProcrastinateQueue(settings, database, delivery, dispatch=dispatch, name=name)
+    return Worker(
+        database,
+        delivery,
+        workers=settings.workers,
+        claim_batch=settings.claim_batch,
+        poll_interval=settings.poll_interval,
+    )
+
+
+async def migrate(settings: Settings, database: Database) -> None:
+    """The store's schema (Alembic) and, with the procrastinate queue, the queue's."""
+    await database.migrate()
+    if settings.queue_kind == "procrastinate":
+        await apply_queue_schema(settings.database_url)
 
 
 @asynccontextmanager
@@ -162,25 +210,18 @@ async def running_bot(
     checked_at = time.monotonic()
     database = IntakeFirstDatabase(settings.database_url)
     try:
-        await database.migrate()
+        await migrate(settings, database)
         async with ArticlePipeline.open(settings, database) as pipeline:
             if warm_up:
                 await _warm_up(pipeline)
             client = _counted(web_client(token, settings.slack_api_url))
+            pacer = ChannelPacer(settings.channel_post_interval, settings.channel_post_burst)
             replier = Replier(
                 client,
-                pacer=ChannelPacer(settings.channel_post_interval, settings.channel_post_burst),
+                pacer=pacer,
                 reactions_client=_counted(web_client(token, settings.slack_api_url, rate_limit_retries=0)),
             )
-            worker = Worker(
-                database,
-                pipeline,
-                replier,
-                workers=settings.workers,
-                claim_batch=settings.claim_batch,
-                poll_interval=settings.poll_interval,
-                pipeline_concurrency=settings.pipeline_concurrency,
-            )
+            worker = share_worker(settings, database, pipeline, token, pacer)
             intake = Intake(
                 database,
                 max_links=settings.max_links_per_message,
@@ -236,8 +277,55 @@ async def running_bot(
         await database.dispose()
 
 
-async def serve(settings: Settings, *, mode: str | None = None, port: int = 3000, host: str | None = None) -> None:
-    """Run the bot until SIGTERM or SIGINT (what `linkbrief serve` calls).
+@asynccontextmanager
+async def running_worker(
+    settings: Settings, *, port: int = 3001, host: str | None = None, warm_up: bool = True
+) -> AsyncIterator[int]:
+    """`linkbrief worker`: answers shares from the procrastinate queue, with `/healthz` and `/metrics` on `port`
+    and no Slack listener (the `serve` processes take Slack's requests). Yields the bound port."""
+    if settings.queue_kind != "procrastinate":
+        raise ValueError(
+            "linkbrief worker works from the procrastinate queue: set DATABASE_URL to PostgreSQL "
+            "(and LINKBRIEF_QUEUE to auto or procrastinate)"
+        )
+    if not (settings.slack_bot_token and settings.slack_bot_token.get_secret_value()):
+        raise ValueError("SLACK_BOT_TOKEN is not set: the worker posts the replies with the bot token (xoxb-…)")
+    token = settings.slack_bot_token.get_secret_value()
+    await check_tokens(settings.slack_api_url, token, None)
+    database = Database(settings.database_url)
+    try:
+        await migrate(settings, database)
+        async with ArticlePipeline.open(settings, database) as pipeline:
+            if warm_up:
+                await _warm_up(pipeline)
+            pacer = ChannelPacer(settings.channel_post_interval, settings.channel_post_burst)
+            worker = share_worker(settings, database, pipeline, token, pacer, dispatch=False, name="linkbrief-worker")
+            health = _Health(database, worker, _SocketWatch(), settings)
+            runner = web.AppRunner(_web_app(None, health, with_events=False), access_log=None)
+            await runner.setup()
+            await worker.start()
+            try:
+                await web.TCPSite(runner, host if host is not None else settings.listen_host, port).start()
+                bound_port = runner.addresses[0][1]
+                log.info("worker_started", port=bound_port)
+                yield bound_port
+            finally:
+                await worker.stop(settings.shutdown_grace)
+                await runner.cleanup()
+                log.info("worker_stopped")
+    finally:
+        await database.dispose()
+
+
+async def serve(
+    settings: Settings,
+    *,
+    mode: str | None = None,
+    port: int = 3000,
+    host: str | None = None,
+    worker_only: bool = False,
+) -> None:
+    """Run the bot until SIGTERM or SIGINT (what `linkbrief serve` calls; `linkbrief worker` with `worker_only`).
 
     A signal during start-up (while Slack is being waited for, say) cancels the start-up, so the process always
     stops promptly. Raises `SlackRefused` when Slack refuses a token, at start-up or on a later reconnection.
@@ -259,7 +347,12 @@ async def serve(settings: Settings, *, mode: str | None = None, port: int = 3000
     started = asyncio.Event()
 
     async def run() -> None:
-        async with running_bot(settings, mode=mode, port=port, host=host, on_refused=give_up):
+        running = (
+            running_worker(settings, port=port, host=host)
+            if worker_only
+            else running_bot(settings, mode=mode, port=port, host=host, on_refused=give_up)
+        )
+        async with running:
             started.set()
             await stop.wait()
             log.info("bot_stopping")
@@ -559,11 +652,11 @@ async def _bolt_request(request: web.Request) -> AsyncBoltRequest:
         raise MalformedBody(f"unreadable fields ({type(exc).__name__})") from None
 
 
-def _web_app(app: AsyncApp, health: _Health, *, with_events: bool) -> web.Application:
+def _web_app(app: AsyncApp | None, health: _Health, *, with_events: bool) -> web.Application:
     web_app = web.Application()
     web_app.router.add_get(HEALTH_PATH, health.handle)
     web_app.router.add_get(METRICS_PATH, health.metrics)
-    if with_events:
+    if with_events and app is not None:
 
         async def slack_events(request: web.Request) -> web.Response:
             started = time.perf_counter()
@@ -621,7 +714,7 @@ async def share_stats(session: AsyncSession, statuses: tuple[str, ...] = _STATUS
 class _Health:
     """`GET /healthz`: 200, or 503 with `reasons`; and `GET /metrics`, with the share gauges read from the store."""
 
-    def __init__(self, database: Database, worker: Worker, socket: _SocketWatch, settings: Settings) -> None:
+    def __init__(self, database: Database, worker: ShareWorker, socket: _SocketWatch, settings: Settings) -> None:
         self.database = database
         self.worker = worker
         self.socket = socket

@@ -32,6 +32,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -223,6 +224,11 @@ class Share(Base):
     reply_ts: Mapped[str | None] = mapped_column(String(32))
     duplicate_of_share_id: Mapped[int | None] = mapped_column(ForeignKey("shares.id", ondelete="SET NULL"))
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Delivery (see bot.slack.worker): not before `retry_at`; Slack failing this reply since
+    # `slack_failing_since`; `maybe_posted`: an earlier attempt may have reached Slack, read the thread first.
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    slack_failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    maybe_posted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

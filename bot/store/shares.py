@@ -20,6 +20,7 @@ Slack sends before it gets here; the check here makes a slip a bug in one event,
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
@@ -82,8 +83,13 @@ def is_control_character(ch: str) -> bool:
     return unicodedata.category(ch) in ("Cc", "Cs")
 
 
+# The same set as a pattern (Unicode's Cc is exactly C0, DEL and C1; Cs the surrogates): checking every field of
+# every share character by character cost a burst of events more CPU than storing them.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def has_control_characters(text: str) -> bool:
-    return any(is_control_character(ch) for ch in text)
+    return _CONTROL_CHARACTERS.search(text) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +110,9 @@ class ShareRow:
     error_code: str | None
     attempts: int
     created_at: datetime
+    retry_at: datetime | None = None
+    slack_failing_since: datetime | None = None
+    maybe_posted: bool = False
 
     @classmethod
     def from_row(cls, row: Share) -> ShareRow:
@@ -122,7 +131,14 @@ class ShareRow:
             error_code=row.error_code,
             attempts=row.attempts,
             created_at=row.created_at,
+            retry_at=row.retry_at,
+            slack_failing_since=row.slack_failing_since,
+            maybe_posted=bool(row.maybe_posted),
         )
+
+    @property
+    def url_digest(self) -> str:
+        return url_digest(self.url)
 
     @property
     def is_public(self) -> bool:
@@ -144,39 +160,61 @@ async def add_shares(session: AsyncSession, shares: Sequence[NewShare]) -> list[
     In the given order, so ids follow link order within a message. A share already stored (Slack retried the
     event, or an edited message still carries a link handled before) is left exactly as it is.
     """
-    if not shares:
-        return []
+    [ids] = await add_share_groups(session, [shares])
+    return ids
+
+
+async def add_share_groups(session: AsyncSession, groups: Sequence[Sequence[NewShare]]) -> list[list[int]]:
+    """`add_shares` for several events at once (intake's group commit): the new ids of each group.
+
+    Multi-row INSERTs instead of one statement per link, so a burst of events costs a few statements: RETURNING
+    gives each new row's key with its id, which maps ids back to shares whatever order the rows come back in.
+    Rows are inserted in the given order, so ids follow it (a link that appears twice gets the first place).
+    """
     now = utcnow()
-    values = [
-        {
-            "team_id": s.team_id,
-            "channel_id": s.channel_id,
-            "channel_type": s.channel_type,
-            "message_ts": s.message_ts,
-            "thread_ts": s.thread_ts,
-            "user_id": s.user_id,
-            "url": s.url,
-            "url_digest": s.url_digest,
-            "event_id": s.event_id,
-            "status": ShareStatus.PENDING.value,
-            "attempts": 0,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for s in shares
-    ]
-    new_ids: list[int] = []
-    for value in values:  # one statement per row: RETURNING order of a multi-row insert is not guaranteed
+    keyed: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for group in groups:
+        for s in group:
+            key = (s.channel_id, s.message_ts, s.url_digest)
+            keyed.setdefault(key, _row_values(s, now))
+    new: dict[tuple[str, str, str], int] = {}
+    if keyed:
+        # One statement compiled once (cached), sent as multi-row batches by SQLAlchemy's "insertmanyvalues".
         stmt = (
             _insert(session)(Share)
-            .values(value)
             .on_conflict_do_nothing(index_elements=[Share.channel_id, Share.message_ts, Share.url_digest])
-            .returning(Share.id)
+            .returning(Share.id, Share.channel_id, Share.message_ts, Share.url_digest)
         )
-        share_id = await session.scalar(stmt)
-        if share_id is not None:
-            new_ids.append(share_id)
-    return new_ids
+        for share_id, channel_id, message_ts, digest in await session.execute(stmt, list(keyed.values())):
+            new[(channel_id, message_ts, digest)] = int(share_id)
+    results: list[list[int]] = []
+    for group in groups:
+        ids: list[int] = []
+        for s in group:
+            share_id = new.pop((s.channel_id, s.message_ts, s.url_digest), None)
+            if share_id is not None:
+                ids.append(share_id)
+        results.append(sorted(ids))
+    return results
+
+
+def _row_values(share: NewShare, now: datetime) -> dict[str, Any]:
+    return {
+        "team_id": share.team_id,
+        "channel_id": share.channel_id,
+        "channel_type": share.channel_type,
+        "message_ts": share.message_ts,
+        "thread_ts": share.thread_ts,
+        "user_id": share.user_id,
+        "url": share.url,
+        "url_digest": share.url_digest,
+        "event_id": share.event_id,
+        "status": ShareStatus.PENDING.value,
+        "attempts": 0,
+        "maybe_posted": False,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 async def add_done_share(session: AsyncSession, share: NewShare, *, article_id: int, reply_ts: str) -> int | None:
@@ -191,35 +229,87 @@ async def add_done_share(session: AsyncSession, share: NewShare, *, article_id: 
 async def claim_batch(session: AsyncSession, *, limit: int) -> list[ShareRow]:
     """Mark up to `limit` pending shares of one idle channel as working and return them, oldest first.
 
-    Idle: no share of the channel is being worked on. The channel whose pending share is oldest goes first.
-    Returns [] when nothing can be claimed.
+    Idle: no share of the channel is being worked on. Due: the channel's first pending share may be tried now
+    (`retry_at`); a channel whose first share waits out a Slack outage waits as a whole, so its replies keep
+    their order. The due channel whose first pending share is oldest goes first. [] when nothing can be claimed.
     """
     if _dialect(session) == "postgresql":
         await session.execute(sa.select(sa.func.pg_advisory_xact_lock(_CLAIM_LOCK_KEY)))
     busy = sa.select(Share.channel_id).where(Share.status == ShareStatus.WORKING.value)
+    heads = sa.select(sa.func.min(Share.id)).where(Share.status == ShareStatus.PENDING.value).group_by(Share.channel_id)
     channel_id = await session.scalar(
         sa.select(Share.channel_id)
-        .where(Share.status == ShareStatus.PENDING.value, Share.channel_id.not_in(busy))
+        .where(Share.id.in_(heads), _due(utcnow()), Share.channel_id.not_in(busy))
         .order_by(Share.created_at, Share.id)
         .limit(1)
     )
     if channel_id is None:
         return []
+    return await _claim(session, channel_id, (ShareStatus.PENDING.value,), limit)
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelClaim:
+    """What `claim_channel` found: the shares now ours, or when the channel's first share is due again."""
+
+    shares: list[ShareRow]
+    not_before: datetime | None = None
+
+
+async def claim_channel(session: AsyncSession, channel_id: str, *, limit: int) -> ChannelClaim:
+    """Claim up to `limit` shares of one channel, oldest first, for the one job that serves the channel now.
+
+    For a queue that already runs at most one job per channel (procrastinate's `lock`): shares left `working`
+    are then a dead job's, and are taken over, marked `maybe_posted` (the dead job may have posted before it
+    died). The claim raises `attempts`, so the dead job's late writes, should it be alive after all, no
+    longer apply (see `mark_done`). When the channel's first share waits out a Slack outage, nothing is claimed
+    and `not_before` says until when.
+    """
+    waiting = (ShareStatus.PENDING.value, ShareStatus.WORKING.value)
+    head = await session.scalar(
+        sa.select(Share).where(Share.channel_id == channel_id, Share.status.in_(waiting)).order_by(Share.id).limit(1)
+    )
+    if head is None:
+        return ChannelClaim([])
+    now = utcnow()
+    if head.status == ShareStatus.PENDING.value and head.retry_at is not None and head.retry_at > now:
+        return ChannelClaim([], not_before=head.retry_at)
+    return ChannelClaim(await _claim(session, channel_id, waiting, limit))
+
+
+async def _claim(session: AsyncSession, channel_id: str, statuses: tuple[str, ...], limit: int) -> list[ShareRow]:
     ids = (
         sa.select(Share.id)
-        .where(Share.status == ShareStatus.PENDING.value, Share.channel_id == channel_id)
-        .order_by(Share.created_at, Share.id)
+        .where(Share.status.in_(statuses), Share.channel_id == channel_id)
+        .order_by(Share.id)
         .limit(limit)
         .scalar_subquery()
     )
     rows = await session.scalars(
         sa.update(Share)
-        .where(Share.id.in_(ids), Share.status == ShareStatus.PENDING.value)
-        .values(status=ShareStatus.WORKING.value, attempts=Share.attempts + 1, updated_at=utcnow())
+        .where(Share.id.in_(ids), Share.status.in_(statuses))
+        .values(
+            status=ShareStatus.WORKING.value,
+            attempts=Share.attempts + 1,
+            # SET sees the old row: a share that was already working was a dead worker's.
+            maybe_posted=sa.or_(Share.maybe_posted, Share.status == ShareStatus.WORKING.value),
+            updated_at=utcnow(),
+        )
         .returning(Share)
         .execution_options(populate_existing=True)
     )
-    return sorted((ShareRow.from_row(r) for r in rows), key=lambda s: (s.created_at, s.id))
+    return sorted((ShareRow.from_row(r) for r in rows), key=lambda s: s.id)
+
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    return sa.or_(Share.retry_at.is_(None), Share.retry_at <= now)
+
+
+def _owned(share_id: int, attempts: int | None) -> list[ColumnElement[bool]]:
+    """The share, and while `attempts` is given only as long as that claim still holds it."""
+    if attempts is None:
+        return [Share.id == share_id]
+    return [Share.id == share_id, Share.status == ShareStatus.WORKING.value, Share.attempts == attempts]
 
 
 async def mark_done(
@@ -229,11 +319,13 @@ async def mark_done(
     article_id: int | None,
     reply_ts: str | None,
     duplicate_of_share_id: int | None = None,
-) -> None:
-    """The share was answered with a summary (or a pointer to an earlier one)."""
-    await session.execute(
+    claimed: int | None = None,
+) -> bool:
+    """The share was answered with a summary (or a pointer to an earlier one). With `claimed` (the share's
+    `attempts` when it was claimed) only while that claim holds; False when it no longer does."""
+    result = await session.execute(
         sa.update(Share)
-        .where(Share.id == share_id)
+        .where(*_owned(share_id, claimed))
         .values(
             status=ShareStatus.DONE.value,
             article_id=article_id,
@@ -241,9 +333,12 @@ async def mark_done(
             duplicate_of_share_id=duplicate_of_share_id,
             error_code=None,
             error_message=None,
+            retry_at=None,
+            slack_failing_since=None,
             updated_at=utcnow(),
         )
     )
+    return _changed(result)
 
 
 async def mark_failed(
@@ -254,20 +349,53 @@ async def mark_failed(
     message: str,
     article_id: int | None = None,
     reply_ts: str | None = None,
-) -> None:
-    """The share ended without a summary: `reply_ts` is the error reply when one could be posted."""
-    await session.execute(
+    claimed: int | None = None,
+) -> bool:
+    """The share ended without a summary: `reply_ts` is the error reply when one could be posted. `claimed`
+    as for `mark_done`."""
+    result = await session.execute(
         sa.update(Share)
-        .where(Share.id == share_id)
+        .where(*_owned(share_id, claimed))
         .values(
             status=ShareStatus.FAILED.value,
             error_code=code[:64],
             error_message=message,
             article_id=article_id,
             reply_ts=reply_ts,
+            retry_at=None,
             updated_at=utcnow(),
         )
     )
+    return _changed(result)
+
+
+async def postpone(
+    session: AsyncSession,
+    share_id: int,
+    *,
+    retry_at: datetime,
+    failing_since: datetime | None,
+    maybe_posted: bool,
+    claimed: int | None = None,
+) -> bool:
+    """Back to pending until `retry_at` (Slack could not take the reply now). The run of failures started at
+    `failing_since` unless it started earlier; `maybe_posted` is kept once set."""
+    result = await session.execute(
+        sa.update(Share)
+        .where(*_owned(share_id, claimed))
+        .values(
+            status=ShareStatus.PENDING.value,
+            retry_at=retry_at,
+            slack_failing_since=sa.func.coalesce(Share.slack_failing_since, failing_since),
+            maybe_posted=sa.or_(Share.maybe_posted, sa.true() if maybe_posted else sa.false()),
+            updated_at=utcnow(),
+        )
+    )
+    return _changed(result)
+
+
+def _changed(result: Any) -> bool:
+    return int(getattr(result, "rowcount", 0) or 0) > 0
 
 
 async def release(session: AsyncSession, share_ids: Iterable[int]) -> int:
@@ -286,13 +414,14 @@ async def release(session: AsyncSession, share_ids: Iterable[int]) -> int:
 async def requeue_working(session: AsyncSession) -> int:
     """Put every working share back to pending: run on start, when no worker of this database is running.
 
-    A share left `working` by a crash is retried. Single-process deployments only: a second process
-    sharing the database would see the first one's in-flight shares requeued.
+    A share left `working` by a crash is retried, marked `maybe_posted` (the crash may have come after its
+    reply reached Slack). The embedded queue only (one process): a second process sharing the database would
+    see the first one's in-flight shares requeued; the procrastinate queue never calls this.
     """
     result = await session.execute(
         sa.update(Share)
         .where(Share.status == ShareStatus.WORKING.value)
-        .values(status=ShareStatus.PENDING.value, updated_at=utcnow())
+        .values(status=ShareStatus.PENDING.value, maybe_posted=True, updated_at=utcnow())
     )
     return int(getattr(result, "rowcount", 0) or 0)
 
@@ -344,6 +473,15 @@ async def count_by_status(session: AsyncSession, statuses: Iterable[str] | None 
     if statuses is not None:
         stmt = stmt.where(Share.status.in_(list(statuses)))
     return {status: int(count) for status, count in await session.execute(stmt)}
+
+
+async def channels_with_work(session: AsyncSession) -> dict[str, int]:
+    """Channels with shares waiting (pending or working), each with the highest id among them."""
+    waiting = (ShareStatus.PENDING.value, ShareStatus.WORKING.value)
+    rows = await session.execute(
+        sa.select(Share.channel_id, sa.func.max(Share.id)).where(Share.status.in_(waiting)).group_by(Share.channel_id)
+    )
+    return {channel: int(top) for channel, top in rows}
 
 
 async def shares_of_message(session: AsyncSession, channel_id: str, message_ts: str) -> list[ShareRow]:
