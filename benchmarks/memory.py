@@ -9,8 +9,8 @@ process; start-up checks the bot token with `auth.test`), a temporary SQLite dat
 This process is a child subreaper and reads the tree from outside (benchmarks/proctree.py). It prints:
 
 1. idle: once /healthz answers, PSS is sampled every 0.5 s until it has moved less than 1% for `--settle`
-   seconds; the PSS and RSS sums of that last sample, and each process (main, forkserver, workers, resource
-   tracker) with its PSS;
+   seconds; the PSS and RSS sums of that last sample, and each process with its PSS (idle, the main process
+   alone: the CPU pool's forkserver and workers start with the first page);
 2. busy (unless --no-busy): the 181 pages of corpus/extraction-scrapinghub posted as signed message events
    (5 links a message, a channel a message) all at once; peak PSS while every link is read and answered,
    CPU of the tree per page over that time, worker processes started; then PSS once it settles again.
@@ -145,7 +145,7 @@ async def measure(args: argparse.Namespace) -> None:
             process = await asyncio.create_subprocess_exec(
                 *serve_command(), "--port", str(port), env=serve_env(slack, Path(tmp)), cwd=tmp
             )
-            tree = ProcessTree(process.pid)
+            tree = ProcessTree.alone(process.pid)
             base_url = f"http://127.0.0.1:{port}"
             try:
                 healthy = await wait_healthy(base_url, process, within=120)

@@ -11,7 +11,9 @@ new; second pass: every URL a repeat), then prints:
   it ever started, recycled ones included), split main process / the rest, against bare `trafilatura.extract`
   on the same pages measured in the same run (in the measured process, once before its pipeline starts and
   once after it stops; the ratio is against their mean); CPU per repeat and of start-up too;
-* the median time of each stage;
+* the median time of each stage (wall, in the main process: fetch, read = the pool trip, store) and the median
+  CPU of each step inside the pool's page task (extract, fingerprint, summarize), pool trips per new page, and
+  the share of new pages on which the second extractor (readability-lxml) ran;
 * peak PSS summed over the process tree (and the RSS sum beside it, which counts shared pages once per
   process), and how many worker processes were started in all (the pool recycles them).
 
@@ -78,8 +80,10 @@ async def run_pass(pipeline: Any, urls: list[str], concurrency: int) -> tuple[li
 async def run_pipeline(
     args: argparse.Namespace, pages: dict[str, str], urls: list[str], mark: Callable[[str], None]
 ) -> dict[str, Any]:
+    from bot import metrics
     from bot.errors import PipelineError
     from bot.pipeline.runner import ArticlePipeline
+    from bot.pipeline.worker import read_page
     from bot.settings import Settings
     from bot.store.db import Database
 
@@ -98,15 +102,31 @@ async def run_pipeline(
             async with ArticlePipeline.open(settings, database) as pipeline:
                 # Warm the worker pool so its start-up is not charged to the first pages.
                 with contextlib.suppress(PipelineError):
-                    await pipeline.extractor.extract(next(iter(pages.values())), urls[0])
+                    await pipeline.cpu_pool.run_page_task(read_page, next(iter(pages.values())), urls[0], False)
                 mark("warm")
+                tasks = pipeline.cpu_pool.tasks
+                second_opinions = {answer: _extractions(metrics, answer) for answer in ("yes", "no")}
                 first, first_wall = await run_pass(pipeline, urls, args.concurrency)
                 mark("first")
+                first_tasks = pipeline.cpu_pool.tasks - tasks
+                second_opinions = {a: _extractions(metrics, a) - n for a, n in second_opinions.items()}
                 second, second_wall = await run_pass(pipeline, urls, args.concurrency)
                 mark("second")
         finally:
             await database.dispose()
-    return {"first": first, "first_wall": first_wall, "second": second, "second_wall": second_wall}
+    return {
+        "first": first,
+        "first_wall": first_wall,
+        "second": second,
+        "second_wall": second_wall,
+        "first_tasks": first_tasks,
+        "second_opinions": second_opinions,
+    }
+
+
+def _extractions(metrics: Any, second_opinion: str) -> float:
+    value = metrics.REGISTRY.get_sample_value("linkbrief_extractions_total", {"second_opinion": second_opinion})
+    return value or 0.0
 
 
 def measured_child(args: argparse.Namespace) -> None:
@@ -158,7 +178,7 @@ async def measure(args: argparse.Namespace) -> tuple[dict[str, Any], ProcessTree
                 cwd=str(REPO),
             )
             theirs.close()
-            tree = ProcessTree(process.pid)
+            tree = ProcessTree.alone(process.pid)
             cpu: dict[str, CpuReading] = {}
             sampler = asyncio.create_task(tree.sample_every(SAMPLE_INTERVAL))
             reader, writer = await asyncio.open_connection(sock=ours)
@@ -225,11 +245,18 @@ def report(
     print(f"  pool start and warm-up  {start.total * 1000:7.0f} ms once")
     print(f"  not counted: the measurer (page server, sampling) {measurer_cpu * 1000:.0f} ms over the run")
     print()
-    print("median stage time on the first pass (ms):")
+    print("median stage time on the first pass (ms; wall in the main process, cpu_* inside the pool's page task):")
     stages = sorted({key for o in ok for key in o["timings"] if key != "total_ms"})
     for stage in stages:
         values = [o["timings"][stage] for o in ok if stage in o["timings"]]
-        print(f"  {stage:<16}{statistics.median(values):8.1f}   p95 {percentile(values, 0.95):8.1f}")
+        print(f"  {stage:<20}{statistics.median(values):8.1f}   p95 {percentile(values, 0.95):8.1f}")
+    opinions = result["second_opinions"]
+    extracted = opinions["yes"] + opinions["no"]
+    print(f"pool trips per new page: {result['first_tasks'] / n:.2f}")
+    print(
+        f"second extractor (readability-lxml) ran on {opinions['yes']:.0f} of {extracted:.0f} extracted pages "
+        f"({opinions['yes'] / max(1, extracted):.0%})"
+    )
     print()
     print(
         f"peak memory, PSS summed over the process tree: {tree.peak.pss / 2**20:.0f} MiB "

@@ -17,7 +17,9 @@ adding up RSS counts the pages a forkserver shares with its workers once per wor
 * Memory = PSS summed over the live processes (shared pages divided among the processes sharing them), read
   from `/proc/<pid>/smaps_rollup` by the measurer, never by a thread inside the tree.
 
-The tree is every descendant of the measurer, so the measurer should start nothing else while it measures.
+The tree is every descendant of the measurer, but for the children named in `ignore` and their descendants
+(`ProcessTree.alone` ignores every child the measurer already had: a test runner's own forkserver, say); the
+measurer should start nothing else while it measures.
 A process that exits and is reaped between two reads of one reading can be missed or counted twice; with
 readings taken at phase boundaries that is a few milliseconds at worst.
 """
@@ -108,10 +110,26 @@ class ProcessTree:
     """The sample with the highest PSS sum so far (`sample()`)."""
     _reaped_at_start: float = field(default_factory=_reaped_cpu)
     _me: psutil.Process = field(default_factory=psutil.Process)
+    ignore: frozenset[int] = frozenset()
+    """Children of the measurer that are not part of the tree (with their descendants)."""
+
+    @classmethod
+    def alone(cls, root: int) -> ProcessTree:
+        """The tree of `root` only: the measurer's other children, there before it, are left out."""
+        others = frozenset(child.pid for child in psutil.Process().children() if child.pid != root)
+        return cls(root, ignore=others)
+
+    def _children(self) -> list[psutil.Process]:
+        """The measurer's children that belong to the tree: `root` and the orphans of the tree it adopted."""
+        return [child for child in self._me.children() if child.pid not in self.ignore]
 
     def processes(self) -> list[psutil.Process]:
-        """Every live (or not yet reaped) descendant of this process, the ones met for the first time noted."""
-        found = self._me.children(recursive=True)
+        """Every live (or not yet reaped) process of the tree, the ones met for the first time noted."""
+        found = []
+        for child in self._children():
+            found.append(child)
+            with contextlib.suppress(psutil.Error):
+                found += child.children(recursive=True)
         for process in found:
             if process.pid not in self.seen:
                 with contextlib.suppress(psutil.Error):
@@ -120,7 +138,7 @@ class ProcessTree:
 
     def reap(self) -> None:
         """Wait for adopted orphans that have exited (not for `root`: whoever started it waits for it)."""
-        for child in self._me.children():
+        for child in self._children():
             if child.pid == self.root:
                 continue
             with contextlib.suppress(ChildProcessError, OSError):

@@ -47,9 +47,9 @@ from urllib.parse import urlparse
 from bot.errors import ExtractionFailed, NotArticle
 from bot.pipeline.decoding import decode_html
 from bot.pipeline.extract import extract_article
+from bot.pipeline.language import language_tools
 from bot.summarize.base import QAPair, SummaryInput
 from bot.summarize.extractive import summarize_extractive
-from bot.summarize.language import language_tools
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus"

@@ -27,7 +27,9 @@ class ArticleContent:
     `text` is the body without the title, paragraphs separated by one blank line ("\\n\\n"); list items are
     lines ("- item") inside their paragraph. `word_count` counts `\\w+` runs of `text`. `language` is an ISO
     639-1 code. `page_qa` holds the questions and answers the page itself publishes (an FAQ section or
-    schema.org FAQPage data), in page order; they are not part of `text`.
+    schema.org FAQPage data), in page order; they are not part of `text`. `doi` is the Digital Object
+    Identifier a paper declares ("10.1145/3366423.3380211"), in its page metadata or its PDF, without a
+    resolver prefix.
     """
 
     title: str | None = None
@@ -38,6 +40,7 @@ class ArticleContent:
     text: str
     word_count: int
     page_qa: tuple[QAPair, ...] = ()
+    doi: str | None = None
 
 
 def page_qa_as_json(pairs: tuple[QAPair, ...]) -> list[dict[str, str]] | None:

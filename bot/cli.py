@@ -8,25 +8,72 @@ terminal needs the reason, the log has the details.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import logging
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from pydantic import ValidationError
-
 from bot import __version__
-from bot.logs import configure_logging
-from bot.settings import Settings
 
 if TYPE_CHECKING:
     from tqdm import tqdm
 
-    from bot.pipeline.runner import ArticleOutcome, ArticlePipeline
+    from bot.outcome import ArticleOutcome
+    from bot.settings import Settings
     from bot.store.db import Database
+
+# What each command reads from the environment (or `.env`), shown in its --help. Only the names: loading the
+# settings' descriptions would import pydantic-settings and make `--help` wait for it. A name ending in `*`
+# stands for every setting with that prefix; tests/test_cli_help.py checks each name against `Settings`.
+LOGGING = ("LINKBRIEF_LOG_LEVEL", "LINKBRIEF_LOG_FORMAT")
+PIPELINE = (
+    "LINKBRIEF_FETCH_*",
+    "LINKBRIEF_EXTRACT_*",
+    "LINKBRIEF_PDF_MAX_PAGES",
+    "LINKBRIEF_SUMMARIZER",
+    "LINKBRIEF_SUMMARY_LANGUAGE",
+    "LINKBRIEF_LLM_*",
+    "OPENAI_BASE_URL",
+    "OPENAI_API_KEY",
+)
+REPLYING = (
+    "SLACK_BOT_TOKEN",
+    "LINKBRIEF_SLACK_API_URL",
+    "LINKBRIEF_SLACK_TIMEOUT",
+    "LINKBRIEF_SLACK_RETRY_*",
+    "LINKBRIEF_CHANNEL_POST_*",
+    "LINKBRIEF_PIPELINE_CONCURRENCY",
+    "LINKBRIEF_QUEUE*",
+    "LINKBRIEF_LISTEN_HOST",
+    "LINKBRIEF_HEALTH_*",
+    "LINKBRIEF_SHUTDOWN_GRACE",
+)
+COMMAND_SETTINGS: dict[str, tuple[str, ...]] = {
+    "serve": (
+        "SLACK_BOT_TOKEN",
+        "SLACK_APP_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "SLACK_CLIENT_ID",
+        "SLACK_CLIENT_SECRET",
+        "SLACK_STATE_SECRET",
+        "SLACK_REDIRECT_URI",
+        "DATABASE_URL",
+        *REPLYING[1:],
+        "LINKBRIEF_MAX_LINKS_PER_MESSAGE",
+        "LINKBRIEF_SKIP_DOMAINS",
+        "LINKBRIEF_WORKERS",
+        "LINKBRIEF_CLAIM_BATCH",
+        "LINKBRIEF_POLL_INTERVAL",
+        "LINKBRIEF_MEMBERSHIP_TTL",
+        *PIPELINE,
+        *LOGGING,
+    ),
+    "worker": ("DATABASE_URL", *REPLYING, "SLACK_CLIENT_*", "SLACK_STATE_SECRET", *PIPELINE, *LOGGING),
+    "summarize": ("DATABASE_URL", *PIPELINE, *LOGGING),
+    "search": ("DATABASE_URL", *LOGGING),
+    "migrate": ("DATABASE_URL", "LINKBRIEF_QUEUE", *LOGGING),
+}
 
 
 class CommandError(Exception):
@@ -37,39 +84,100 @@ class CommandError(Exception):
         self.code = code
 
 
+def _settings_epilog(command: str) -> str:
+    names = textwrap.fill(", ".join(COMMAND_SETTINGS[command]), 96, initial_indent="  ", subsequent_indent="  ")
+    return f'settings read (environment or .env; README, "Settings"):\n{names}'
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="linkbrief",
         description="Reads the articles shared in Slack and answers in the thread with a structured summary.",
+        epilog="`linkbrief COMMAND --help` describes a command and lists the settings it reads.",
     )
     parser.add_argument("--version", action="version", version=f"linkbrief {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    serve = commands.add_parser("serve", help="run the Slack bot")
-    serve.add_argument("--mode", choices=["socket", "http"], help="Socket Mode or HTTP (default: by the tokens set)")
-    serve.add_argument("--port", type=int, default=3000, help="HTTP port in HTTP mode (default 3000)")
+    def command(name: str, help: str, description: str) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name,
+            help=help,
+            description=textwrap.fill(description, 96),
+            epilog=_settings_epilog(name),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
 
-    summarize = commands.add_parser("summarize", help="fetch, extract, deduplicate, summarise and store URLs")
+    serve = command(
+        "serve",
+        "run the Slack bot",
+        "Run the Slack bot until SIGTERM or SIGINT: read every link shared where it is a member and answer in the "
+        "thread. Socket Mode (SLACK_BOT_TOKEN + SLACK_APP_TOKEN) needs no public URL; HTTP mode (SLACK_BOT_TOKEN "
+        "+ SLACK_SIGNING_SECRET) receives POST /slack/events on --port. GET /healthz and /metrics answer on "
+        "--port in both modes (in Socket Mode, --port 0 binds no port at all).",
+    )
+    serve.add_argument("--mode", choices=["socket", "http"], help="Socket Mode or HTTP (default: by the tokens set)")
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=3000,
+        help="port of /slack/events (HTTP mode), /healthz and /metrics (default 3000; 0 in Socket Mode: none)",
+    )
+
+    summarize = command(
+        "summarize",
+        "fetch, extract, deduplicate, summarise and store URLs",
+        "Read each URL (fetch, extract, deduplicate, summarise), store it, and print the result: human text, or "
+        "one JSON object per URL with --json. A URL already stored is answered from the store without fetching. "
+        "Exit status 1 when any URL failed (its line says why), 2 for an invalid setting.",
+    )
     summarize.add_argument("urls", nargs="+", metavar="URL")
     summarize.add_argument("--json", action="store_true", help="one JSON object per line per URL")
     summarize.add_argument("--text", action="store_true", help="also print the extracted article text")
-    summarize.add_argument("--no-progress", action="store_true", help="no progress bar for several URLs")
+    summarize.add_argument(
+        "--no-progress", action="store_true", help="no progress bar (drawn only for several URLs on a terminal)"
+    )
 
-    search = commands.add_parser("search", help="search stored articles and summaries")
+    search = command(
+        "search",
+        "search stored articles and summaries",
+        "Full-text search of the stored articles and their summaries (every article, whichever channel shared "
+        "it), best match first.",
+    )
     search.add_argument("query", nargs="+", metavar="QUERY")
     search.add_argument("--json", action="store_true", help="one JSON object per line per hit")
     search.add_argument("--limit", type=int, default=10, help="most hits to show (default 10)")
 
-    worker = commands.add_parser("worker", help="answer shares from the queue only (PostgreSQL; beside `serve`)")
+    worker = command(
+        "worker",
+        "answer shares from the queue only (PostgreSQL; beside `serve`)",
+        "Answer the shares `serve` processes store, from the procrastinate queue on PostgreSQL, without taking "
+        "Slack's requests itself: run any number beside `serve` for more throughput. Needs a PostgreSQL "
+        "DATABASE_URL and SLACK_BOT_TOKEN to post (with many workspaces, the SLACK_CLIENT_* settings of `serve` "
+        "instead: each reply goes out with its workspace's stored token).",
+    )
     worker.add_argument("--port", type=int, default=3001, help="port of /healthz and /metrics (default 3001)")
 
-    commands.add_parser("migrate", help="bring the database schema (and the queue's, on PostgreSQL) up to date")
+    command(
+        "migrate",
+        "bring the database schema (and the queue's, on PostgreSQL) up to date",
+        "Create or upgrade the database schema (Alembic) and, on PostgreSQL, the procrastinate queue's. The other "
+        "commands do this themselves on start; run it alone before starting several processes at once.",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script and of `python -m bot`."""
     args = build_parser().parse_args(argv)
+    # Imported once the command is known: `--help` and a mistyped option answer without loading them.
+    import asyncio
+    import logging
+
+    from pydantic import ValidationError
+
+    from bot.logs import configure_logging
+    from bot.settings import Settings
+
     try:
         settings = Settings()
     except ValidationError as exc:
@@ -77,7 +185,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         name = str(first["loc"][0]) if first["loc"] else "settings"
         if name in Settings.model_fields and Settings.model_fields[name].validation_alias is None:
             name = f"LINKBRIEF_{name.upper()}"
-        print(f"linkbrief: invalid setting {name}: {first['msg']}", file=sys.stderr)
+        reason = str(first["msg"]).removeprefix("Value error, ")
+        print(f"linkbrief: invalid setting {name}: {reason}", file=sys.stderr)
         return 2
     # One-shot commands log warnings only, unless the operator asked for more: their output is the result.
     quiet = args.command != "serve" and "log_level" not in settings.model_fields_set
@@ -106,7 +215,7 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return await _serve(args, settings)
     if args.command == "worker":
         return await _worker(args, settings)
-    from bot.store.db import Database
+    from bot.store.db import Database, database_label
 
     try:
         database = Database(settings.database_url)
@@ -116,7 +225,7 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         await _migrate(database)
         if args.command == "migrate":
             queue = await _migrate_queue(settings)
-            print(f"database is up to date ({_describe(settings.database_url)}){queue}")
+            print(f"database is up to date ({database_label(settings.database_url)}){queue}")
             return 0
         if args.command == "summarize":
             return await _summarize(args, settings, database)
@@ -127,13 +236,15 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _serve(args: argparse.Namespace, settings: Settings) -> int:
     """Run the bot until SIGTERM/SIGINT (exit 0). A missing setting or a token Slack refuses: exit 2."""
-    from bot.slack.server import SlackRefused, check_serve_settings, serve
+    from bot.slack.server import SlackRefused, check_serve_settings, resolve_mode, serve
 
     problem = check_serve_settings(settings, args.mode)
     if problem:
         raise CommandError(problem, code=2)
+    # Socket Mode needs no port: 0 there means none (an HTTP-mode bot on a random port would never hear Slack).
+    no_port = args.port == 0 and resolve_mode(settings, args.mode) == "socket"
     try:
-        await serve(settings, mode=args.mode, port=args.port)
+        await serve(settings, mode=args.mode, port=None if no_port else args.port)
     except SlackRefused as exc:
         raise CommandError(str(exc), code=2) from exc
     except OSError as exc:
@@ -177,26 +288,70 @@ async def _migrate(database: Database) -> None:
 
 
 async def _summarize(args: argparse.Namespace, settings: Settings, database: Database) -> int:
+    stored = await _stored_outcomes(args.urls, database)
+    if stored is not None:
+
+        async def from_store(url: str) -> ArticleOutcome:
+            return stored[url]
+
+        return await _summarize_all(from_store, args, settings)
+
     from bot.pipeline.runner import ArticlePipeline
     from bot.summarize import SummarizerUnavailable
 
     try:
         async with ArticlePipeline.open(settings, database) as pipeline:
-            return await _summarize_all(pipeline, args, settings)
+            return await _summarize_all(pipeline.process, args, settings)
     except SummarizerUnavailable as exc:
         raise CommandError(str(exc)) from exc
 
 
-async def _summarize_all(pipeline: ArticlePipeline, args: argparse.Namespace, settings: Settings) -> int:
+async def _stored_outcomes(urls: Sequence[str], database: Database) -> dict[str, ArticleOutcome] | None:
+    """Each URL answered from the store when every one of them is stored with a summary, else None.
+
+    What the pipeline's first stage (alias lookup) would find, without loading the pipeline: importing the
+    fetcher, the extractor and the summarisers (and starting their worker processes) takes longer than the
+    answer. A URL that is new, malformed or stored without a summary sends the whole run through the pipeline.
+    """
+    from bot.errors import PipelineError
+    from bot.logs import get_logger
+    from bot.outcome import ArticleOutcome, StoredArticle
+    from bot.pipeline import urls as url_rules
+    from bot.store import articles as store
+
+    found: dict[str, ArticleOutcome] = {}
+    async with database.session(read_only=True) as session:
+        for url in urls:
+            try:
+                key = url_rules.url_key(url_rules.validate_url(url))
+            except (PipelineError, ValueError):
+                return None
+            row = await store.article_for_url_key(session, key)
+            summary = await store.latest_summary(session, row.id) if row is not None else None
+            if row is None or summary is None:
+                return None
+            article = StoredArticle.from_row(row)
+            found[url] = ArticleOutcome(url=url, article=article, duplicate_of=article.id, summary=summary)
+    get_logger(__name__).info("answered_from_store", urls=len(found))
+    return found
+
+
+async def _summarize_all(
+    process: Callable[[str], Awaitable[ArticleOutcome]], args: argparse.Namespace, settings: Settings
+) -> int:
     """Run the URLs concurrently (bounded) and print each result in the order given."""
+    import asyncio
+
     limit = asyncio.Semaphore(settings.fetch_concurrency)
 
     async def one(url: str) -> ArticleOutcome:
         async with limit:
-            return await pipeline.process(url)
+            return await process(url)
 
     tasks = [asyncio.create_task(one(url)) for url in args.urls]
-    progress = _progress(len(tasks)) if len(tasks) > 1 and not args.no_progress else None
+    # A bar only for a person watching: redrawn into a log file or a pipe it is only noise.
+    drawn = len(tasks) > 1 and not args.no_progress and sys.stderr.isatty()
+    progress = _progress(len(tasks)) if drawn else None
     if progress is not None:
         for task in tasks:
             task.add_done_callback(lambda _task: progress.update(1))
@@ -300,16 +455,6 @@ def _progress(total: int) -> tqdm:
 def _write_line(stream: TextIO, text: str) -> None:
     stream.write(text + "\n")
     stream.flush()
-
-
-def _describe(url: str) -> str:
-    """The database URL without a password, for messages."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return "configured database"
 
 
 def _first_line(exc: BaseException) -> str:

@@ -83,9 +83,15 @@ SOCKET_CONNECTED = Gauge(
 # The pipeline and its outcomes.
 STAGE_SECONDS = Histogram(
     "linkbrief_pipeline_stage_seconds",
-    "Seconds per pipeline stage (fetch, extract, fingerprint, summarize, store)",
+    "Seconds per pipeline stage (fetch, read: extraction + fingerprint + offline summary, summarize: LLM, store)",
     ["stage"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 60.0),
+    registry=REGISTRY,
+)
+EXTRACTIONS = Counter(
+    "linkbrief_extractions",
+    "New pages extracted, by whether readability's second opinion ran (second_opinion: yes, no)",
+    ["second_opinion"],
     registry=REGISTRY,
 )
 ERRORS = Counter(

@@ -78,6 +78,16 @@ def channel_lock(channel_id: str) -> str:
     return f"linkbrief-channel:{channel_id}"
 
 
+def sweep_cron(interval: int) -> str:
+    """The sweep's schedule: every `interval` seconds (1 to 59).
+
+    procrastinate reads a six-field cron the way croniter does, with the seconds as the *last* field; seconds
+    written first would mean "every second of every interval-th minute", leaving a dead process's work
+    unswept for up to nine minutes of every ten.
+    """
+    return "* * * * * *" if interval <= 1 else f"* * * * * */{interval}"
+
+
 # ------------------------------------------------------------------------------------------------ schema
 
 
@@ -186,7 +196,7 @@ class ProcrastinateQueue:
         async def answer_channel(channel_id: str) -> None:
             await self._answer_channel(channel_id)
 
-        @self.app.periodic(cron=f"*/{self.sweep_interval} * * * * *" if self.sweep_interval > 1 else "* * * * * *")
+        @self.app.periodic(cron=sweep_cron(self.sweep_interval))
         @self.app.task(name=SWEEP_TASK, queueing_lock=SWEEP_TASK)
         async def sweep(timestamp: int) -> None:
             await self.sweep()

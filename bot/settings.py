@@ -1,8 +1,10 @@
-"""Settings from the environment (and `.env`), named exactly as the contract in DESIGN.md names them.
+"""Settings from the environment (and `.env`), named as the README's "Settings" section lists them.
 
 Standard names (Slack's, `DATABASE_URL`, OpenAI's) keep their own spelling; everything of ours carries the
 `LINKBRIEF_` prefix. Every setting has a default that works on a laptop with no configuration at all, except the
-Slack credentials, which only `serve` needs.
+Slack credentials, which only `serve` needs. A value that cannot work is refused here, when the process starts
+(the CLI exits 2 naming the setting), not at first use: an unknown log level, a database URL of another kind,
+a SQLite file in a directory that does not exist.
 """
 
 from __future__ import annotations
@@ -19,11 +21,49 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot import __version__
 
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+# The drivers linkbrief runs on (asyncio); any other driver named in DATABASE_URL is replaced by these.
+ASYNC_DRIVERS = {"postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg", "sqlite": "sqlite+aiosqlite"}
+
+
+def default_data_dir() -> Path:
+    """The user's data directory for linkbrief (created on first use, unlike any other directory)."""
+    return Path(platformdirs.user_data_dir("linkbrief", appauthor=False))
+
 
 def default_database_url() -> str:
     """A SQLite file in the user's data directory: the zero-set-up store."""
-    data_dir = Path(platformdirs.user_data_dir("linkbrief", appauthor=False))
-    return f"sqlite+aiosqlite:///{data_dir / 'linkbrief.db'}"
+    return f"sqlite+aiosqlite:///{default_data_dir() / 'linkbrief.db'}"
+
+
+def async_database_url(url: str) -> str:
+    """`url` with the asyncio driver of its database: the forms people paste (`postgresql://`, `postgres://`,
+    `sqlite:///…`, or another driver's URL) all name the same database, and linkbrief speaks to it through
+    asyncpg or aiosqlite. Anything else than PostgreSQL or SQLite is a `ValueError` with a one-line reason."""
+    from sqlalchemy.engine import make_url  # imported when a URL is set, not for `linkbrief --help`
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValueError("not a database URL (postgresql://user:password@host/db or sqlite:///path)") from None
+    backend = parsed.drivername.partition("+")[0]
+    driver = ASYNC_DRIVERS.get(backend)
+    if driver is None:
+        raise ValueError(f"{backend!r} is not supported: use PostgreSQL (postgresql://…) or SQLite (sqlite:///path)")
+    return parsed.set(drivername=driver).render_as_string(hide_password=False)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for PostgreSQL, in-memory and `file:` URI databases)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).expanduser()
 
 
 class Settings(BaseSettings):
@@ -42,6 +82,15 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
     slack_app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field("https://slack.com/api/", validation_alias=AliasChoices("LINKBRIEF_SLACK_API_URL"))
+    # Many workspaces (OAuth install, bot.slack.oauth): set these three instead of SLACK_BOT_TOKEN.
+    slack_client_id: str | None = Field(None, validation_alias="SLACK_CLIENT_ID")
+    slack_client_secret: SecretStr | None = Field(None, validation_alias="SLACK_CLIENT_SECRET")
+    slack_state_secret: SecretStr | None = Field(None, validation_alias="SLACK_STATE_SECRET")
+    slack_redirect_uri: str | None = Field(
+        None,
+        validation_alias="SLACK_REDIRECT_URI",
+        description="https://YOUR-HOST/slack/oauth_redirect, when the app lists more than one redirect URL",
+    )
     max_links_per_message: int = Field(5, ge=1, le=50)
 
     # Storage
@@ -74,6 +123,7 @@ class Settings(BaseSettings):
     # Extraction
     extract_timeout: float = Field(10.0, gt=0, description="seconds one page may take to extract")
     extract_workers: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)), ge=1)
+    pdf_max_pages: int = Field(60, ge=1, le=10_000, description="pages of a PDF read, from its first")
 
     # The Slack bot (`serve`)
     skip_domains: str = Field("", description="comma-separated domains whose links are never summarised")
@@ -111,7 +161,7 @@ class Settings(BaseSettings):
     )
 
     # Logging
-    log_level: str = "INFO"
+    log_level: LogLevel = "INFO"
     log_format: Literal["console", "json"] = "console"
 
     @cached_property
@@ -134,6 +184,20 @@ class Settings(BaseSettings):
     def skip_domain_set(self) -> frozenset[str]:
         """`LINKBRIEF_SKIP_DOMAINS` as a set of lower-case domains."""
         return frozenset(d.strip().lower() for d in self.skip_domains.split(",") if d.strip())
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_async(cls, value: str) -> str:
+        url = async_database_url(value)
+        path = sqlite_file(url)
+        if path is not None and not path.parent.is_dir() and path.parent != default_data_dir():
+            raise ValueError(f"the directory of the SQLite file does not exist: {path.parent} (create it first)")
+        return url
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level_upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
 
     @field_validator("fetch_allowed_networks")
     @classmethod

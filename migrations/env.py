@@ -31,7 +31,7 @@ def include_object(obj: Any, name: str | None, type_: str, reflected: bool, comp
     describe a virtual table, and the two databases need different shapes. Without this filter autogenerate
     would see them as tables "removed" from the models and write a migration dropping the search index.
     """
-    if type_ == "table" and name is not None and is_search_table(name):
+    if name is not None and is_search_table(name):  # the tables, and indexes such as `article_search_text`
         return False
     table = getattr(obj, "table", None)
     return not (table is not None and is_search_table(table.name))

@@ -40,7 +40,7 @@ PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "AL
 @pytest.fixture(autouse=True)
 def no_proxy_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test talks through a proxy from the environment: every server here is on loopback, and slack_sdk picks
-    proxies up from the environment and ignores NO_PROXY (SLACK-NOTES §4.4)."""
+    proxies up from the environment and ignores NO_PROXY (docs/slack.md §4.4)."""
     for name in PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
 
@@ -103,7 +103,8 @@ async def pg_url() -> AsyncIterator[str]:
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
-    """URL of a SQLite file that does not exist yet (in a directory that does not exist yet either)."""
+    """URL of a SQLite file that does not exist yet, in an empty directory (a missing one would be refused)."""
+    (tmp_path / "db").mkdir(exist_ok=True)
     return f"sqlite+aiosqlite:///{tmp_path / 'db' / 'linkbrief.db'}"
 
 

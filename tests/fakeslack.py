@@ -2,7 +2,7 @@
 
 Why a server and not mocks: the bot talks to Slack through slack_sdk's real `AsyncWebClient` and Socket Mode
 client, so the tests exercise the same HTTP requests, JSON/form/query encodings, error handling, 429 retries
-and WebSocket acks that production does (SLACK-NOTES §4, §6). Only Slack's side is imitated.
+and WebSocket acks that production does (docs/slack.md §4, §6). Only Slack's side is imitated.
 
 Use::
 
@@ -16,7 +16,7 @@ Use::
         assert call.params["thread_ts"] == "1700000000.000100"
 
 Tests run with `HTTPS_PROXY`/`HTTP_PROXY` cleared (an autouse fixture in conftest.py): slack_sdk picks them up and
-ignores `NO_PROXY` (SLACK-NOTES §4.4).
+ignores `NO_PROXY` (docs/slack.md §4.4).
 
 Web API (`POST|GET {api_url}<method>`): the token comes from `Authorization: Bearer …` (or a `token`
 parameter); query, form and JSON parameters are merged; every call is recorded as a `RecordedCall`. Methods:
@@ -32,6 +32,13 @@ what it asks (a post that reaches Slack but outlives the client's timeout). A ba
 answers: `not_authed` without one, `not_allowed_token_type` for the other kind of our tokens, `invalid_auth`
 for anything else. `unreachable_api_url()` is a Web API URL where
 nothing listens (connection refused), for a Slack that cannot be reached at all.
+
+Many workspaces (OAuth): `add_workspace(team_id)` makes another workspace with its own bot token (the default
+one above stays); `oauth_code(team_id)` issues the one-time code Slack's consent page would hand the browser,
+which `oauth.v2.access` (authenticated with `client_id`/`client_secret`, HTTP Basic or form) trades for that
+workspace's bot token; `revoke(team_id)` makes its token answer `token_revoked`. `auth.test` answers for the
+workspace of the token; `add_channel(..., team_id=…)` puts a conversation in one workspace, and a call about it
+with another workspace's token answers `channel_not_found`. `views.publish` (App Home) is recorded in `views`.
 
 `response_url`s: `new_response_url()` issues one at `{base_url}/response/<id>`; POSTs to it are recorded
 (`response_posts`, `wait_for_response_posts`).
@@ -145,6 +152,27 @@ class _Rule:
         return self.channel is None or params.get("channel") == self.channel
 
 
+@dataclass(frozen=True, slots=True)
+class PublishedView:
+    """A view views.publish accepted: for whom, the view JSON, and the token that published it."""
+
+    user_id: str
+    view: JSON
+    token: str | None
+
+
+@dataclass
+class Workspace:
+    """Another workspace the app is installed in (OAuth mode)."""
+
+    team_id: str
+    team_name: str
+    bot_token: str
+    bot_user_id: str
+    bot_id: str
+    revoked: bool = False
+
+
 @dataclass
 class _Channel:
     id: str
@@ -218,6 +246,13 @@ class FakeSlack:
         self.reactions: dict[tuple[str, str], set[str]] = {}
         self.response_posts: list[ResponseUrlPost] = []
         self.acks: list[SocketAck] = []
+        self.views: list[PublishedView] = []
+        self.client_id = "1111.2222"
+        self.client_secret = "fake-client-secret"
+        self._workspaces: dict[str, Workspace] = {}  # by bot token
+        self._codes: dict[str, str] = {}  # one-time OAuth code -> bot token
+        self._channel_teams: dict[str, str] = {}
+        self._caller: str | None = None  # the token of the call being answered
 
         self._channels: dict[str, _Channel] = {}
         self._users: dict[str, JSON] = {}
@@ -281,11 +316,14 @@ class FakeSlack:
         is_member: bool = True,
         is_im: bool = False,
         is_mpim: bool = False,
+        team_id: str | None = None,
     ) -> None:
-        """Make a conversation known to conversations.info/.members; `is_member` is the bot's membership.
+        """Make a conversation known to conversations.info/.members; `is_member` is the bot's membership;
+        `team_id` (many workspaces) the workspace it belongs to.
 
         Unknown channels still accept chat.postMessage (the fake is permissive there), but posting to a
-        known channel the bot is not in answers `not_in_channel`, and to an archived one `is_archived`.
+        known channel the bot is not in answers `not_in_channel` (unless it is public and the scopes hold
+        `chat:write.public`), and to an archived one `is_archived`.
         """
         self._channels[channel_id] = _Channel(
             id=channel_id,
@@ -297,6 +335,79 @@ class FakeSlack:
             is_mpim=is_mpim,
             members=list(members),
         )
+        if team_id is not None:
+            self._channel_teams[channel_id] = team_id
+
+    # ------------------------------------------------------------------------------- many workspaces
+
+    def add_workspace(self, team_id: str, *, team_name: str | None = None) -> Workspace:
+        """Another workspace, with its own bot token, bot user and bot id."""
+        workspace = Workspace(
+            team_id=team_id,
+            team_name=team_name or f"Team {team_id}",
+            bot_token=f"xoxb-{team_id.lower()}-{uuid.uuid4().hex[:12]}",
+            bot_user_id=f"U{team_id[1:]}BOT",
+            bot_id=f"B{team_id[1:]}BOT",
+        )
+        self._workspaces[workspace.bot_token] = workspace
+        return workspace
+
+    def workspace(self, team_id: str) -> Workspace:
+        return next(w for w in self._workspaces.values() if w.team_id == team_id)
+
+    def oauth_code(self, team_id: str) -> str:
+        """The one-time code Slack gives the browser after someone of `team_id` approved the install."""
+        code = f"code-{uuid.uuid4().hex}"
+        self._codes[code] = self.workspace(team_id).bot_token
+        return code
+
+    def revoke(self, team_id: str) -> None:
+        """The workspace uninstalled the app: its token answers token_revoked from now on."""
+        self.workspace(team_id).revoked = True
+
+    def _caller_team(self) -> str:
+        workspace = self._workspaces.get(self._caller or "")
+        return workspace.team_id if workspace is not None else self.team_id
+
+    def _oauth_v2_access(self, params: JSON, authorization: str | None) -> JSON:
+        client_id, client_secret = params.get("client_id"), params.get("client_secret")
+        if authorization and authorization.lower().startswith("basic "):
+            decoded = base64.b64decode(authorization[6:]).decode()
+            client_id, _, client_secret = decoded.partition(":")
+        if client_id != self.client_id or client_secret != self.client_secret:
+            return {"ok": False, "error": "invalid_client_id" if client_id != self.client_id else "bad_client_secret"}
+        token = self._codes.pop(str(params.get("code") or ""), None)
+        if token is None:
+            return {"ok": False, "error": "invalid_code"}
+        workspace = self._workspaces[token]
+        return {
+            "ok": True,
+            "app_id": self.app_id,
+            "authed_user": {"id": "U0INSTALLER"},
+            "scope": ",".join(self.scopes),
+            "token_type": "bot",
+            "access_token": token,
+            "bot_user_id": workspace.bot_user_id,
+            "team": {"id": workspace.team_id, "name": workspace.team_name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+
+    def _views_publish(self, params: JSON) -> JSON:
+        view = params.get("view")
+        if isinstance(view, str):
+            try:
+                view = json.loads(view)
+            except ValueError:
+                return {"ok": False, "error": "invalid_arguments"}
+        user_id = params.get("user_id")
+        if not user_id or not isinstance(view, dict) or view.get("type") != "home":
+            return {"ok": False, "error": "invalid_arguments"}
+        blocks = view.get("blocks")
+        if not isinstance(blocks, list) or len(blocks) > 100:
+            return {"ok": False, "error": "invalid_blocks"}
+        self.views.append(PublishedView(str(user_id), view, self._caller))
+        return {"ok": True, "view": {"id": f"V{len(self.views):08d}", "type": "home", **view}}
 
     def set_members(self, channel_id: str, members: Iterable[str]) -> None:
         """Replace a known channel's member list."""
@@ -492,7 +603,10 @@ class FakeSlack:
         method = request.match_info["method"]
         params = await _request_params(request)
         token = _bearer(request.headers.get("Authorization")) or params.pop("token", None)
-        status, body, headers = self._answer(method, params, token)
+        if method == "oauth.v2.access":  # authenticated by the app's client id and secret, not a token
+            status, body, headers = 200, self._oauth_v2_access(params, request.headers.get("Authorization")), {}
+        else:
+            status, body, headers = self._answer(method, params, token)
         self.calls.append(
             RecordedCall(
                 method=method,
@@ -537,6 +651,10 @@ class FakeSlack:
         handler = self._handlers().get(method)
         if handler is None:
             return 200, {"ok": False, "error": "unknown_method"}, {}
+        self._caller = token
+        channel_team = self._channel_teams.get(str(params.get("channel") or ""))
+        if channel_team is not None and channel_team != self._caller_team():
+            return 200, {"ok": False, "error": "channel_not_found"}, {}
         body = handler(params)
         headers = {"x-oauth-scopes": ",".join(self.scopes)} if method == "auth.test" else {}
         return 200, body, headers
@@ -544,6 +662,11 @@ class FakeSlack:
     def _auth_error(self, method: str, token: str | None) -> str | None:
         if not token:
             return "not_authed"
+        workspace = self._workspaces.get(token)
+        if workspace is not None:
+            if workspace.revoked:
+                return "token_revoked"
+            return "not_allowed_token_type" if method == "apps.connections.open" else None
         wanted, other = (
             (self.app_token, self.bot_token) if method == "apps.connections.open" else (self.bot_token, self.app_token)
         )
@@ -565,9 +688,22 @@ class FakeSlack:
             "conversations.history": self._conversations_history,
             "users.info": self._users_info,
             "apps.connections.open": self._connections_open,
+            "views.publish": self._views_publish,
         }
 
     def _auth_test(self, params: JSON) -> JSON:
+        workspace = self._workspaces.get(self._caller or "")
+        if workspace is not None:
+            return {
+                "ok": True,
+                "url": f"https://{workspace.team_id.lower()}.slack.com/",
+                "team": workspace.team_name,
+                "user": self.bot_name,
+                "team_id": workspace.team_id,
+                "user_id": workspace.bot_user_id,
+                "bot_id": workspace.bot_id,
+                "is_enterprise_install": False,
+            }
         return {
             "ok": True,
             "url": f"https://{self.team_domain}.slack.com/",
@@ -772,8 +908,9 @@ class FakeSlack:
             return None
         if known.is_archived:
             return "is_archived"
-        if not known.is_member:
-            return "not_in_channel"
+        public = not (known.is_private or known.is_im or known.is_mpim)
+        if not known.is_member and not (public and "chat:write.public" in self.scopes):
+            return "not_in_channel"  # chat:write.public lets an app post in public channels it is not in
         return None
 
     async def _response_url(self, request: web.Request) -> web.Response:

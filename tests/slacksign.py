@@ -1,11 +1,11 @@
 """Signed Slack requests and realistic event payloads for tests.
 
 Signing is written out here (not borrowed from slack_sdk) on purpose: a test then checks it against the
-SDK's `SignatureVerifier`, so the two implementations vouch for each other. The algorithm (SLACK-NOTES §2):
+SDK's `SignatureVerifier`, so the two implementations vouch for each other. The algorithm (docs/slack.md §2):
 `X-Slack-Signature = "v0=" + hex(HMAC-SHA256(signing_secret, "v0:" + timestamp + ":" + raw_body))`, with
 `X-Slack-Request-Timestamp` in Unix seconds, over the exact bytes sent.
 
-Payload builders follow the shapes in SLACK-NOTES §1 (event_callback envelope, message fields, rich_text
+Payload builders follow the shapes in docs/slack.md §1 (event_callback envelope, message fields, rich_text
 blocks, subtypes) and §3 (slash command fields). Messages are built from parts, so `text` (Slack-escaped,
 with `<url|label>` markup) and `blocks` (rich_text with `link` elements) always agree, as they do in what
 Slack sends::
@@ -311,7 +311,7 @@ def event_callback(
     event_id: str | None = None,
     event_time: int | None = None,
 ) -> JSON:
-    """The Events API envelope around an inner event (SLACK-NOTES §1.1)."""
+    """The Events API envelope around an inner event (docs/slack.md §1.1)."""
     channel = event.get("channel", "")
     return {
         "token": "legacy-verification-token",
@@ -336,7 +336,7 @@ def event_callback(
 
 
 def url_verification(challenge: str | None = None) -> JSON:
-    """The whole body of Slack's URL check: no envelope, no inner event (SLACK-NOTES §1.7)."""
+    """The whole body of Slack's URL check: no envelope, no inner event (docs/slack.md §1.7)."""
     return {
         "token": "legacy-verification-token",
         "challenge": challenge or uuid.uuid4().hex,
@@ -355,7 +355,7 @@ def slash_command_fields(
     user_name: str = "alice",
     team_id: str = TEAM_ID,
 ) -> dict[str, str]:
-    """The form fields of a slash command request (SLACK-NOTES §3)."""
+    """The form fields of a slash command request (docs/slack.md §3)."""
     return {
         "token": "legacy-verification-token",
         "team_id": team_id,

@@ -1,11 +1,11 @@
 """The benchmarks' process-tree accounting (benchmarks/proctree.py) keeps the CPU of recycled workers.
 
-This file is also the measured program: run as a script, it starts a pebble pool on a forkserver with
-`max_tasks=1`, so every task gets a fresh worker (a grandchild of the script, reaped by the forkserver) that
-exits after it, the way the extraction pool recycles its workers. Each worker burns a known CPU time and returns its
-whole CPU time, measured inside it with `time.process_time`. The test measures the tree from outside, as
+This file is also the measured program: run as a script, it starts the bot's CPU pool (`CpuPool`, pebble on a
+forkserver) with `max_tasks=1`, so every task gets a fresh worker (a grandchild of the script, reaped by the
+forkserver) that exits after it, the way the pool recycles its workers. Each worker burns a known CPU time and
+returns its whole CPU time, measured inside it with `time.process_time`. The test measures the tree from outside, as
 `benchmarks.pipeline` does. Real processes; the file's top level imports only the standard library because
-every worker re-imports it.
+the forkserver runs it again (as the parent's main module) before forking the workers.
 """
 
 from __future__ import annotations
@@ -31,18 +31,23 @@ def burn(seconds: float) -> float:
 
 
 def measured_program() -> None:
-    """Run TASKS burns, each in a worker of its own; print the CPU they reported, then wait for a line on stdin
-    (the measurer's reading happens in between) and exit."""
-    import multiprocessing
+    """Start the bot's own CPU pool, recycling each worker after one task; say "ready" and wait for a line on
+    stdin (the measurer's first reading); run TASKS burns, print the CPU they reported, then wait for a line
+    again (the second reading) and exit."""
+    import asyncio
 
-    from pebble import ProcessPool
+    from bot.pipeline.cpu_pool import CpuPool
 
-    pool = ProcessPool(max_workers=2, max_tasks=1, context=multiprocessing.get_context("forkserver"))
-    reported = sum(pool.schedule(burn, args=(BURN_SECONDS,)).result() for _ in range(TASKS))
-    print(reported, flush=True)
-    sys.stdin.readline()
-    pool.stop()
-    pool.join()
+    async def run() -> None:
+        async with CpuPool(workers=2, timeout=60, max_tasks=1) as pool:
+            await pool.run(burn, 0.0)  # the forkserver's start-up (seconds of CPU) is done before the reading
+            print("ready", flush=True)
+            await asyncio.to_thread(sys.stdin.readline)
+            burnt = await asyncio.gather(*(pool.run(burn, BURN_SECONDS) for _ in range(TASKS)))
+            print(sum(burnt), flush=True)
+            await asyncio.to_thread(sys.stdin.readline)
+
+    asyncio.run(run())
 
 
 def test_recycled_workers_cpu_is_counted() -> None:
@@ -55,14 +60,21 @@ def test_recycled_workers_cpu_is_counted() -> None:
             [sys.executable, str(Path(__file__))], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
         )
         try:
-            tree = ProcessTree(child.pid)
-            before = tree.cpu()
+            tree = ProcessTree.alone(child.pid)
             assert child.stdout is not None
             assert child.stdin is not None
+            assert child.stdout.readline() == "ready\n"
+            before = tree.cpu()
+            child.stdin.write("\n")
+            child.stdin.flush()
             reported = float(child.stdout.readline())
             during = tree.cpu() - before
             # What the old benchmark counted: the CPU of the workers still alive.
-            alive = sum(sum(p.cpu_times()[:2]) for p in psutil.Process(child.pid).children(recursive=True))
+            alive = sum(
+                sum(worker.cpu_times()[:2])
+                for forkserver in psutil.Process(child.pid).children()
+                for worker in forkserver.children()
+            )
             child.stdin.write("\n")
             child.stdin.flush()
             assert child.wait(timeout=30) == 0
@@ -77,6 +89,7 @@ def test_recycled_workers_cpu_is_counted() -> None:
     assert alive < reported / 2, "the pool should have recycled the workers that did the work"
     # Losing one worker would lose more than BURN_SECONDS > TICKS.
     assert during.others >= reported - TICKS, f"tree counted {during.others:.3f} s, workers said {reported:.3f}"
+    assert during.others < 2 * reported, "no process counted twice"
     assert after.total >= during.total - TICKS
     assert emptied, "every process of the tree has exited and been reaped"
 

@@ -79,3 +79,25 @@ def test_the_build_context_leaves_out_the_virtual_environment() -> None:
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert "*" in ignored  # everything out, then the four paths the build copies back in
     assert {"!pyproject.toml", "!README.md", "!bot/", "!migrations/"} <= set(ignored)
+
+
+def test_compose_runs_serve_and_a_worker_on_the_same_database() -> None:
+    services = COMPOSE["services"]
+    assert services["serve"]["command"][:2] == ["linkbrief", "serve"]
+    assert services["worker"]["command"][:2] == ["linkbrief", "worker"]
+    assert services["worker"]["environment"]["DATABASE_URL"] == services["serve"]["environment"]["DATABASE_URL"]
+    # One queue in PostgreSQL for both: a worker beside an embedded-queue serve would never get a share.
+    assert services["worker"]["environment"]["LINKBRIEF_QUEUE"] == "procrastinate"
+    assert services["serve"]["environment"]["LINKBRIEF_QUEUE"] == "procrastinate"
+    assert services["worker"]["env_file"] == services["serve"]["env_file"]
+    assert "profiles" not in services["worker"]  # started by a plain `docker compose up`
+
+
+@pytest.mark.parametrize(
+    "name", [n for n, s in COMPOSE["services"].items() if s.get("image", "").startswith("linkbrief")]
+)
+def test_each_linkbrief_health_check_asks_the_port_its_command_serves(name: str) -> None:
+    service = COMPOSE["services"][name]
+    args = build_parser().parse_args(service["command"][1:])
+    probe = " ".join(service["healthcheck"]["test"])
+    assert f"http://127.0.0.1:{args.port}/healthz" in probe

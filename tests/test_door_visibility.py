@@ -29,7 +29,7 @@ slack, site = commands_tests.slack, commands_tests.site  # fixtures shared with 
 
 
 def made_private(kind: str, channel: str) -> dict[str, Any]:
-    """The events by which Slack tells an app that a conversation is private now (SLACK-NOTES §1)."""
+    """The events by which Slack tells an app that a conversation is private now (docs/slack.md §1)."""
     ts = next_ts()
     if kind == "message":  # the system message posted in the channel, delivered as message.groups
         return {

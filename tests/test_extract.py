@@ -2,9 +2,9 @@
 
 Every page here is synthetic HTML shaped like a real one (navigation, related links, newsletter boxes around
 the article), so the combination, repeat removal and quality gate are exercised on a page, not on a bare
-paragraph. The one test double is `runaway_worker`: a module-level worker function handed to `Extractor`
-through its `worker` parameter, which sleeps on a marker page so the hard time limit can be tested without
-depending on how long trafilatura takes on some crafted input.
+paragraph. The one test double is `runaway_worker`: a module-level task function run in the `CpuPool`, which
+sleeps on a marker page so the hard time limit can be tested without depending on how long trafilatura takes
+on some crafted input.
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ import time
 import pytest
 
 from bot.errors import ExtractionFailed, NotArticle
-from bot.pipeline.extract import ExtractedArticle, Extractor, extract_article
+from bot.pipeline.cpu_pool import CpuPool
+from bot.pipeline.extract import ExtractedArticle, extract_article
+from bot.pipeline.fingerprint import fingerprint
+from bot.pipeline.worker import read_page
 
 TITLE = "Valley towns agree to share one water plant after dry summer"
 PARAGRAPHS = [
@@ -409,43 +412,57 @@ RUNAWAY_PAGE = "<html><body>never finishes</body></html>"
 
 
 def runaway_worker(html: str, url: str | None) -> ExtractedArticle:
-    """Test worker for `Extractor(worker=...)`: the marker page sleeps far past any time limit (a stand-in
-    for trafilatura running away on a pathological page); any other page is extracted for real."""
+    """Test task for the `CpuPool`: the marker page sleeps far past any time limit (a stand-in for trafilatura
+    running away on a pathological page); any other page is extracted for real."""
     if html == RUNAWAY_PAGE:
         time.sleep(60)
     return extract_article(html, url)
 
 
-async def test_extractor_extracts_in_the_pool() -> None:
+async def test_one_page_task_extracts_fingerprints_and_summarises_in_the_pool() -> None:
     html = page(PARAGRAPHS, head=METADATA)
+    url = "https://valleypost.example/region/water-plant"
 
-    async with Extractor(workers=1, timeout=20) as extractor:
-        article = await extractor.extract(html, "https://valleypost.example/region/water-plant")
+    async with CpuPool(workers=1, timeout=20) as pool:
+        reading = await pool.run_page_task(read_page, html, url, True)
+        assert pool.tasks == 1
 
-    assert article == extract_article(html, "https://valleypost.example/region/water-plant")
-    assert paragraphs_of(article) == PARAGRAPHS
+    assert reading.article == extract_article(html, url)
+    assert paragraphs_of(reading.article) == PARAGRAPHS
+    assert reading.fingerprint == fingerprint(reading.article.text)
+    assert reading.summary is not None
+    assert reading.summary.tldr
+    assert set(reading.cpu_ms) == {"extract", "fingerprint", "summarize"}
 
 
-async def test_extractor_passes_not_article_through() -> None:
-    async with Extractor(workers=1, timeout=20) as extractor:
+async def test_page_task_without_summary_leaves_it_to_the_caller() -> None:
+    async with CpuPool(workers=1, timeout=20) as pool:
+        reading = await pool.run_page_task(read_page, page(PARAGRAPHS), None, False)
+
+    assert reading.summary is None
+    assert "summarize" not in reading.cpu_ms
+
+
+async def test_page_task_passes_not_article_through() -> None:
+    async with CpuPool(workers=1, timeout=20) as pool:
         with pytest.raises(NotArticle, match="list of articles"):
-            await extractor.extract(home_page(), "https://valleypost.example/")
+            await pool.run_page_task(read_page, home_page(), "https://valleypost.example/", True)
 
 
 async def test_runaway_page_is_killed_and_the_pool_keeps_working() -> None:
-    async with Extractor(workers=1, timeout=1.0, worker=runaway_worker) as extractor:
+    async with CpuPool(workers=1, timeout=1.0) as pool:
         with pytest.raises(ExtractionFailed, match="longer than 1 seconds"):
-            await extractor.extract(RUNAWAY_PAGE)
+            await pool.run_page_task(runaway_worker, RUNAWAY_PAGE, None)
 
         # The only worker was killed; the pool replaced it and the next page goes through.
-        article = await extractor.extract(page(PARAGRAPHS))
+        article = await pool.run_page_task(runaway_worker, page(PARAGRAPHS), None)
 
     assert paragraphs_of(article) == PARAGRAPHS
 
 
-async def test_closed_extractor_refuses_work() -> None:
-    extractor = Extractor(workers=1, timeout=5)
-    await extractor.close()
+async def test_closed_pool_refuses_work() -> None:
+    pool = CpuPool(workers=1, timeout=5)
+    await pool.close()
 
     with pytest.raises(RuntimeError):
-        await extractor.extract(page(PARAGRAPHS))
+        await pool.run_page_task(read_page, page(PARAGRAPHS), None, True)

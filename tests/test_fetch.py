@@ -321,11 +321,11 @@ async def test_gzip_page_is_decompressed_and_counted_decompressed() -> None:
 @pytest.mark.parametrize(
     ("content_type", "message"),
     [
-        ("application/pdf", "PDF files are not supported yet."),
         ("image/png", "The link points to an image, not an article."),
         ("image/svg+xml", "The link points to an image, not an article."),
         ("application/json", None),
-        ("text/plain; charset=utf-8", None),
+        ("application/zip", "The link points to a file of type application/zip, not a web page or a document."),
+        ("application/octet-stream", None),
     ],
 )
 async def test_non_html_types_are_unsupported(content_type: str, message: str | None) -> None:
@@ -337,6 +337,32 @@ async def test_non_html_types_are_unsupported(content_type: str, message: str | 
     assert raised.value.code == "unsupported_type"
     if message is not None:
         assert raised.value.message == message
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type", "kind"),
+    [
+        ("/paper", "application/pdf", "application/pdf"),
+        ("/paper", "application/x-pdf", "application/pdf"),
+        ("/files/report.PDF", "application/octet-stream", "application/pdf"),
+        ("/notes", "text/plain; charset=utf-8", "text/plain"),
+        ("/README.md", "text/plain; charset=utf-8", "text/markdown"),
+        ("/notes", "text/markdown", "text/markdown"),
+    ],
+)
+async def test_pdfs_and_text_documents_are_accepted(path: str, content_type: str, kind: str) -> None:
+    """A PDF keeps its bytes (only the PDF reader decodes them); a text document is decoded like HTML."""
+    body = b"%PDF-1.7 bytes" if kind == "application/pdf" else "Caf\u00e9 notes\n\nSecond paragraph.".encode()
+
+    async def handler(_: web.Request) -> web.Response:
+        return web.Response(body=body, headers={"Content-Type": content_type})
+
+    page = await fetch({path: handler}, path)
+    assert page.content_type == kind
+    if kind == "application/pdf":
+        assert (page.body, page.html, page.byte_count) == (body, "", len(body))
+    else:
+        assert (page.body, page.html) == (b"", body.decode())
 
 
 async def test_xhtml_is_accepted() -> None:
@@ -372,6 +398,13 @@ async def test_missing_content_type_with_binary_body_is_unsupported() -> None:
     async with serve_raw(raw_response([], b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")) as base, Fetcher(LOCAL) as fetcher:
         with pytest.raises(UnsupportedType):
             await fetcher.fetch(f"{base}/")
+
+
+async def test_missing_content_type_with_a_pdf_body_is_a_pdf() -> None:
+    body = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+    async with serve_raw(raw_response([], body)) as base, Fetcher(LOCAL) as fetcher:
+        page = await fetcher.fetch(f"{base}/download")
+    assert (page.content_type, page.body, page.html) == ("application/pdf", body, "")
 
 
 # Text encodings

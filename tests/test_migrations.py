@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -9,12 +10,15 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 from sqlalchemy.engine import make_url
 
+from bot.store.articles import save_summary
 from bot.store.db import Database, alembic_config, migrations_dir
-from bot.store.models import Base
-from bot.store.search import is_search_table
+from bot.store.models import Article, Base, StoredSummary
+from bot.store.search import SearchQuery, index_article, is_indexed, is_search_table, search
+from bot.summarize.base import Summary
 
 APP_TABLES = {"articles", "article_urls", "summaries", "shares", "conversations", "offers"}
 
@@ -68,7 +72,7 @@ async def test_upgrade_to_head_then_downgrade_to_base(empty_database_url: str) -
 
 def _include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
     """The rule of migrations/env.py's include_object: the search structures are migration-only."""
-    if type_ == "table" and name is not None and is_search_table(name):
+    if name is not None and is_search_table(name):
         return False
     table = getattr(obj, "table", None)
     return not (table is not None and is_search_table(table.name))
@@ -102,11 +106,14 @@ async def test_migrate_is_idempotent_and_records_head(database: Database) -> Non
     await database.migrate()
     async with database.engine.connect() as connection:
         version = await connection.scalar(sa.text("SELECT version_num FROM alembic_version"))
-    assert version == "0004_delivery"
+    script = ScriptDirectory.from_config(alembic_config(database.url))
+    assert version == script.get_current_head()
 
 
-async def test_migrate_creates_the_sqlite_directory_and_connections_are_set_up(tmp_path: Path) -> None:
+async def test_migrate_creates_the_sqlite_file_and_connections_are_set_up(tmp_path: Path) -> None:
+    # A missing directory is refused (tests/test_database_url.py); the file itself is created.
     path = tmp_path / "nested" / "deeper" / "linkbrief.db"
+    path.parent.mkdir(parents=True)
     db = Database(f"sqlite+aiosqlite:///{path}")
     try:
         await db.migrate()
@@ -127,3 +134,125 @@ def test_migrations_are_found_and_the_url_survives_config_interpolation() -> Non
     config = alembic_config(url)
     assert config.get_main_option("sqlalchemy.url") == url
     assert make_url(url).password == "p@ss%word"
+
+
+# --- 0005_search_rank: the search index without a second copy of the text -------------------------------------
+
+_OLD_INDEX = {  # how revisions up to 0004 indexed an article (title, summary document, text)
+    "sqlite": [
+        "INSERT INTO article_search (rowid, title, summary, text) VALUES (:id, :title, :summary, :text)",
+        "INSERT INTO article_search_lead (rowid, title, summary) VALUES (:id, :title, :summary)",
+    ],
+    "postgresql": [
+        "INSERT INTO article_search (article_id, lead, document) SELECT :id, lead, lead || "
+        "setweight(to_tsvector('linkbrief', :text), 'C') FROM (SELECT "
+        "setweight(to_tsvector('linkbrief', :title), 'A') || setweight(to_tsvector('linkbrief', :summary), 'B') "
+        "AS lead) AS l"
+    ],
+}
+_OLD_SEARCH = {
+    "sqlite": "SELECT rowid FROM article_search WHERE article_search MATCH :word ORDER BY rowid",
+    "postgresql": "SELECT article_id FROM article_search WHERE document @@ plainto_tsquery('linkbrief', :word) "
+    "ORDER BY article_id",
+}
+
+
+def _article_row(n: int, title: str, text: str) -> dict[str, Any]:
+    return {
+        "id": n,
+        "canonical_url": f"https://example.com/{n}",
+        "url_key": f"example.com/{n}",
+        "host": "example.com",
+        "title": title,
+        "text": text,
+        "word_count": len(text.split()),
+        "content_hash": f"{n:064d}",
+        "simhash": n,
+        **{f"simhash_band{band}": 0 for band in range(4)},
+        "created_at": datetime(2026, 12, 1, tzinfo=UTC),
+    }
+
+
+async def _seed_at_0004(db: Database) -> None:
+    """Three articles as 0004 stored them: two indexed (one with a summary), one stored but never indexed."""
+    summary = "Dredging starts in spring.\nThe quay closes\nWho pays?\nThe port authority."
+    async with db.engine.begin() as connection:
+        await connection.execute(
+            sa.insert(Article),
+            [
+                _article_row(1, "Harbour dredging", "Silt has narrowed the channel."),
+                _article_row(2, "Lighthouse repairs", "The lamp was replaced with a lantern."),
+                _article_row(3, "Orchard survey", "Volunteers mapped the channel orchards."),
+            ],
+        )
+        await connection.execute(
+            sa.insert(StoredSummary).values(
+                article_id=1,
+                summarizer="extractive",
+                tldr="Dredging starts in spring.",
+                key_points=["The quay closes"],
+                qa=[{"question": "Who pays?", "answer": "The port authority."}],
+                dropped_claims=0,
+                created_at=datetime(2026, 12, 1, tzinfo=UTC),
+            )
+        )
+        documents = [
+            {"id": 1, "title": "Harbour dredging", "summary": summary, "text": "Silt has narrowed the channel."},
+            {"id": 2, "title": "Lighthouse repairs", "summary": "", "text": "The lamp was replaced with a lantern."},
+        ]
+        for statement in _OLD_INDEX[db.dialect]:
+            await connection.execute(sa.text(statement), documents)
+
+
+async def _found(db: Database, word: str) -> list[int]:
+    async with db.session(read_only=True) as session:
+        return [hit.article_id for hit in await search(session, SearchQuery(word))]
+
+
+async def test_search_rank_migration_carries_the_index_over_and_back(empty_database_url: str) -> None:
+    db = Database(empty_database_url)
+    if db.dialect == "sqlite":
+        Path(make_url(db.url).database or "").parent.mkdir(parents=True, exist_ok=True)
+    try:
+        await _alembic(db, command.upgrade, "0004_delivery")
+        await _seed_at_0004(db)
+
+        await _alembic(db, command.upgrade, "0005_search_rank")
+        # Found by title, summary (TL;DR, key point, answer) and text; the unindexed article stays unindexed.
+        for word, expected in (("dredging", [1]), ("quay", [1]), ("authority", [1]), ("channel", [1])):
+            assert await _found(db, word) == expected, word
+        assert await _found(db, "lantern") == [2]
+        assert await _found(db, "orchards") == []
+        async with db.session(read_only=True) as session:
+            assert [await is_indexed(session, n) for n in (1, 2, 3)] == [True, True, False]
+        upgraded = await _objects(db)
+        if db.dialect == "sqlite":
+            assert "article_search_content" not in upgraded["tables"]
+            assert "article_search_lead_content" not in upgraded["tables"]  # external content too
+            assert "view:article_search_source" in upgraded["other"]
+        # The new index is maintained: a summary replaced, an article deleted, an article indexed late.
+        async with db.session() as session, session.begin():
+            await save_summary(session, 1, Summary(tldr="Silt report.", summarizer="extractive"))
+            await session.execute(sa.delete(Article).where(Article.id == 2))
+            await index_article(session, 3)
+        assert await _found(db, "quay") == []
+        assert await _found(db, "silt") == [1]
+        assert await _found(db, "lantern") == []
+        assert await _found(db, "orchards") == [3]
+
+        await _alembic(db, command.downgrade, "0004_delivery")
+        # The previous structures, rebuilt from the stored rows, with the same articles indexed.
+        async with db.engine.connect() as connection:
+            for word, expected in (("silt", [1]), ("report", [1]), ("orchards", [3]), ("quay", [])):
+                rows = await connection.execute(sa.text(_OLD_SEARCH[db.dialect]), {"word": word})
+                assert [row[0] for row in rows] == expected, word
+            if db.dialect == "sqlite":
+                lead = await connection.execute(sa.text("SELECT rowid FROM article_search_lead ORDER BY rowid"))
+                assert [row[0] for row in lead] == [1, 3]
+        assert "view:article_search_source" not in (await _objects(db))["other"]
+
+        await _alembic(db, command.upgrade, "0005_search_rank")
+        assert await _found(db, "silt") == [1]
+        assert await _found(db, "orchards") == [3]
+    finally:
+        await db.dispose()

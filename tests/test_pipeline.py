@@ -16,7 +16,8 @@ from articles import HARBOUR, HARBOUR_TITLE, ORCHARD, ORCHARD_TITLE, TRAIN, TRAI
 from localserver import SECOND_LOOPBACK, RequestLog, StaticResolver, port_of, serve_app
 from sqlalchemy import func, select
 
-from bot.pipeline.extract import Extractor
+from bot import metrics
+from bot.pipeline.cpu_pool import CpuPool
 from bot.pipeline.fetch import Fetcher, FetchPolicy
 from bot.pipeline.runner import ArticlePipeline
 from bot.store.db import Database
@@ -90,9 +91,9 @@ async def pipeline(database: Database) -> AsyncIterator[ArticlePipeline]:
         {"news.test": ["127.0.0.1"], "www.news.test": ["127.0.0.1"], "mirror.test": [SECOND_LOOPBACK]}
     )
     policy = FetchPolicy(allow_private=True, timeout=10)
-    async with Fetcher(policy, resolver=resolver) as fetcher, Extractor(workers=1, timeout=20) as extractor:
-        summarizer = ExtractiveSummarizer(offload=extractor.run)
-        yield ArticlePipeline(database=database, fetcher=fetcher, extractor=extractor, summarizer=summarizer)
+    async with Fetcher(policy, resolver=resolver) as fetcher, CpuPool(workers=1, timeout=20) as cpu_pool:
+        summarizer = ExtractiveSummarizer(offload=cpu_pool.run)
+        yield ArticlePipeline(database=database, fetcher=fetcher, cpu_pool=cpu_pool, summarizer=summarizer)
 
 
 async def _count(database: Database, model: type) -> int:
@@ -120,7 +121,8 @@ async def test_a_new_article_is_fetched_extracted_summarised_and_stored(
     assert line["error"] is None
     assert set(line) == {
         "url", "final_url", "canonical_url", "article_id", "duplicate_of", "title", "site_name", "author",
-        "published", "language", "word_count", "text", "page_qa", "tldr", "key_points", "qa", "summarizer", "error",
+        "published", "language", "word_count", "text", "page_qa", "doi", "tldr", "key_points", "qa", "summarizer",
+        "error",
     }  # fmt: skip
     assert outcome.summary is not None
     assert outcome.summary.summarizer.startswith("extractive")
@@ -257,3 +259,74 @@ async def test_a_canonical_link_on_the_same_site_names_the_article(
     # A canonical link to another site is not trusted.
     hijack = await pipeline.process(sites.news("/hijack"))
     assert hijack.article.canonical_url == sites.news("/hijack")
+
+
+# --- the CPU pool: started lazily, one trip per new page, the second extractor only on doubtful pages ----------
+
+
+def _pool_workers() -> list[int]:
+    """Processes forked by one of this process's children (the forkserver): the CPU pool's workers."""
+    import psutil
+
+    me = psutil.Process()
+    children = {child.pid for child in me.children()}
+    return [process.pid for process in me.children(recursive=True) if process.ppid() in children]
+
+
+def _extractions(second_opinion: str) -> float:
+    return metrics.REGISTRY.get_sample_value("linkbrief_extractions_total", {"second_opinion": second_opinion}) or 0.0
+
+
+def chunked_article_html(title: str, first: list[str], second: list[str]) -> str:
+    """An article whose body the site splits into two chunks, each beside an advertisement (a magazine layout):
+    trafilatura keeps the first chunk, its own readability pass the second, longer one."""
+
+    def chunk(paragraphs: list[str]) -> str:
+        body = "".join(f"<p>{p}</p>" for p in paragraphs)
+        return (
+            f'<div class="grid grid-layout"><div class="grid--item body body__container article__body">{body}</div>'
+            '<div class="grid--item grid-layout__aside"><p>Advertisement</p></div></div>'
+        )
+
+    return article_html(title, []).replace(
+        '<div class="article-body"></div>', f'<div class="article__chunks">{chunk(first)}{chunk(second)}</div>'
+    )
+
+
+async def test_the_pool_starts_with_the_first_page_and_each_new_page_is_one_trip(
+    pipeline: ArticlePipeline, sites: Sites
+) -> None:
+    assert not pipeline.cpu_pool.started
+    assert _pool_workers() == []
+
+    first = await pipeline.process(sites.news("/2026/03/harbour-ferries"))
+    assert first.ok
+    assert first.summary is not None
+    assert pipeline.cpu_pool.started
+    assert len(_pool_workers()) == 1  # the fixture's pool has one worker
+    assert pipeline.cpu_pool.tasks == 1  # extraction, fingerprint and summary: one task
+
+    await pipeline.process(sites.news("/2026/04/night-train"))
+    assert pipeline.cpu_pool.tasks == 2
+    # A repeat costs no CPU work at all; the same text under another URL costs the one task that finds it.
+    await pipeline.process(sites.news("/2026/04/night-train?utm_source=x"))
+    assert pipeline.cpu_pool.tasks == 2
+    copy = await pipeline.process(sites.mirror("/syndicated/ferry-story.html"))
+    assert copy.duplicate_of == first.article.id
+    assert pipeline.cpu_pool.tasks == 3
+
+
+async def test_the_second_extractor_runs_only_on_a_doubtful_page(pipeline: ArticlePipeline, sites: Sites) -> None:
+    clean_before, doubtful_before = _extractions("no"), _extractions("yes")
+    clean = await pipeline.process(sites.news("/2026/03/harbour-ferries"))
+    assert clean.ok
+    assert (_extractions("no") - clean_before, _extractions("yes") - doubtful_before) == (1, 0)
+
+    sites.news_pages["/features/orchards"] = chunked_article_html(ORCHARD_TITLE, ORCHARD, TRAIN + HARBOUR)
+    chunked = await pipeline.process(sites.news("/features/orchards"))
+    assert chunked.ok
+    assert (_extractions("no") - clean_before, _extractions("yes") - doubtful_before) == (1, 1)
+    # The second opinion is what finds both chunks: trafilatura alone stops after the first.
+    assert chunked.article.text.startswith(ORCHARD[0][:60])
+    assert TRAIN[0][:60] in chunked.article.text
+    assert HARBOUR[-1][:60] in chunked.article.text

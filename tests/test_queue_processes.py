@@ -6,6 +6,8 @@
 - `serve` + `worker`, the worker SIGKILLed while its jobs are in flight: the survivor finishes them within the
   documented bound (LINKBRIEF_QUEUE_STALLED_AFTER + LINKBRIEF_QUEUE_SWEEP_INTERVAL + poll, here 3 + 1 + 0.2 s,
   plus the work itself).
+- `serve` + `worker`, both with replies sent to Slack and not answered yet, the worker SIGKILLed: every link is
+  answered exactly once (the dead process's replies are found in their threads, not posted again).
 - `linkbrief migrate` applies procrastinate's schema, idempotently.
 """
 
@@ -150,3 +152,63 @@ async def test_migrate_applies_the_queue_schema_once(pg_url: str, tmp_path: Path
         assert await connection.fetchval("SELECT to_regclass('procrastinate_jobs') IS NOT NULL")
     finally:
         await connection.close()
+
+
+async def doing_channels_per_worker(pg_url: str) -> dict[int, set[str]]:
+    """The channels whose jobs each procrastinate worker is running now."""
+    connection = await asyncpg.connect(_asyncpg_dsn(pg_url))
+    try:
+        rows = await connection.fetch(
+            "SELECT worker_id, args->>'channel_id' AS channel FROM procrastinate_jobs WHERE status = 'doing'"
+        )
+    finally:
+        await connection.close()
+    found: dict[int, set[str]] = {}
+    for row in rows:
+        found.setdefault(row["worker_id"], set()).add(row["channel"])
+    return found
+
+
+async def test_sigkill_of_a_worker_while_its_posts_are_in_flight_every_link_answered_once(
+    slack: FakeSlack, site: ArticleSite, pg_url: str, tmp_path: Path
+) -> None:
+    """Two processes on the queue, both with replies sent to Slack and not yet answered; one is SIGKILLed. The
+    survivor takes the dead one's channels over and finds those replies in their threads instead of posting
+    them again; its own timed-out posts are found the same way."""
+    env = queue_env(slack, pg_url) | {"LINKBRIEF_SLACK_TIMEOUT": "8"}
+    channels = ["C0INFLA", "C0INFLB", "C0INFLC", "C0INFLD"]
+    links = twenty_links(site)[:8]
+    migrated = await run_cli("migrate", env=clean_env(tmp_path, **env), cwd=tmp_path)
+    assert migrated.code == 0, migrated.stderr
+    async with aiohttp.ClientSession() as http, bot_process(tmp_path, "serve", env) as serve:
+        await serve.wait_healthy()
+        async with bot_process(tmp_path, "worker", env) as worker:
+            await worker.wait_healthy()
+            slack.delay("chat.postMessage", 30, times=None)  # every post reaches Slack; no answer comes back
+            for number, channel in enumerate(channels):
+                await send_links(http, serve, channel, links[2 * number : 2 * number + 2])
+            # Each of the 4 channel jobs has posted its first reply and waits for Slack's answer; with
+            # LINKBRIEF_WORKERS=2 each process runs 2 of them.
+            await eventually(lambda: len(slack.messages) >= 4, within=60)
+            doing = await doing_channels_per_worker(pg_url)
+            assert sorted(len(held) for held in doing.values()) == [2, 2], doing
+            in_slack_at_kill = {m.channel for m in slack.messages}
+            worker.process.send_signal(signal.SIGKILL)
+            await worker.process.wait()
+            slack.clear_delays()
+        await wait_until_answered(pg_url, 90, serve)
+        stalled = [line for line in serve.stderr.splitlines() if "queue_job_stalled" in line]
+    shares = await stored_shares(pg_url)
+    assert len(shares) == len(links)
+    assert all(s.status == "done" for s in shares), [(s.id, s.status, s.error_code) for s in shares]
+    assert replies_per_share(slack) == {s.id: 1 for s in shares}, slack.messages
+    # The killed process's jobs were taken for stalled and their channels had replies in Slack when it died.
+    dead_channels = {channel for held in doing.values() for channel in held if channel in " ".join(stalled)}
+    assert len(dead_channels) == 2, (doing, stalled)
+    assert dead_channels <= in_slack_at_kill
+    # Every reply in flight at the kill (2 of the dead process, 2 of the survivor, timed out) was found in its
+    # thread rather than posted again.
+    assert serve.stderr.count("reply_found_in_thread") >= 4, serve.stderr
+    for channel in channels:
+        posted = [m.metadata["event_payload"]["share_id"] for m in slack.messages if m.channel == channel]
+        assert posted == [s.id for s in shares if s.channel_id == channel]

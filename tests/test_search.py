@@ -19,6 +19,7 @@ from bot.store.search import (
     SearchHit,
     SearchQuery,
     fts5_query,
+    is_indexed,
     is_searchable,
     parse_query,
     search,
@@ -334,57 +335,136 @@ async def test_exclusions_apply_to_the_whole_article(database: Database) -> None
     assert {h.article_id for h in await run(database, "volcano -tuesday or dawn")} == {title_and_text}
 
 
-async def test_each_tier_ranks_only_its_newest_matches(database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(search_module, "RANKED_CANDIDATES", 3)
-    # Five titles mention the word; the oldest says it most often, which would rank it first.
-    lead_ids = await store(
-        database,
-        article(1, "Harbour harbour harbour", "x"),
-        *(article(n, f"Harbour note {n}", "x") for n in range(2, 6)),
+async def store_many(db: Database, articles: list[NewArticle]) -> list[int]:
+    """Store through the real `add_article`, a few hundred per transaction."""
+    ids: list[int] = []
+    for start in range(0, len(articles), 300):
+        ids += await store(db, *articles[start : start + 300])
+    return ids
+
+
+async def test_an_old_relevant_article_outranks_a_thousand_newer_weak_matches(database: Database) -> None:
+    """Every match is ranked, not only the newest 1,000: the oldest article is the one about the word."""
+    (about_it,) = await store(database, article(1, "Harbour dredging: the harbour plan", "The harbour silted up."))
+    await summarise(database, about_it, "The harbour will be dredged before the harbour festival.")
+    weak = await store_many(
+        database, [article(n, f"Council notes {n}: roads, parks and the harbour", "x") for n in range(2, 1_202)]
     )
-    text_ids = await store(database, *(article(n, f"Note {n}", "The harbour.") for n in range(6, 11)))
-    hits = await run(database, "harbour", limit=20)
-    # The three newest title matches, then the three newest text-only matches; older ones are left out.
-    assert {h.article_id for h in hits[:3]} == set(lead_ids[-3:])
-    assert {h.article_id for h in hits[3:]} == set(text_ids[-3:])
-    # A caller's filter is applied before the cap: the newest articles it hides do not use up the three.
-    hidden = sa.not_(Article.id.in_(lead_ids[-2:]))
+    hits = await run(database, "harbour", limit=5)
+    assert hits[0].article_id == about_it
+    assert {h.article_id for h in hits[1:]} <= set(weak)
+    # The second page continues the same ranking, and a caller's filter is applied to the ranked list (the
+    # best visible match comes first, however many newer matches it hides).
+    second = await run(database, "harbour", limit=5, offset=5)
+    assert not {h.article_id for h in second} & {h.article_id for h in hits}
+    hidden_newest = sa.not_(Article.id.in_(weak[-1_100:]))
     async with database.session(read_only=True) as session:
-        filtered = await search(session, SearchQuery("harbour", limit=3), filters=[hidden])
-    assert {h.article_id for h in filtered} == set(lead_ids[-5:-2])
+        filtered = await search(session, SearchQuery("harbour", limit=3), filters=[hidden_newest])
+    assert filtered[0].article_id == about_it
+    assert {h.article_id for h in filtered[1:]} <= set(weak[:-1_100])
 
 
-async def test_sqlite_ranks_title_matches_only_among_recent_text_matches(
-    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Bounds the ranking work when title matches are sparse but text matches are many: the lead tier only
-    # considers title and summary matches among the newest RANKED_TEXT_MATCHES text matches.
-    monkeypatch.setattr(search_module, "RANKED_TEXT_MATCHES", 4)
+async def test_sqlite_ranks_every_text_only_match_too(sqlite_url: str) -> None:
     db = Database(sqlite_url)
     try:
         await db.migrate()
-        old_title, *text_only, new_title = await store(
-            db,
-            article(1, "Ferry ferry timetable", "ferry ferry ferry"),  # the best match, but the oldest
-            *(article(n, "Notes", "The ferry was late.") for n in range(2, 6)),
-            article(6, "Ferry strike", "ferry"),
-        )
-        hits = await run(db, "ferry")
+        (about_it,) = await store(db, article(1, "Notes", "The ferry, the ferry timetable and the ferry strike."))
+        await store_many(db, [article(n, "Notes", f"Item {n} mentions the ferry once.") for n in range(2, 1_202)])
+        hits = await run(db, "ferry", limit=3)
     finally:
         await db.dispose()
-    assert hits[0].article_id == new_title
-    assert {h.article_id for h in hits[1:]} == set(text_only)
-    assert old_title not in {h.article_id for h in hits}
+    assert hits[0].article_id == about_it
+    assert all(hit.rank < 1 for hit in hits)  # text-tier hits
 
 
-async def test_deleting_an_article_removes_both_of_its_search_documents(database: Database) -> None:
+async def test_postgresql_lists_many_text_only_matches_newest_first_through_the_index(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # PostgreSQL keeps no tsvector of the text, only its GIN index: scoring a text-only match parses its text
+    # again, so beyond SCORED_TEXT_MATCHES of them the text tier lists them newest first, all reachable.
+    monkeypatch.setattr(search_module, "SCORED_TEXT_MATCHES", 5)
+    db = Database(pg_url)
+    try:
+        await db.migrate()
+        (lead,) = await store(db, article(1, "Ferry timetable", "x"))
+        old = await store(db, article(2, "Notes", "ferry ferry ferry"), article(3, "Notes", "ferry ferry"))
+        newer = await store(db, *(article(n, "Notes", f"Item {n}: the ferry.") for n in range(4, 8)))
+        first = await run(db, "ferry", limit=4)
+        second = await run(db, "ferry", limit=4, offset=4)
+        async with db.session(read_only=True) as session:
+            await session.execute(sa.text("SELECT set_config('enable_seqscan', 'off', true)"))
+            statement = search_module._tier_sql(search_module.Tier.TEXT, "postgresql", parse_query("ferry"), [])
+            compiled = statement.page.limit(10).compile(db.engine.sync_engine, compile_kwargs={"literal_binds": True})
+            plan = list(await session.scalars(sa.text(f"EXPLAIN {compiled}")))
+        monkeypatch.setattr(search_module, "SCORED_TEXT_MATCHES", 6)  # now few enough: scored
+        scored = await run(db, "ferry", limit=10)
+    finally:
+        await db.dispose()
+    assert [h.article_id for h in first + second] == [lead, *reversed(newer), *reversed(old)]
+    assert first[0].rank >= 1
+    assert all(h.rank == search_module.TEXT_ONLY_RANK for h in first[1:] + second)
+    assert [h.article_id for h in scored[:3]] == [lead, *old]
+    # The text's words are looked up in the `article_search_text` index, never by parsing texts row by row.
+    assert any("Bitmap Index Scan on article_search_text" in line for line in plan)
+    parsed = [line.strip() for line in plan if "to_tsvector" in line]
+    assert parsed
+    assert all(line.startswith(("Recheck Cond:", "Index Cond:")) for line in parsed), plan
+
+
+async def test_deleting_an_article_removes_it_from_the_index(database: Database) -> None:
     gone, kept = await store(database, article(1, "Reactor story", "x"), article(2, "Reactor story", "y"))
     async with database.session() as session, session.begin():
         await session.execute(sa.delete(Article).where(Article.id == gone))
     assert [h.article_id for h in await run(database, "reactor")] == [kept]
-    lead_rows = "article_search_lead" if database.dialect == "sqlite" else "article_search WHERE lead IS NOT NULL"
+    # FTS5 keeps one size record per indexed article (external content: the rows themselves are the articles).
+    indexed = "article_search_docsize" if database.dialect == "sqlite" else "article_search"
     async with database.session(read_only=True) as session:
-        assert await session.scalar(sa.text(f"SELECT count(*) FROM {lead_rows}")) == 1  # noqa: S608
+        assert await session.scalar(sa.text(f"SELECT count(*) FROM {indexed}")) == 1  # noqa: S608
+        assert await is_indexed(session, kept)
+        assert not await is_indexed(session, gone)
+
+
+async def _search_structure_bytes(db: Database) -> int:
+    """Bytes the search index occupies (FTS5's shadow tables; PostgreSQL's search table and text index)."""
+    async with db.session(read_only=True) as session:
+        if db.dialect == "sqlite":
+            total = 0
+            for table in ("article_search", "article_search_lead"):
+                index = await session.scalar(sa.text(f"SELECT sum(length(block)) FROM {table}_data"))  # noqa: S608
+                sizes = await session.scalar(sa.text(f"SELECT sum(length(sz)) FROM {table}_docsize"))  # noqa: S608
+                total += int(index or 0) + int(sizes or 0)
+            return total
+        size = await session.scalar(
+            sa.text("SELECT pg_total_relation_size('article_search') + pg_relation_size('article_search_text')")
+        )
+        return int(size or 0)
+
+
+async def test_the_index_keeps_no_second_copy_of_the_text(database: Database) -> None:
+    words = [f"{stem}{suffix}" for stem in ("harb", "quay", "pier", "dock", "tide") for suffix in "abcdefghij"]
+    sentences = [" ".join(words[(i * 7 + j) % len(words)] for j in range(12)).capitalize() + "." for i in range(2000)]
+    text = " ".join(sentences)  # about 130,000 characters
+    before = await _search_structure_bytes(database)
+    (article_id,) = await store(database, article(1, "Harbour log", text))
+    grown = await _search_structure_bytes(database) - before
+    assert grown < len(text) / 2  # the old layout stored the text itself once more (and more on PostgreSQL)
+    async with database.session(read_only=True) as session:
+        if database.dialect == "sqlite":
+            tables = set(await session.scalars(sa.text("SELECT name FROM sqlite_master WHERE type = 'table'")))
+            assert "article_search_data" in tables
+            assert "article_search_lead_data" in tables
+            # External content: the rows are the articles, neither index keeps its own copy of them.
+            assert "article_search_content" not in tables
+            assert "article_search_lead_content" not in tables
+        else:
+            columns = await session.scalars(
+                sa.text("SELECT column_name FROM information_schema.columns WHERE table_name = 'article_search'")
+            )
+            assert set(columns) == {"article_id", "lead"}
+    # Still found by a word of the text only, with a snippet read from the stored text.
+    (hit,) = await run(database, "tidej")
+    assert hit.article_id == article_id
+    assert "tidej" in hit.snippet.lower()
 
 
 # --- stop words ---------------------------------------------------------------------------------------------

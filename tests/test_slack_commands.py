@@ -268,6 +268,39 @@ async def test_post_in_channel_where_the_bot_is_not_a_member(
         assert await client.shares() == []
 
 
+async def test_post_in_channel_with_chat_write_public_posts_in_public_channels_only(
+    slack: FakeSlack, sqlite_url: str, site: ArticleSite
+) -> None:
+    """The manifest asks for chat:write.public: the bot never joins, and Slack lets it post in a public channel
+    it is not in; a private one still needs it invited."""
+    slack.scopes = (*slack.scopes, "chat:write.public")
+    slack.add_channel("C0NOTIN", name="elsewhere", is_member=False)
+    slack.add_channel("G0NOTIN", name="hidden", is_member=False, is_private=True, members=[ALICE])
+    answers = {}
+    async with bot_client(slack, sqlite_url) as client:
+        for channel in ("C0NOTIN", "G0NOTIN"):
+            _, _, response_url = await client.command(site.url("/train"), channel_id=channel, user_id=ALICE)
+            [preview] = await slack.wait_for_response_posts(response_url)
+            [value] = [
+                e["value"]
+                for b in preview.body["blocks"]
+                if b["type"] == "actions"
+                for e in b["elements"]
+                if e["action_id"] == ACTION_POST_SUMMARY
+            ]
+            _, _, click_url = await client.click(
+                ACTION_POST_SUMMARY, value, channel_id=channel, user_id=ALICE, ephemeral=True
+            )
+            [answers[channel]] = await slack.wait_for_response_posts(click_url)
+        [posted] = client.posted()
+    assert posted.channel == "C0NOTIN"
+    assert posted.thread_ts is None
+    assert answers["C0NOTIN"].body.get("delete_original") is True  # the preview goes, the summary is there
+    assert "Invite me" in all_text(answers["G0NOTIN"].body)
+    assert answers["G0NOTIN"].body.get("replace_original") is False
+    assert not slack.calls_to("conversations.join")
+
+
 # --------------------------------------------------------------------------------------- pure parts
 
 

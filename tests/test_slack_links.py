@@ -1,6 +1,6 @@
 """Intake: which messages the bot reads and which links it takes from them (bot/slack/links.py).
 
-Fixtures are either copied from the shapes documented in SLACK-NOTES §1 (raw dicts) or built with
+Fixtures are either copied from the shapes documented in docs/slack.md §1 (raw dicts) or built with
 tests/slacksign.py, whose `text` and `blocks` agree the way Slack's do.
 """
 
@@ -31,7 +31,7 @@ from slacksign import (
 from bot.slack.app import PRIVACY_EVENTS
 from bot.slack.links import edited_message, links_in_message, should_ignore, thread_ts_for_reply
 
-# The example event of SLACK-NOTES §1.1, as Slack sends it.
+# The example event of docs/slack.md §1.1, as Slack sends it.
 NOTES_EVENT = {
     "type": "message",
     "channel": "C111",
@@ -358,19 +358,26 @@ def test_manifest_subscribes_to_what_intake_reads_and_asks_only_needed_scopes() 
         "message.groups",
         "message.im",
         "message.mpim",
+        "app_mention",
+        "app_home_opened",
         "channel_shared",
         "group_rename",
         "group_archive",
         "group_unarchive",
     }
     # Every visibility event subscribed to is one the app handles.
-    assert all(PRIVACY_EVENTS.match(event) for event in events if not event.startswith("message."))
+    assert all(
+        PRIVACY_EVENTS.match(event)
+        for event in events
+        if not event.startswith("message.") and event not in ("app_mention", "app_home_opened")
+    )
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
         "channels:history",
         "groups:history",
         "im:history",
         "mpim:history",
         "chat:write",
+        "chat:write.public",
         "reactions:write",
         "commands",
         "channels:read",
@@ -378,6 +385,7 @@ def test_manifest_subscribes_to_what_intake_reads_and_asks_only_needed_scopes() 
         "im:read",
         "mpim:read",
         "users:read",
+        "app_mentions:read",
     }
     [command] = manifest["features"]["slash_commands"]
     assert command["command"] == "/brief"

@@ -269,3 +269,133 @@ async def test_an_app_token_refused_on_reconnection_stops_serve_with_status_2(sl
         assert await served.exit_code(within=30) == 2, served.stderr
     assert_one_line_exit(served, "SLACK_APP_TOKEN", "invalid_auth")
     assert "Traceback" not in served.stderr
+
+
+# ------------------------------------------------------------------------------- what start-up tells
+
+
+def _listening_ports(pid: int) -> set[int]:
+    """TCP ports the process `pid` listens on (read from the system, not from its log)."""
+    import psutil
+
+    return {c.laddr.port for c in psutil.Process(pid).net_connections(kind="tcp") if c.status == psutil.CONN_LISTEN}
+
+
+async def test_socket_mode_with_port_0_binds_no_port_and_still_answers(slack: FakeSlack, tmp_path: Path) -> None:
+    from slackbot import article_site
+    from slacksign import LinkPart, event_callback, message_event
+
+    env = slack_env(slack, app_token=slack.app_token)
+    async with article_site() as site, serve_process(tmp_path, "--port", "0", **env) as served:
+        await served.wait_for_event("bot_started")
+        await slack.wait_for_socket()
+        assert _listening_ports(served.process.pid) == set()
+        [started] = [e for e in served.events() if e["event"] == "bot_started"]
+        assert (started["mode"], started["port"]) == ("socket", None)
+        # A link shared over the socket is acknowledged and answered in its thread: no port needed for that.
+        event = message_event("see ", LinkPart(site.url("/harbour")))
+        await slack.wait_for_ack(await slack.push_event(event_callback(event)))
+        await served.wait_for_event("reply_posted")
+        [reply] = slack.messages
+        assert (reply.channel, reply.thread_ts) == (event["channel"], event["ts"])
+        code, _took = await served.signal_and_wait(signal.SIGTERM)
+    assert code == 0, served.stderr
+
+
+async def test_socket_mode_with_a_port_serves_health_on_it(slack: FakeSlack, tmp_path: Path) -> None:
+    async with serve_process(tmp_path, **slack_env(slack, app_token=slack.app_token)) as served:
+        await served.wait_healthy()
+        assert _listening_ports(served.process.pid) == {served.port}
+        code, _took = await served.signal_and_wait(signal.SIGTERM)
+    assert code == 0, served.stderr
+
+
+async def test_the_start_up_line_names_version_mode_database_and_summariser(slack: FakeSlack, tmp_path: Path) -> None:
+    database = tmp_path / "named.db"
+    env = slack_env(slack) | {"DATABASE_URL": f"sqlite:///{database}"}
+    async with serve_process(tmp_path, "--mode", "http", **env) as served:
+        await served.wait_healthy()
+        code, _took = await served.signal_and_wait(signal.SIGTERM)
+    assert code == 0, served.stderr
+    [started] = [e for e in served.events() if e["event"] == "bot_started"]
+    assert started["version"] == __import__("bot").__version__
+    assert started["mode"] == "http"
+    assert started["port"] == served.port
+    assert started["database"] == f"sqlite+aiosqlite:///{database}"
+    assert (started["summarizer"], started["model"]) == ("extractive", None)
+    # Bolt's warnings that SLACK_BOT_TOKEN "will be unused" / "will be ignored" on every start are gone.
+    assert "will be unused" not in served.stderr
+    assert "will be ignored" not in served.stderr
+    assert not [e for e in served.events() if e.get("level") == "warning"], served.stderr
+
+
+@pytest.mark.postgresql
+async def test_the_start_up_line_shows_no_credentials(slack: FakeSlack, tmp_path: Path, pg_url: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    # Pasted as `postgres://` with a password (the local server trusts and ignores it): serve, the store and the
+    # procrastinate queue all run on it, and the log names the database without user or password.
+    pasted = make_url(pg_url).set(drivername="postgres", password="s3cret-pw")
+    env = slack_env(slack) | {
+        "DATABASE_URL": pasted.render_as_string(hide_password=False),
+        "LINKBRIEF_SUMMARIZER": "llm",
+        "OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
+        "LINKBRIEF_LLM_MODEL": "tiny-model",
+    }
+    async with serve_process(tmp_path, "--mode", "http", **env) as served:
+        await served.wait_healthy()
+        code, _took = await served.signal_and_wait(signal.SIGTERM)
+    assert code == 0, served.stderr
+    [started] = [e for e in served.events() if e["event"] == "bot_started"]
+    bare = make_url(pg_url)
+    assert started["database"] == f"postgresql+asyncpg://{bare.host}:{bare.port}/{bare.database}"
+    assert (started["queue"], started["summarizer"], started["model"]) == ("procrastinate", "llm", "tiny-model")
+    assert "s3cret-pw" not in served.stderr
+
+
+@pytest.mark.parametrize(
+    ("mode", "env", "needs"),
+    [
+        (None, {}, ["SLACK_BOT_TOKEN + SLACK_APP_TOKEN", "SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET"]),
+        ("http", {"SLACK_BOT_TOKEN": "xoxb-1"}, ["HTTP mode needs SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET"]),
+        ("socket", {"SLACK_BOT_TOKEN": "xoxb-1"}, ["Socket Mode needs SLACK_BOT_TOKEN + SLACK_APP_TOKEN"]),
+    ],
+)
+async def test_a_missing_token_names_what_each_mode_needs(
+    tmp_path: Path, mode: str | None, env: dict[str, str], needs: list[str]
+) -> None:
+    args = ["--mode", mode] if mode else []
+    async with serve_process(tmp_path, *args, **env) as served:
+        assert await served.exit_code(within=60) == 2, served.stderr
+    assert_one_line_exit(served, "is not set", *needs)
+
+
+async def test_each_posted_reply_is_logged_with_its_kind_and_time(slack: FakeSlack, tmp_path: Path) -> None:
+    from slackbot import article_site
+    from slacksign import CHANNEL_ID, LinkPart, event_callback, message_event, sign_event
+
+    async with article_site() as site, serve_process(tmp_path, "--mode", "http", **slack_env(slack)) as served:
+        await served.wait_healthy()
+
+        async def share(path: str) -> None:
+            request = sign_event(SECRET, event_callback(message_event("see ", LinkPart(site.url(path)))))
+            async with (
+                aiohttp.ClientSession() as http,
+                http.post(served.base_url + "/slack/events", data=request.body, headers=request.headers) as response,
+            ):
+                assert response.status == 200
+
+        for count, path in enumerate(["/harbour", "/harbour", "/no-such-page"], start=1):
+            await share(path)
+            await served.wait_for_event("reply_posted", count=count)
+        code, _took = await served.signal_and_wait(signal.SIGTERM)
+    assert code == 0, served.stderr
+    logged = [e for e in served.events() if e["event"] == "reply_posted"]
+    assert [e["kind"] for e in logged] == ["summary", "pointer", "error"]
+    assert [e["share"] for e in logged] == sorted({e["share"] for e in logged})  # three shares, in order
+    assert {e["channel"] for e in logged} == {CHANNEL_ID}
+    assert logged[0]["article"] == logged[1]["article"] is not None
+    assert logged[2]["article"] is None
+    # Milliseconds from the event's arrival to the post: the first waits for the pipeline's workers to start.
+    assert all(isinstance(e["ms_since_event"], int) and 0 <= e["ms_since_event"] < 60_000 for e in logged)
+    assert len(slack.messages) == 3

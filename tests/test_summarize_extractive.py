@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.pipeline.language import language_tools
 from bot.slack.render import ArticleView, render_summary
 from bot.summarize.base import QAPair, Summary, SummaryInput
 from bot.summarize.clutter import trim_furniture
@@ -32,7 +33,6 @@ from bot.summarize.extractive import (
     summarize_extractive,
 )
 from bot.summarize.fitness import fit_for_bullet
-from bot.summarize.language import language_tools
 from bot.summarize.overlap import content_words, first_repeat
 from bot.summarize.page_qa import questions_answered
 from bot.summarize.question_names import (

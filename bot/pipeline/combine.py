@@ -77,6 +77,14 @@ def _trim_with_second_opinion(primary: list[Block], secondary: list[Block]) -> l
     return result
 
 
+def agreement(blocks: list[Block], other: list[Block]) -> float:
+    """Share of the words of `blocks` in blocks that `other` also has (each block judged as `combine` does)."""
+    if not blocks or not other:
+        return 0.0
+    index = TextIndex(block.text for block in other)
+    return _agreement(blocks, [index.contains(block.text, AGREED_COVERAGE) for block in blocks])
+
+
 def _agreement(primary: list[Block], agreed: list[bool]) -> float:
     """Share of trafilatura's words that readability also found."""
     total = sum(len(tokens(block.text)) for block in primary)

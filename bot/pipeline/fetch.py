@@ -8,8 +8,8 @@ Every limit here exists because the URL is untrusted input:
   forever cannot hold a worker;
 - how much: bytes are counted after decompression and reading stops as soon as the limit is passed, so neither
   a 50 MB page nor a gzip bomb is ever held in memory;
-- what: HTML/XHTML only, decided from the headers before the body is read (a PDF is not downloaded to be
-  refused).
+- what: HTML/XHTML, PDF (also a `.pdf` URL served as a generic binary file) and plain text/Markdown, decided
+  from the headers before the body is read (a video is not downloaded to be refused).
 
 Everything that goes wrong leaves as a `bot.errors.PipelineError` whose message is written for the person who
 shared the link. Choices where `bot.errors` has no exact class: a name that does not resolve, a refused or
@@ -59,6 +59,14 @@ from bot.settings import Settings
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+PDF_TYPE = "application/pdf"
+PDF_TYPES = frozenset({PDF_TYPE, "application/x-pdf", "application/acrobat"})
+# What servers send for a file they do not know the type of; a `.pdf` URL served so is read as a PDF.
+GENERIC_BINARY_TYPES = frozenset({"application/octet-stream", "binary/octet-stream", "application/x-download"})
+PLAIN_TEXT_TYPE = "text/plain"
+MARKDOWN_TYPE = "text/markdown"
+MARKDOWN_TYPES = frozenset({MARKDOWN_TYPE, "text/x-markdown"})
+_MARKDOWN_SUFFIXES = (".md", ".markdown")
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?"
 _HOSTNAME = re.compile(rf"{_LABEL}(?:\.{_LABEL})*\.?")
@@ -127,8 +135,13 @@ class FetchPolicy:
 
 @dataclass(frozen=True, slots=True)
 class FetchedPage:
-    """A downloaded HTML page. `redirects` lists the URLs redirected to, in order (not the original URL), so
-    `final_url == redirects[-1]` when there were any. `charset` is the encoding the text was decoded with."""
+    """A downloaded page. `redirects` lists the URLs redirected to, in order (not the original URL), so
+    `final_url == redirects[-1]` when there were any. `charset` is the encoding the text was decoded with.
+
+    `content_type` says what the page is: an HTML type, `PDF_TYPE`, `PLAIN_TEXT_TYPE` or `MARKDOWN_TYPE`
+    (a `.md` file served as text/plain included). `html` holds the decoded text of HTML and text pages; `body`
+    holds the bytes of a PDF (and is empty otherwise), which only the PDF reader decodes.
+    """
 
     url: str
     final_url: str
@@ -138,6 +151,7 @@ class FetchedPage:
     html: str
     redirects: tuple[str, ...]
     byte_count: int
+    body: bytes = b""
 
 
 class Fetcher:
@@ -287,12 +301,26 @@ class Fetcher:
         self, url: str, current: URL, response: aiohttp.ClientResponse, redirects: tuple[str, ...]
     ) -> FetchedPage:
         content_type_header = response.headers.get("Content-Type")
+        mime = ""
         if content_type_header is not None:
-            mime = response.content_type.lower()
-            if mime not in HTML_TYPES:
+            mime = _document_type(response.content_type.lower(), current)
+            if mime not in HTML_TYPES and mime not in (PDF_TYPE, PLAIN_TEXT_TYPE, MARKDOWN_TYPE):
                 response.close()
                 raise UnsupportedType(_unsupported_message(mime))
         body = await self._read_body(response)
+        if mime == PDF_TYPE or (content_type_header is None and body.startswith(b"%PDF-")):
+            # Bytes, decoded by the PDF reader only (a server that names no type is believed by the file's start).
+            return FetchedPage(
+                url=url,
+                final_url=str(current),
+                status=response.status,
+                content_type=PDF_TYPE,
+                charset=None,
+                html="",
+                redirects=redirects,
+                byte_count=len(body),
+                body=body,
+            )
         if content_type_header is None:
             if body and not _looks_like_html(body):
                 raise UnsupportedType("The link does not point to a web page linkbrief can read.")
@@ -376,6 +404,16 @@ def _cookie_header(cookies: BaseCookie[str]) -> str:
     return "; ".join(f"{morsel.key}={morsel.coded_value}" for morsel in cookies.values())
 
 
+def _document_type(mime: str, url: URL) -> str:
+    """The kind of document a response is, from its declared type and, for generic ones, the URL's ending."""
+    path = url.path.lower()
+    if mime in PDF_TYPES or (mime in GENERIC_BINARY_TYPES and path.endswith(".pdf")):
+        return PDF_TYPE
+    if mime in MARKDOWN_TYPES or (mime == PLAIN_TEXT_TYPE and path.endswith(_MARKDOWN_SUFFIXES)):
+        return MARKDOWN_TYPE
+    return mime
+
+
 def _looks_like_html(body: bytes) -> bool:
     start = body.removeprefix(b"\xef\xbb\xbf").lstrip(b"\t\n\x0c\r ")[:16].lower()
     if start.startswith(b"<!--"):
@@ -384,8 +422,6 @@ def _looks_like_html(body: bytes) -> bool:
 
 
 def _unsupported_message(mime: str) -> str:
-    if mime == "application/pdf":
-        return "PDF files are not supported yet."
     kind = mime.partition("/")[0]
     if kind == "image":
         return "The link points to an image, not an article."
@@ -393,7 +429,7 @@ def _unsupported_message(mime: str) -> str:
         return "The link points to a video, not an article."
     if kind == "audio":
         return "The link points to an audio file, not an article."
-    return f"The link points to a file of type {mime}, not a web page; linkbrief only reads web pages."
+    return f"The link points to a file of type {mime}, not a web page or a document."
 
 
 def _status_message(status: int) -> str:

@@ -17,7 +17,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from bot.pipeline.furniture import DATE_WORDS
-from bot.pipeline.language import normalize_language
+from bot.pipeline.language import normalise_code
 
 JSON_LD_SCRIPTS = XPath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]/text()")
 """The text of every JSON-LD block on the page (`type="application/ld+json"`, in any letter case)."""
@@ -82,13 +82,13 @@ def declared_language(tree: HtmlElement) -> str | None:
     """The language the page says it is in: `<html lang>`, Content-Language, `og:locale`."""
     root = tree.getroottree().getroot() if hasattr(tree, "getroottree") else tree
     for attribute in ("lang", "{http://www.w3.org/XML/1998/namespace}lang", "xml:lang"):
-        language = normalize_language(root.get(attribute))
+        language = normalise_code(root.get(attribute))
         if language:
             return language
     for meta in tree.iter("meta"):
         key = (meta.get("http-equiv") or meta.get("property") or meta.get("name") or "").strip().lower()
         if key in ("content-language", "og:locale", "language", "dc.language"):
-            language = normalize_language(meta.get("content"))
+            language = normalise_code(meta.get("content"))
             if language:
                 return language
     return None

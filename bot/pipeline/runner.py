@@ -1,11 +1,15 @@
 """The article pipeline: one URL in, one stored, deduplicated, summarised article (or one typed error) out.
 
-    validate → alias lookup → fetch → (final-URL lookup) → extract → (canonical-link lookup)
-             → content hash / near-duplicate lookup → summarise → store (article, summary, search entry)
+    validate → alias lookup → fetch → (final-URL lookup) → read: extract + fingerprint + summarise
+             → (canonical-link lookup) → content hash / near-duplicate lookup → store (article, summary, search)
 
 Each arrow is a place where a repeat is recognised as early (and as cheaply) as possible: a URL seen before
 never costs a fetch, a page seen before under another URL never costs a second summary. Every URL that led to
 an article is recorded as an alias, so the next share of any of them stops at the first lookup.
+
+"read" is one task in the CPU pool (`bot.pipeline.worker.read_page`): all the CPU work of a new page in one
+trip, the lookups it makes possible after it, in this process. With the LLM summariser the summary is made
+here instead, after the lookups (it is network work, and a duplicate needs none).
 
 The runner owns no policy of its own: fetching rules live in `fetch`, extraction in `extract`, identity in
 `urls` and `fingerprint`, persistence in `bot.store`. It only orders the stages and turns every failure into a
@@ -18,99 +22,44 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import metrics
-from bot.article import ArticleContent, page_qa_as_json
 from bot.errors import InternalError, PipelineError
 from bot.logs import get_logger
+from bot.outcome import ArticleOutcome, StoredArticle
 from bot.pipeline import urls
-from bot.pipeline.extract import ExtractedArticle, Extractor
+from bot.pipeline.cpu_pool import CpuPool
+from bot.pipeline.extract import ExtractedArticle
 from bot.pipeline.fetch import FetchedPage, Fetcher, FetchPolicy
 from bot.pipeline.fingerprint import (
     MIN_WORDS_FOR_NEAR_MATCH,
     NEAR_DUPLICATE_DISTANCE,
     TextFingerprint,
-    fingerprint,
     texts_match,
 )
+from bot.pipeline.pdf import DEFAULT_MAX_PAGES
+from bot.pipeline.worker import read_page, summary_input
 from bot.settings import Settings
 from bot.store import articles as store
 from bot.store.db import Database
-from bot.store.models import Article
 from bot.store.outage import is_database_outage
 from bot.summarize import SummarizerUnavailable, make_summarizer, summarizer_problem
 from bot.summarize.base import Summarizer, Summary, SummaryInput
+from bot.summarize.extractive import ExtractiveSummarizer
 
 log = get_logger(__name__)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StoredArticle(ArticleContent):
-    """An article as stored: what every consumer of a pipeline result reads."""
-
-    id: int
-    canonical_url: str
-
-    @classmethod
-    def from_row(cls, row: Article) -> StoredArticle:
-        return cls(id=row.id, canonical_url=row.canonical_url, **store.content_of(row))
-
-
-def summary_input(article: ArticleContent) -> SummaryInput:
-    """What a summariser reads of an article: its text, title, language and the page's own Q&A."""
-    return SummaryInput(text=article.text, title=article.title, language=article.language, page_qa=article.page_qa)
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleOutcome:
-    """What became of one URL: a stored article (new or seen before) with its summary, or an error."""
-
-    url: str
-    final_url: str | None = None
-    article: StoredArticle | None = None
-    duplicate_of: int | None = None
-    summary: Summary | None = None
-    error: PipelineError | None = None
-    timings: dict[str, float] = field(default_factory=dict, compare=False)
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    def as_json(self) -> dict[str, object]:
-        """The `linkbrief summarize --json` line, exactly as DESIGN.md's contract names its fields."""
-        article = self.article
-        summary = self.summary.as_json() if self.summary else None
-        return {
-            "url": self.url,
-            "final_url": self.final_url,
-            "canonical_url": article.canonical_url if article else None,
-            "article_id": article.id if article else None,
-            "duplicate_of": self.duplicate_of,
-            "title": article.title if article else None,
-            "site_name": article.site_name if article else None,
-            "author": article.author if article else None,
-            "published": article.published.isoformat() if article and article.published else None,
-            "language": article.language if article else None,
-            "word_count": article.word_count if article else None,
-            "text": article.text if article else None,
-            "page_qa": page_qa_as_json(article.page_qa) if article else None,
-            "tldr": summary["tldr"] if summary else None,
-            "key_points": summary["key_points"] if summary else None,
-            "qa": summary["qa"] if summary else None,
-            "summarizer": summary["summarizer"] if summary else None,
-            "error": self.error.as_dict() if self.error else None,
-        }
 
 
 class ArticlePipeline:
     """Runs URLs through fetch → extract → dedup → summarise → store.
 
-    Holds the long-lived parts (one HTTP session, one extraction process pool, one summariser) so that many URLs,
+    Holds the long-lived parts (one HTTP session, one CPU process pool, one summariser) so that many URLs,
     processed concurrently, share them. Use `ArticlePipeline.open(settings, database)`.
+
+    The offline summariser (`ExtractiveSummarizer`) runs inside the pool's page task; any other summariser
+    (the LLM) runs here, after the duplicate lookups.
     """
 
     def __init__(
@@ -118,29 +67,39 @@ class ArticlePipeline:
         *,
         database: Database,
         fetcher: Fetcher,
-        extractor: Extractor,
+        cpu_pool: CpuPool,
         summarizer: Summarizer,
+        pdf_max_pages: int = DEFAULT_MAX_PAGES,
     ) -> None:
         self.database = database
         self.fetcher = fetcher
-        self.extractor = extractor
+        self.cpu_pool = cpu_pool
         self.summarizer = summarizer
+        self.pdf_max_pages = pdf_max_pages
+        self._summarise_in_pool = isinstance(summarizer, ExtractiveSummarizer)
         self._inflight: dict[str, asyncio.Future[None]] = {}
 
     @classmethod
     @asynccontextmanager
     async def open(cls, settings: Settings, database: Database) -> AsyncIterator[ArticlePipeline]:
-        """A pipeline built from settings, with its HTTP session and process pool closed on exit."""
+        """A pipeline built from settings, with its HTTP session and process pool closed on exit (the pool's
+        workers start with the first page that needs them)."""
         problem = summarizer_problem(settings)  # an unusable summariser fails here, before any worker starts
         if problem:
             raise SummarizerUnavailable(problem)
         async with (
             Fetcher(FetchPolicy.from_settings(settings)) as fetcher,
-            Extractor(workers=settings.extract_workers, timeout=settings.extract_timeout) as extractor,
+            CpuPool(workers=settings.extract_workers, timeout=settings.extract_timeout) as cpu_pool,
         ):
-            summarizer = make_summarizer(settings, offload=extractor.run)
+            summarizer = make_summarizer(settings, offload=cpu_pool.run)
             try:
-                yield cls(database=database, fetcher=fetcher, extractor=extractor, summarizer=summarizer)
+                yield cls(
+                    database=database,
+                    fetcher=fetcher,
+                    cpu_pool=cpu_pool,
+                    summarizer=summarizer,
+                    pdf_max_pages=settings.pdf_max_pages,
+                )
             finally:
                 close = getattr(summarizer, "aclose", None)
                 if close is not None:
@@ -200,26 +159,38 @@ class ArticlePipeline:
             if known is not None:
                 return await self._duplicate(run, known)
 
-        with run.stage("extract"):
-            extracted = await self.extractor.extract(page.html, page.final_url)
+        with run.stage("read"):
+            reading = await self.cpu_pool.run_page_task(
+                read_page,
+                page.html,
+                page.final_url,
+                self._summarise_in_pool,
+                page.content_type,
+                page.body,
+                self.pdf_max_pages,
+            )
+        extracted, print_ = reading.article, reading.fingerprint
+        run.timings.update({f"cpu_{step}_ms": round(ms, 1) for step, ms in reading.cpu_ms.items()})
+        metrics.EXTRACTIONS.labels("yes" if extracted.second_opinion else "no").inc()
+        ready = reading.summary
+        if reading.summary_failed:
+            log.warning("summary_failed", url=run.url, title=extracted.title)
+
         canonical = self._canonical_url(page, extracted)
         if run.add_key(canonical):
             known = await self._known_article(run)
-            if known is not None:
+            if known is not None:  # the same article by the site's word, its stored text maybe another version
                 return await self._duplicate(run, known)
-
-        with run.stage("fingerprint"):
-            # Pure-Python hashing holds the GIL for milliseconds per article: done in the worker pool, not
-            # beside the event loop that acknowledges Slack's events.
-            print_ = await self.extractor.run(fingerprint, extracted.text)
         known = await self._same_text(extracted.text, print_)
         if known is not None:
-            return await self._duplicate(run, known)
+            return await self._duplicate(run, known, ready)
 
         # Summarised before storing, so the article, its summary and its search entry are written in one
         # short transaction (the text indexed once); only a lost insert race wastes the summary.
-        with run.stage("summarize"):
-            summary = await self._summary_of(summary_input(extracted))
+        summary = ready
+        if not self._summarise_in_pool:
+            with run.stage("summarize"):
+                summary = await self._summary_of(summary_input(extracted))
         with run.stage("store"):
             stored, created = await self._store(run, canonical, extracted, print_, summary)
         if not created:
@@ -265,7 +236,7 @@ class ArticlePipeline:
         # Confirmed outside the session, in the worker pool: CPU work that must hold neither a connection nor
         # the event loop.
         candidate = StoredArticle.from_row(row)
-        return candidate if await self.extractor.run(texts_match, text, candidate.text) else None
+        return candidate if await self.cpu_pool.run(texts_match, text, candidate.text) else None
 
     async def _store(
         self,
@@ -286,6 +257,7 @@ class ArticlePipeline:
             text=extracted.text,
             word_count=extracted.word_count,
             page_qa=extracted.page_qa,
+            doi=extracted.doi,
             content_hash=print_.content_hash,
             simhash=print_.simhash,
         )
@@ -302,13 +274,16 @@ class ArticlePipeline:
         for key, spelled in run.keys.items():
             await store.add_alias(session, key, spelled, article_id)
 
-    async def _duplicate(self, run: _Run, article: StoredArticle) -> ArticleOutcome:
-        """An article seen before: remember the new spellings of its URL and reuse (or make) its summary."""
+    async def _duplicate(self, run: _Run, article: StoredArticle, ready: Summary | None = None) -> ArticleOutcome:
+        """An article seen before: remember the new spellings of its URL and reuse (or make) its summary.
+
+        `ready` is the summary this run's page task already made of the same text (or a near copy of it): stored
+        when the article has none, instead of summarising again."""
         async with self.database.session() as session, session.begin():
             await self._record_aliases(session, run, article.id)
             summary = await store.latest_summary(session, article.id)
         if summary is None:
-            summary = await self._summarize(article)
+            summary = await self._summarize(article, ready)
         log.info("article_seen_before", url=run.url, article_id=article.id)
         return ArticleOutcome(
             url=run.url,
@@ -319,9 +294,9 @@ class ArticlePipeline:
             timings=run.timings,
         )
 
-    async def _summarize(self, article: StoredArticle) -> Summary | None:
-        """Summarise a stored article that has no summary yet, and store it."""
-        summary = await self._summary_of(summary_input(article))
+    async def _summarize(self, article: StoredArticle, ready: Summary | None = None) -> Summary | None:
+        """Summarise a stored article that has no summary yet (or take `ready`), and store it."""
+        summary = ready if ready is not None else await self._summary_of(summary_input(article))
         if summary is not None:
             async with self.database.session() as session, session.begin():
                 await store.save_summary(session, article.id, summary)

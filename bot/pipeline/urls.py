@@ -8,6 +8,10 @@ Two different things come out of here:
   change the article also folded away (http vs https, a leading `www.`). Every URL that led to an article is
   stored under its key, so a second share of any spelling of it needs no fetch.
 
+An arXiv paper is one article whatever the URL names of it: its abstract page or its PDF, any version. Its
+canonical URL is the abstract page (`arxiv.org/pdf/2401.01234v2.pdf` -> `arxiv.org/abs/2401.01234v2`) and its
+key drops the version, so every spelling lands on one stored article through the ordinary alias lookup.
+
 Tracking-parameter knowledge comes from courlan (trafilatura's URL library), not from a list of our own.
 """
 
@@ -18,6 +22,7 @@ from urllib.parse import SplitResult, urlsplit, urlunsplit
 import courlan
 
 from bot.errors import BadURL
+from bot.pipeline.papers import arxiv_abstract_url, arxiv_id
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 MAX_URL_LENGTH = 2048
@@ -50,7 +55,9 @@ def validate_url(raw: str) -> str:
 
 
 def canonical_url(url: str) -> str:
-    """The URL as we store and show it: tracking parameters, fragment and default port gone, host lowered."""
+    """The URL as we store and show it: tracking parameters, fragment and default port gone, host lowered; an
+    arXiv PDF as its abstract page."""
+    url = arxiv_abstract_url(url) or url
     normalized = courlan.normalize_url(url, strict=False, trailing_slash=False)
     parts = urlsplit(normalized)
     path = parts.path
@@ -60,7 +67,11 @@ def canonical_url(url: str) -> str:
 
 
 def url_key(url: str) -> str:
-    """The identity of a page for deduplication: scheme, `www.` and a trailing slash do not matter."""
+    """The identity of a page for deduplication: scheme, `www.` and a trailing slash do not matter; for an
+    arXiv paper, neither do the port, the version nor abstract page vs PDF."""
+    paper = arxiv_id(url)
+    if paper is not None:
+        return f"arxiv.org/abs/{paper[0]}"
     parts = urlsplit(canonical_url(url))
     host = parts.netloc
     if host.startswith("www."):

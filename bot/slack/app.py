@@ -23,6 +23,7 @@ Slack id is answered "expired" without looking further.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
@@ -32,11 +33,16 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped, warning_token_skipped
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.logs import get_logger
+from bot.slack.ask import ArchiveQuestions, parse_ask
+from bot.slack.authorize import SingleTeamAuthorize, on_error
 from bot.slack.commands import BriefCommands, expired, notice, parse_brief
+from bot.slack.followups import FollowUps, parse_followups_command
+from bot.slack.home import Home, register_home
 from bot.slack.intake import Intake
 from bot.slack.links import is_slack_id
 from bot.slack.permissions import privacy_change
@@ -93,23 +99,65 @@ class AppParts:
     intake: Intake
     commands: BriefCommands
     background: Background
+    followups: FollowUps | None = None  # follow-up questions in summary threads (bot.slack.followups)
+    ask: ArchiveQuestions | None = None  # `/brief ask <question>` (bot.slack.ask)
 
 
-def build_app(parts: AppParts, *, signing_secret: str | None, verify_requests: bool) -> AsyncApp:
+def build_app(parts: AppParts, *, signing_secret: str | None, verify_requests: bool, **bolt_options: Any) -> AsyncApp:
     """The Bolt app with every listener registered. `verify_requests=False` only for Socket Mode, where
-    requests come over the authenticated WebSocket and carry no signature."""
+    requests come over the authenticated WebSocket and carry no signature. `bolt_options` go to `AsyncApp`
+    (many workspaces: the OAuth flow, installation store and authorize of `bot.slack.oauth`)."""
     app = AsyncApp(
         name="linkbrief",
+        logger=_bolt_logger(),
         client=parts.client,
         signing_secret=signing_secret,
         process_before_response=True,
         request_verification_enabled=verify_requests,
+        **_with_authorize(parts.client, bolt_options),
     )
+    app.error(on_error)  # infrastructure away: 503 and one log line (bot.slack.authorize)
     app.middleware(_answer_notices)
+    register_home(app, Home(parts.commands), parts.background)  # before the catch-all listeners below
     _register_events(app, parts)
     _register_command(app, parts)
     _register_actions(app, parts)
     return app
+
+
+def _with_authorize(client: AsyncWebClient, bolt_options: dict[str, Any]) -> dict[str, Any]:
+    """One workspace: our `SingleTeamAuthorize` instead of Bolt's, which acknowledges a request it could not
+    authorize because Slack failed (see bot.slack.authorize). Many workspaces bring their own."""
+    if {"authorize", "installation_store", "oauth_settings", "oauth_flow"} & bolt_options.keys():
+        return bolt_options
+    return {**bolt_options, "authorize": SingleTeamAuthorize(client)}
+
+
+class _DropMessages(logging.Filter):
+    """Drops the log records whose message is exactly one of `messages`."""
+
+    def __init__(self, messages: frozenset[str]) -> None:
+        super().__init__()
+        self.messages = messages
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() not in self.messages
+
+
+def _bolt_logger() -> logging.Logger:
+    """Bolt's logger without its warnings that the token will be unused.
+
+    Bolt reads SLACK_BOT_TOKEN from the environment even when it is given a client (and an `authorize`), and
+    warns on every start that the token is unused in favour of them ("As you gave `client` as well…", "As
+    `installation_store` or `authorize` has been used…"). The client and `SingleTeamAuthorize` hold that same
+    token (with our API URL, timeout and retry handlers), so the warnings say nothing an operator can act on.
+    With many workspaces SLACK_BOT_TOKEN must be unset, so Bolt has no token to warn about.
+    """
+    logger = logging.getLogger("slack_bolt.AsyncApp")
+    skipped = frozenset({warning_client_prioritized_and_token_skipped(), warning_token_skipped()})
+    if not any(isinstance(f, _DropMessages) and f.messages == skipped for f in logger.filters):
+        logger.addFilter(_DropMessages(skipped))
+    return logger
 
 
 async def _answer_notices(body: dict[str, Any], next: Callable[[], Awaitable[None]]) -> BoltResponse | None:
@@ -129,6 +177,20 @@ def _register_events(app: AsyncApp, parts: AppParts) -> None:
         if change is not None:
             await parts.commands.visibility.follow(change)
         await parts.intake.message_event(body, bot_user_id=context.bot_user_id, bot_id=context.bot_id)
+        await _follow_up(body, context)
+
+    @app.event("app_mention")
+    async def on_mention(body: dict[str, Any], context: AsyncBoltContext) -> None:
+        # The same message also arrives as a `message` event: the question's claim makes one answer of both.
+        await _follow_up(body, context)
+
+    async def _follow_up(body: dict[str, Any], context: AsyncBoltContext) -> None:
+        """Claim a follow-up question before the ack; answer it after (a model may take longer than Slack waits)."""
+        if parts.followups is None:
+            return
+        claim = await parts.followups.receive(body, bot_user_id=context.bot_user_id, bot_id=context.bot_id)
+        if claim is not None:
+            parts.background.spawn(parts.followups.answer(claim), name="followup-answer")
 
     @app.event(PRIVACY_EVENTS)
     async def on_privacy_event(body: dict[str, Any]) -> None:
@@ -147,6 +209,19 @@ def _register_command(app: AsyncApp, parts: AppParts) -> None:
         text = str(command.get("text") or "")
         user_id = str(command.get("user_id") or "")
         channel_id = str(command.get("channel_id") or "")
+        followups_choice = parse_followups_command(text)
+        question = parse_ask(text)
+        if followups_choice is not None and parts.followups is not None:
+            setting = parts.followups.command(followups_choice, user_id=user_id, channel_id=channel_id)
+            await _ack_or_respond(ack, respond, parts, setting, name="brief-followups")
+            return
+        if question is not None and parts.ask is not None:
+            if not (is_slack_id(user_id) and is_slack_id(channel_id)):
+                await _ack_with(ack, notice("This command did not come from a Slack conversation I can answer in."))
+                return
+            answer = parts.ask.ask(question, user_id=user_id, channel_id=channel_id)
+            await _ack_or_respond(ack, respond, parts, answer, name="brief-ask")
+            return
         request = parse_brief(text)
         if request.kind == "help":
             await _ack_with(ack, render_help())
@@ -247,6 +322,19 @@ class _Click:
     @property
     def well_formed(self) -> bool:
         return is_slack_id(self.user_id) and is_slack_id(self.channel_id)
+
+
+async def _ack_or_respond(
+    ack: AsyncAck, respond: AsyncRespond, parts: AppParts, message: Awaitable[SlackMessage], *, name: str
+) -> None:
+    """The answer as the ack itself when it is ready within `SEARCH_ACK_BUDGET`, else through the response_url."""
+    task = asyncio.ensure_future(message)
+    done, _ = await asyncio.wait({task}, timeout=SEARCH_ACK_BUDGET)
+    if done and task.exception() is None:
+        await _ack_with(ack, task.result())
+        return
+    await ack()
+    parts.background.spawn(_respond_with(respond, task), name=name)
 
 
 async def _ready(message: SlackMessage) -> SlackMessage:

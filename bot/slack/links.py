@@ -2,7 +2,7 @@
 
 The bot sees every message in every channel it is in, its own replies included, so this module is the gate
 that keeps it from answering itself, other bots, joins and topic changes, and from "summarising" Slack's own
-permalinks and files. It works on the raw event dicts Slack sends (see SLACK-NOTES §1), with no Slack client,
+permalinks and files. It works on the raw event dicts Slack sends (see docs/slack.md §1), with no Slack client,
 so the rules can be tested without a network and reused by the Bolt listener, the worker and the CLI alike.
 
 It is also where input limits start. A link is taken as a browser would read it: tabs and line breaks
@@ -32,7 +32,7 @@ SLACK_DOMAINS: frozenset[str] = frozenset({"slack.com", "slack-files.com", "slac
 # handled separately, through `edited_message`.
 READABLE_SUBTYPES: frozenset[str | None] = frozenset({None, "thread_broadcast", "file_share", "me_message"})
 
-# `<target>` or `<target|label>` in a message's `text` (SLACK-NOTES §1.2).
+# `<target>` or `<target|label>` in a message's `text` (docs/slack.md §1.2).
 _TEXT_LINK = re.compile(r"<([^<>|]+)(?:\|[^<>]*)?>")
 # Slack's ids (team T…, channel C/G/D…, user U/W…, bot B…): upper-case letters and digits; the share columns
 # hold 64 characters. Message timestamps: seconds, a dot, microseconds ("1700000000.000100").
@@ -74,9 +74,9 @@ def should_ignore(event: Mapping[str, Any], *, bot_user_id: str | None, bot_id: 
     """True for message events the bot must not read.
 
     Ignored: anything posted by a bot or an app (our own replies come back as message events, with
-    `bot_id`/`app_id` and `user` = our bot user, SLACK-NOTES §9; classic bots and webhooks as `bot_message`),
+    `bot_id`/`app_id` and `user` = our bot user, docs/slack.md §9; classic bots and webhooks as `bot_message`),
     hidden events, bookkeeping subtypes (joins, leaves, topic, deletions...), and `message_replied`
-    notifications, which arrive without their subtype (SLACK-NOTES §1.4). `message_changed` is NOT ignored
+    notifications, which arrive without their subtype (docs/slack.md §1.4). `message_changed` is NOT ignored
     when it carries a real edit by a person: read it through `edited_message`.
     """
     if event.get("type") != "message":
@@ -154,7 +154,7 @@ def is_event_id(value: object) -> bool:
 def thread_ts_for_reply(message: Mapping[str, Any]) -> str:
     """The thread to answer in: the message's thread if it is in one, else a new thread under it.
 
-    Slack wants the parent's ts, never a reply's (SLACK-NOTES §1.5); a reply's `thread_ts` is the parent's.
+    Slack wants the parent's ts, never a reply's (docs/slack.md §1.5); a reply's `thread_ts` is the parent's.
     """
     return str(message.get("thread_ts") or message["ts"])
 

@@ -29,6 +29,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.logs import get_logger
 from bot.slack.links import is_slack_id
+from bot.slack.teams import current_team
 from bot.store import library
 from bot.store.conversations import record_privacy
 from bot.store.db import Database
@@ -174,9 +175,11 @@ class MembershipCache:
 class Visibility:
     """Who a user is to the store (`Audience`): the private conversations with summaries they belong to."""
 
-    def __init__(self, database: Database, membership: MembershipCache) -> None:
+    def __init__(self, database: Database, membership: MembershipCache, *, team_scoped: bool = False) -> None:
         self.database = database
         self.membership = membership
+        # Many workspaces: an audience sees only the shares of the workspace the request came from.
+        self.team_scoped = team_scoped
 
     async def audience(
         self, user_id: str, *, channel_ids: Iterable[str] | None = None, article_id: int | None = None
@@ -184,9 +187,10 @@ class Visibility:
         """`user_id` as an audience: which private conversations with answered shares they are in (only those
         among `channel_ids`, for an `in:` filter, or of one article: that saves asking about every private
         channel)."""
+        team = (current_team() or "") if self.team_scoped else None  # no workspace known: nothing is its
         async with self.database.session(read_only=True) as session:
-            private = await private_channels_with_shares(session, channel_ids, article_id=article_id)
-        return Audience(member_of=frozenset(await self.membership.channels_of(user_id, private)))
+            private = await private_channels_with_shares(session, channel_ids, article_id=article_id, team_id=team)
+        return Audience(member_of=frozenset(await self.membership.channels_of(user_id, private)), team_id=team)
 
     async def may_see(self, user_id: str, article_id: int, *, channel_id: str | None = None) -> bool:
         """Whether `user_id` may see the article: it was shared (in `channel_id`, when given) where they can

@@ -20,7 +20,7 @@ untrusted text; the only links in a message are the `<url|label>` ones built her
 http(s) (percent-encoded by yarl, credentials dropped), with escaped labels.
 
 Size: besides the per-block limits the SDK checks (header 150, section 3000, 50 blocks), Slack rejects
-messages whose blocks total roughly 13k characters (`msg_blocks_too_long`, SLACK-NOTES §5). Every renderer
+messages whose blocks total roughly 13k characters (`msg_blocks_too_long`, docs/slack.md §5). Every renderer
 builds its message with generous caps, measures the blocks as compact JSON in UTF-8 bytes (which bounds the
 character count whichever of the two Slack means), and rebuilds with halved caps until it fits
 `BLOCKS_BUDGET_BYTES`.
@@ -187,7 +187,7 @@ class _Caps:
 def render_summary(
     view: ArticleView, *, more_qa_value: str | None = None, post_value: str | None = None
 ) -> SlackMessage:
-    """The summary reply (DESIGN.md §1): header, meta line, TL;DR, key points, Q&A, footer.
+    """The summary reply (docs/architecture.md §1): header, meta line, TL;DR, key points, Q&A, footer.
 
     Sections whose summary field is missing are left out. With more than `QA_SHOWN` question/answer pairs
     and a `more_qa_value`, a "More questions" button (`ACTION_MORE_QA`) carries it; with a `post_value`, a
@@ -335,10 +335,19 @@ def render_help() -> SlackMessage:
             "`/brief help` shows this message.",
         ]
     )
+    followups = "\n".join(
+        [
+            "*Ask about an article*",
+            "Mention me with a question in the thread of a summary, like `@linkbrief how much will it cost?`.",
+            "`/brief followups on` makes me answer every question asked in summary threads here (`off` to stop).",
+            "`/brief ask <question>` answers from every summary you can see, each passage cited.",
+        ]
+    )
     example = "Example: `/brief rate limits in:#eng after:2026-01-01`"
     blocks = [
         _section(_escape(search)).to_dict(),
         _section(_escape(one_link)).to_dict(),
+        _section(_escape(followups)).to_dict(),
         _context(_escape(example)).to_dict(),
     ]
     return SlackMessage(text="How to use /brief", blocks=blocks)

@@ -1,11 +1,12 @@
 """`linkbrief serve`: the bot's process, in HTTP mode or Socket Mode, with `/healthz` and `/metrics` in both.
 
-One aiohttp server always runs on `port`: `GET /healthz` (200, or 503 with the reasons: the database is
+One aiohttp server runs on `port`: `GET /healthz` (200, or 503 with the reasons: the database is
 unreachable, the worker stopped, the Socket Mode connection has been down longer than
 `LINKBRIEF_HEALTH_DISCONNECTED_AFTER`, a share has waited longer than `LINKBRIEF_HEALTH_STUCK_AFTER`),
 `GET /metrics` (Prometheus, see `bot.metrics`), plus `POST /slack/events` in HTTP mode (events, `/brief` and
 button clicks, all signed). In Socket Mode the same Bolt app is fed by slack_sdk's aiohttp `SocketModeClient`
-(through Bolt's `AsyncSocketModeHandler`).
+(through Bolt's `AsyncSocketModeHandler`). Socket Mode needs no port of its own: with `port=None` (`linkbrief serve
+--port 0`) it binds none, for hosts where the health port is not wanted or already taken.
 
 Start-up tells the truth before it reports ready: the bot token is checked with `auth.test` and, in Socket Mode,
 the app token with `apps.connections.open`. A token Slack refuses stops start-up with `SlackRefused` (the CLI
@@ -50,18 +51,23 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import metrics
+from bot import __version__, metrics
+from bot.followups.answer import FollowUpModel
 from bot.logs import get_logger, one_line_logger
+from bot.pipeline.extract import extract_article
 from bot.pipeline.runner import ArticlePipeline
 from bot.queue import ProcrastinateQueue, apply_queue_schema
 from bot.settings import Settings
 from bot.slack.app import AppParts, Background, build_app
+from bot.slack.ask import ArchiveQuestions
 from bot.slack.commands import BriefCommands
+from bot.slack.followups import FollowUps
 from bot.slack.intake import Intake, IntakeFirstDatabase
+from bot.slack.oauth import Workspaces, check_oauth_settings, oauth_requested
 from bot.slack.permissions import MembershipCache, Visibility
 from bot.slack.replies import TRANSIENT_ERRORS, ChannelPacer, Replier, web_client
 from bot.slack.worker import Delivery, RetryPolicy, Worker
-from bot.store.db import Database
+from bot.store.db import Database, database_label
 from bot.store.models import Share, ShareStatus
 from bot.summarize.base import SummaryInput
 
@@ -100,19 +106,31 @@ def resolve_mode(settings: Settings, mode: str | None) -> Mode:
 def check_serve_settings(settings: Settings, mode: str | None) -> str | None:
     """The one-line reason `serve` cannot start with these settings, or None when it can."""
     resolved = resolve_mode(settings, mode)
+    if oauth_requested(settings):  # many workspaces: no bot token of our own (bot.slack.oauth)
+        return check_oauth_settings(settings, resolved)
     bot_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
     if not bot_token:
-        return "SLACK_BOT_TOKEN is not set: the bot needs its Bot User OAuth Token (xoxb-…)"
+        return (
+            "SLACK_BOT_TOKEN (xoxb-…) is not set: Socket Mode needs SLACK_BOT_TOKEN + SLACK_APP_TOKEN (xapp-…); "
+            "HTTP mode needs SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET; many workspaces (OAuth) need SLACK_CLIENT_ID + "
+            "SLACK_CLIENT_SECRET + SLACK_STATE_SECRET instead of SLACK_BOT_TOKEN"
+        )
     if bot_token.startswith("xapp-"):
         return "SLACK_BOT_TOKEN holds an app-level token (xapp-…); use the Bot User OAuth Token (xoxb-…)"
     if resolved == "http" and not (settings.slack_signing_secret and settings.slack_signing_secret.get_secret_value()):
-        return "SLACK_SIGNING_SECRET is not set: HTTP mode needs it to verify Slack's requests"
+        return (
+            "SLACK_SIGNING_SECRET is not set: HTTP mode needs SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET (to verify "
+            "Slack's requests); Socket Mode needs SLACK_BOT_TOKEN + SLACK_APP_TOKEN (xapp-…) instead"
+        )
     if settings.queue_kind == "procrastinate" and not settings.database_url.startswith("postgres"):
         return "LINKBRIEF_QUEUE=procrastinate needs PostgreSQL (DATABASE_URL=postgresql+asyncpg://…)"
     if resolved == "socket":
         app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else ""
         if not app_token:
-            return "SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (xapp-…), or use --mode http"
+            return (
+                "SLACK_APP_TOKEN is not set: Socket Mode needs SLACK_BOT_TOKEN + SLACK_APP_TOKEN (xapp-…); "
+                "HTTP mode (--mode http) needs SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET"
+            )
         if not app_token.startswith("xapp-"):
             return "SLACK_APP_TOKEN must be an app-level token (xapp-…) with the connections:write scope"
     return None
@@ -124,7 +142,7 @@ class RunningBot:
 
     mode: Mode
     host: str
-    port: int
+    port: int | None  # None: Socket Mode without a health port
     app: AsyncApp
     database: Database
     worker: ShareWorker
@@ -133,6 +151,8 @@ class RunningBot:
 
     @property
     def base_url(self) -> str:
+        if self.port is None:
+            raise RuntimeError("this bot listens on no port (Socket Mode with port None)")
         host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host  # noqa: S104 - comparing, not binding
         return f"http://{host}:{self.port}"
 
@@ -149,13 +169,18 @@ def share_worker(
     *,
     dispatch: bool = True,
     name: str = "linkbrief",
+    workspaces: Workspaces | None = None,
 ) -> ShareWorker:
-    """The worker that answers shares, on the queue the settings choose (`Settings.queue_kind`, bot.queue)."""
+    """The worker that answers shares, on the queue the settings choose (`Settings.queue_kind`, bot.queue).
+    With `workspaces` (OAuth), each reply is posted with its workspace's token."""
     replies = Replier(
         # Posts are never repeated by the client itself (see bot.slack.replies); 429s still are.
-        _counted(web_client(token, settings.slack_api_url, transport_retries=False, timeout=settings.slack_timeout)),
+        _for_teams(
+            workspaces,
+            web_client(token, settings.slack_api_url, transport_retries=False, timeout=settings.slack_timeout),
+        ),
         pacer=pacer,
-        reactions_client=_counted(web_client(token, settings.slack_api_url, rate_limit_retries=0)),
+        reactions_client=_for_teams(workspaces, web_client(token, settings.slack_api_url, rate_limit_retries=0)),
     )
     delivery = Delivery(
         database,
@@ -187,65 +212,92 @@ async def running_bot(
     settings: Settings,
     *,
     mode: str | None = None,
-    port: int = 3000,
+    port: int | None = 3000,
     host: str | None = None,
-    warm_up: bool = True,
+    warm_up: bool = False,
     on_refused: Callable[[str], None] | None = None,
 ) -> AsyncIterator[RunningBot]:
     """Start the bot (token checks, migrations, pipeline, worker, Slack connection, HTTP server) and stop it on
     exit. Raises `SlackRefused` when Slack refuses a token at start-up.
 
-    `warm_up` starts the pipeline's worker processes before the first event instead of on it (starting them
-    blocks the event loop for about a second); tests skip it to start faster. `on_refused` is called with the
+    `warm_up` starts the pipeline's worker processes at start-up instead of with the first link. Off by
+    default: an idle bot then holds no worker processes (they are most of its memory), and the first link
+    waits about 2 s for them without blocking the event loop. `on_refused` is called with the
     reason when Slack refuses the app token later, on a reconnection (`serve` then stops with status 2).
+    `port=None` binds no port (Socket Mode only: HTTP mode receives Slack's requests on it); 0 takes a free one.
     """
     resolved = resolve_mode(settings, mode)
     problem = check_serve_settings(settings, resolved)
     if problem:
         raise ValueError(problem)
+    if port is None and resolved == "http":
+        raise ValueError("HTTP mode needs a port: Slack sends its requests to /slack/events on it")
     bind_host = host if host is not None else settings.listen_host
-    token = settings.slack_bot_token.get_secret_value()  # type: ignore[union-attr]  # checked above
+    many = oauth_requested(settings)  # many workspaces: tokens from the installation store (bot.slack.oauth)
+    token = "" if many else settings.slack_bot_token.get_secret_value()  # type: ignore[union-attr]  # checked above
     app_token = settings.slack_app_token.get_secret_value() if resolved == "socket" else None  # type: ignore[union-attr]
-    socket_url = await check_tokens(settings.slack_api_url, token, app_token)
+    socket_url = await check_tokens(settings.slack_api_url, token or None, app_token)
     checked_at = time.monotonic()
     database = IntakeFirstDatabase(settings.database_url)
     try:
         await migrate(settings, database)
+        workspaces = Workspaces.open(settings, database) if many else None
         async with ArticlePipeline.open(settings, database) as pipeline:
             if warm_up:
                 await _warm_up(pipeline)
-            client = _counted(web_client(token, settings.slack_api_url))
+            client = _for_teams(workspaces, web_client(token, settings.slack_api_url))
             pacer = ChannelPacer(settings.channel_post_interval, settings.channel_post_burst)
             replier = Replier(
                 client,
                 pacer=pacer,
-                reactions_client=_counted(web_client(token, settings.slack_api_url, rate_limit_retries=0)),
+                reactions_client=_for_teams(
+                    workspaces, web_client(token, settings.slack_api_url, rate_limit_retries=0)
+                ),
             )
-            worker = share_worker(settings, database, pipeline, token, pacer)
+            worker = share_worker(settings, database, pipeline, token, pacer, workspaces=workspaces)
             intake = Intake(
                 database,
                 max_links=settings.max_links_per_message,
                 skip_domains=settings.skip_domain_set,
                 on_new_work=worker.notify,
             )
-            visibility = Visibility(database, MembershipCache(client, ttl=settings.membership_ttl))
+            visibility = Visibility(
+                database, MembershipCache(client, ttl=settings.membership_ttl), team_scoped=workspaces is not None
+            )
             commands = BriefCommands(database, pipeline, replier, visibility, client)
+            followups = FollowUps(database, replier, visibility.membership, model=FollowUpModel.of(pipeline.summarizer))
+            ask = ArchiveQuestions(database, visibility, replier)
             background = Background()
             secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
             app = build_app(
-                AppParts(client=client, intake=intake, commands=commands, background=background),
+                AppParts(
+                    client=client,
+                    intake=intake,
+                    commands=commands,
+                    background=background,
+                    followups=followups,
+                    ask=ask,
+                ),
                 signing_secret=secret,
                 verify_requests=resolved == "http",
+                **(workspaces.bolt_options() if workspaces is not None else {}),
             )
+            if workspaces is not None:
+                workspaces.attach(app)
             socket_watch = _SocketWatch()
             health = _Health(database, worker, socket_watch, settings)
-            runner = web.AppRunner(_web_app(app, health, with_events=resolved == "http"), access_log=None)
+            runner = web.AppRunner(
+                _web_app(app, health, with_events=resolved == "http", workspaces=workspaces), access_log=None
+            )
             await runner.setup()
             await worker.start()
             socket_handler: _SocketModeHandler | None = None
             try:
-                await web.TCPSite(runner, bind_host, port).start()
-                bound_port = runner.addresses[0][1]
+                followups.start()  # answers questions a dead process stored and never answered
+                bound_port: int | None = None
+                if port is not None:
+                    await web.TCPSite(runner, bind_host, port).start()
+                    bound_port = runner.addresses[0][1]
                 if app_token is not None:
                     socket_handler = _SocketModeHandler(app, app_token, on_refused=on_refused or _log_refused)
                     # The checked URL while it is fresh: a second apps.connections.open this soon would count
@@ -253,7 +305,17 @@ async def running_bot(
                     fresh = time.monotonic() - checked_at < SOCKET_URL_FRESH
                     await socket_handler.connect(socket_url if fresh else None)
                     socket_watch.watch(socket_handler.client)
-                log.info("bot_started", mode=resolved, host=bind_host, port=bound_port)
+                log.info(
+                    "bot_started",
+                    version=__version__,
+                    mode=resolved,
+                    host=bind_host,
+                    port=bound_port,
+                    database=database_label(settings.database_url),
+                    queue=settings.queue_kind,
+                    summarizer=settings.summarizer,
+                    model=settings.llm_model if settings.summarizer == "llm" else None,
+                )
                 yield RunningBot(
                     mode=resolved,
                     host=bind_host,
@@ -270,6 +332,7 @@ async def running_bot(
                     with contextlib.suppress(Exception):
                         await socket_handler.close_async()
                 await background.close(settings.shutdown_grace)
+                await followups.aclose()
                 await worker.stop(settings.shutdown_grace)
                 await runner.cleanup()
                 log.info("bot_stopped", mode=resolved)
@@ -288,18 +351,35 @@ async def running_worker(
             "linkbrief worker works from the procrastinate queue: set DATABASE_URL to PostgreSQL "
             "(and LINKBRIEF_QUEUE to auto or procrastinate)"
         )
-    if not (settings.slack_bot_token and settings.slack_bot_token.get_secret_value()):
-        raise ValueError("SLACK_BOT_TOKEN is not set: the worker posts the replies with the bot token (xoxb-…)")
-    token = settings.slack_bot_token.get_secret_value()
-    await check_tokens(settings.slack_api_url, token, None)
+    many = oauth_requested(settings)  # many workspaces: each reply with its workspace's stored token
+    if not many and not (settings.slack_bot_token and settings.slack_bot_token.get_secret_value()):
+        raise ValueError(
+            "SLACK_BOT_TOKEN is not set: the worker posts the replies with the bot token (xoxb-…), or with each "
+            "workspace's token when SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET are set"
+        )
+    problem = check_oauth_settings(settings, "worker") if many else None
+    if problem:
+        raise ValueError(problem)
+    token = "" if many else settings.slack_bot_token.get_secret_value()  # type: ignore[union-attr]
+    await check_tokens(settings.slack_api_url, token or None, None)
     database = Database(settings.database_url)
     try:
         await migrate(settings, database)
+        workspaces = Workspaces.open(settings, database) if many else None
         async with ArticlePipeline.open(settings, database) as pipeline:
             if warm_up:
                 await _warm_up(pipeline)
             pacer = ChannelPacer(settings.channel_post_interval, settings.channel_post_burst)
-            worker = share_worker(settings, database, pipeline, token, pacer, dispatch=False, name="linkbrief-worker")
+            worker = share_worker(
+                settings,
+                database,
+                pipeline,
+                token,
+                pacer,
+                dispatch=False,
+                name="linkbrief-worker",
+                workspaces=workspaces,
+            )
             health = _Health(database, worker, _SocketWatch(), settings)
             runner = web.AppRunner(_web_app(None, health, with_events=False), access_log=None)
             await runner.setup()
@@ -307,7 +387,14 @@ async def running_worker(
             try:
                 await web.TCPSite(runner, host if host is not None else settings.listen_host, port).start()
                 bound_port = runner.addresses[0][1]
-                log.info("worker_started", port=bound_port)
+                log.info(
+                    "worker_started",
+                    version=__version__,
+                    port=bound_port,
+                    database=database_label(settings.database_url),
+                    summarizer=settings.summarizer,
+                    model=settings.llm_model if settings.summarizer == "llm" else None,
+                )
                 yield bound_port
             finally:
                 await worker.stop(settings.shutdown_grace)
@@ -321,7 +408,7 @@ async def serve(
     settings: Settings,
     *,
     mode: str | None = None,
-    port: int = 3000,
+    port: int | None = 3000,
     host: str | None = None,
     worker_only: bool = False,
 ) -> None:
@@ -348,7 +435,7 @@ async def serve(
 
     async def run() -> None:
         running = (
-            running_worker(settings, port=port, host=host)
+            running_worker(settings, port=3001 if port is None else port, host=host)
             if worker_only
             else running_bot(settings, mode=mode, port=port, host=host, on_refused=give_up)
         )
@@ -383,7 +470,7 @@ async def serve(
 # ------------------------------------------------------------------------------------ Slack at start-up
 
 
-async def check_tokens(api_url: str, bot_token: str, app_token: str | None) -> str | None:
+async def check_tokens(api_url: str, bot_token: str | None, app_token: str | None) -> str | None:
     """Check the bot token (`auth.test`) and, for Socket Mode, the app token (`apps.connections.open`).
 
     Returns the WebSocket URL the app-token check obtained (None without an app token). Raises `SlackRefused`
@@ -392,6 +479,8 @@ async def check_tokens(api_url: str, bot_token: str, app_token: str | None) -> s
     client = AsyncWebClient(
         token=bot_token, base_url=api_url, timeout=CHECK_TIMEOUT, retry_handlers=[metrics.SlackCallCounter()]
     )
+    if bot_token is None:  # many workspaces: their tokens are checked by Slack at install time
+        return await _check_app_token(client, app_token)
     identity = await _until_answered(
         "auth.test",
         client.auth_test,
@@ -403,6 +492,10 @@ async def check_tokens(api_url: str, bot_token: str, app_token: str | None) -> s
     if not identity.get("bot_id"):
         raise SlackRefused("SLACK_BOT_TOKEN is not a bot token (auth.test shows no bot); use the xoxb-… token")
     log.info("slack_bot_token_ok", team=identity.get("team"), bot_user=identity.get("user_id"))
+    return await _check_app_token(client, app_token)
+
+
+async def _check_app_token(client: AsyncWebClient, app_token: str | None) -> str | None:
     if app_token is None:
         return None
     opened = await _until_answered(
@@ -455,6 +548,11 @@ async def _until_answered(
         log.warning("slack_unreachable", method=method, error=problem, retry_in=wait)
         await asyncio.sleep(wait)
         delay = min(delay * 2, RETRY_MAX)
+
+
+def _for_teams(workspaces: Workspaces | None, client: AsyncWebClient) -> AsyncWebClient:
+    """`client` counted in /metrics; with `workspaces` (OAuth), making each call with its workspace's token."""
+    return _counted(client if workspaces is None else workspaces.client(client))
 
 
 def _counted(client: AsyncWebClient) -> AsyncWebClient:
@@ -563,9 +661,9 @@ _WARM_UP_HTML = "<html><head><title>Warm-up</title></head><body><p>Warm-up page.
 
 
 async def _warm_up(pipeline: ArticlePipeline) -> None:
-    """Start the pipeline's worker processes (extraction and summaries) now, not on the first event."""
+    """Start the pipeline's worker processes (extraction and summaries) now, not on the first link."""
     with contextlib.suppress(Exception):
-        await pipeline.extractor.extract(_WARM_UP_HTML, "http://warm-up.invalid/")
+        await pipeline.cpu_pool.run(extract_article, _WARM_UP_HTML, "http://warm-up.invalid/")
     with contextlib.suppress(Exception):
         await pipeline.summarizer.summarize(SummaryInput(text="Warm-up. The bot is starting.", title="Warm-up"))
 
@@ -618,7 +716,7 @@ def repair_form_body(request: AsyncBoltRequest) -> AsyncBoltRequest:
     """Undo Bolt's misreading of a form body that merely *contains* the word "payload".
 
     Bolt takes any form body containing the substring "payload" for an interactivity request
-    (`payload=<json>`) and, finding no such field, parses it as `{}` (SLACK-NOTES §3): `/brief payload
+    (`payload=<json>`) and, finding no such field, parses it as `{}` (docs/slack.md §3): `/brief payload
     limits` would lose every field and be answered 404. Here such a body is parsed as the plain form it is.
     The raw body is untouched, so the signature check still covers exactly what Slack sent.
     """
@@ -652,10 +750,14 @@ async def _bolt_request(request: web.Request) -> AsyncBoltRequest:
         raise MalformedBody(f"unreadable fields ({type(exc).__name__})") from None
 
 
-def _web_app(app: AsyncApp | None, health: _Health, *, with_events: bool) -> web.Application:
+def _web_app(
+    app: AsyncApp | None, health: _Health, *, with_events: bool, workspaces: Workspaces | None = None
+) -> web.Application:
     web_app = web.Application()
     web_app.router.add_get(HEALTH_PATH, health.handle)
     web_app.router.add_get(METRICS_PATH, health.metrics)
+    if workspaces is not None:  # the OAuth install flow, in both modes (browsers come back here from Slack)
+        workspaces.add_routes(web_app)
     if with_events and app is not None:
 
         async def slack_events(request: web.Request) -> web.Response:

@@ -60,6 +60,7 @@ from bot.slack.render import (
     render_summary,
 )
 from bot.slack.replies import PostFailed, Replier, ReplyMark
+from bot.slack.teams import set_team
 from bot.store import offers
 from bot.store import shares as share_store
 from bot.store.db import Database
@@ -221,6 +222,7 @@ class Delivery:
         self.stats.claimed += len(batch)
         self.in_flight.update((s.id, s) for s in batch)
         channel = batch[0].channel_id
+        set_team(batch[0].team_id)  # a batch is one channel's, so one workspace's: its token posts the replies
         per_message: dict[str, list[ShareRow]] = {}
         for share in batch:
             per_message.setdefault(share.message_ts, []).append(share)
@@ -326,6 +328,15 @@ class Delivery:
                     with contextlib.suppress(DatabaseUnavailable):  # an offer never shown harms nobody
                         await self._write(lambda session: offers.withdraw(session, token), retry=False)
                 return await self._not_posted(share, failure, reply.article_id)
+            log.info(
+                "reply_posted",
+                channel=share.channel_id,
+                share=share.id,
+                article=reply.article_id,
+                kind="error" if not reply.ok else "pointer" if reply.duplicate_of_share_id else "summary",
+                # From the event's arrival (the share is stored before Slack gets its ack) to the post.
+                ms_since_event=round((utcnow() - share.created_at).total_seconds() * 1000),
+            )
             return await self._posted(share, reply, posted.ts, article_id=reply.article_id)
 
     async def _posted(self, share: ShareRow, reply: _Reply | None, reply_ts: str, *, article_id: int | None) -> Ending:
@@ -432,7 +443,10 @@ class Delivery:
         """
         async with self.database.session(read_only=True) as session:
             return await share_store.earliest_answered_share(
-                session, article_id, exclude_share_id=share.id, where=[share_store.seen_from(share.channel_id)]
+                session,
+                article_id,
+                exclude_share_id=share.id,
+                where=[share_store.seen_from(share.channel_id), share_store.of_team(share.team_id)],
             )
 
     async def _pointer(self, earlier: ShareRow) -> EarlierShare:

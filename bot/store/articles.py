@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.article import ArticleContent, QAPair, page_qa_as_json, page_qa_from_json
 from bot.store.models import Article, ArticleURL, StoredSummary, utcnow
-from bot.store.search import index_article, summary_document
+from bot.store.search import index_article, unindex_article
 from bot.summarize.base import Summary
 
 SIMHASH_BITS = 64
@@ -60,6 +60,7 @@ def content_of(row: Article) -> dict[str, Any]:
         "text": row.text,
         "word_count": row.word_count,
         "page_qa": page_qa_from_json(row.page_qa),
+        "doi": row.doi,
     }
 
 
@@ -147,6 +148,7 @@ async def add_article(session: AsyncSession, new: NewArticle, *, index: bool = T
         "text": new.text,
         "word_count": new.word_count,
         "page_qa": page_qa_as_json(new.page_qa),
+        "doi": new.doi,
         "content_hash": new.content_hash,
         "simhash": simhash_to_signed(new.simhash),
         **{f"simhash_band{band}": value for band, value in enumerate(simhash_bands(new.simhash))},
@@ -186,7 +188,7 @@ async def add_alias(session: AsyncSession, url_key: str, url: str, article_id: i
 
 
 async def save_summary(session: AsyncSession, article_id: int, summary: Summary) -> None:
-    """Insert or replace the summary by `summary.summarizer` and refresh the article's search document."""
+    """Insert or replace the summary by `summary.summarizer` and re-index the article with its latest summary."""
     values = {
         "article_id": article_id,
         "summarizer": summary.summarizer,
@@ -199,13 +201,16 @@ async def save_summary(session: AsyncSession, article_id: int, summary: Summary)
         "dropped_claims": summary.dropped_claims,
         "created_at": utcnow(),
     }
+    # The article leaves the search index while its summary changes and comes back with the new one: on
+    # SQLite the index forgets an entry only given the exact values it indexed.
+    await unindex_article(session, article_id)
     stmt = _insert(session)(StoredSummary).values(values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[StoredSummary.article_id, StoredSummary.summarizer],
         set_={key: stmt.excluded[key] for key in values if key not in ("article_id", "summarizer")},
     )
     await session.execute(stmt)
-    await index_article(session, article_id, summary_document(await latest_summary(session, article_id)))
+    await index_article(session, article_id)
 
 
 def _as_summary(row: StoredSummary) -> Summary:

@@ -18,15 +18,17 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 import bot
+from bot.settings import async_database_url, default_data_dir, sqlite_file
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 _READ_ONLY_OPTION = "linkbrief_read_only"
@@ -41,12 +43,30 @@ def migrations_dir() -> Path:
     raise FileNotFoundError(f"Alembic migrations not found next to {package_dir}")
 
 
+def database_label(url: str) -> str:
+    """The database URL without user name and password, for logs and messages."""
+    try:
+        parsed = make_url(url)
+        bare = URL.create(parsed.drivername, host=parsed.host, port=parsed.port, database=parsed.database)
+        return bare.render_as_string()
+    except Exception:
+        return "configured database"
+
+
+def newest_revision() -> str:
+    """The id of the newest migration script: its file name, by the scripts' naming rule (`0004_delivery.py`
+    is revision `0004_delivery`, down from the one before it by name)."""
+    return max(path.stem for path in (migrations_dir() / "versions").glob("[0-9]*.py"))
+
+
 def alembic_config(url: str, connection: Connection | None = None) -> Config:
     """An Alembic Config built in code (no alembic.ini): script location and URL set here.
 
     When `connection` is given, migrations/env.py runs on it (inside the caller's transaction) instead of
     opening its own engine; that is how `Database.migrate` drives Alembic from async code.
     """
+    from alembic.config import Config  # Alembic only when migrating: not on the CLI's path to an answer
+
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))
     # ConfigParser interpolates "%", which URL-encoded passwords contain.
@@ -56,11 +76,20 @@ def alembic_config(url: str, connection: Connection | None = None) -> Config:
     return config
 
 
+class MissingDirectory(FileNotFoundError):
+    """The SQLite file's directory does not exist (and is not the default data directory, which is created)."""
+
+
 def _create_sqlite_directory(url: str) -> None:
-    """SQLite creates the file but not its directory (the default lives in a fresh user data dir)."""
-    database = make_url(url).database
-    if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    """SQLite creates the file but not its directory. The default data directory is created on first use (the
+    zero-set-up store); any other missing directory is a mistake in DATABASE_URL, told rather than created
+    (a typo would otherwise grow a new, empty database somewhere)."""
+    path = sqlite_file(url)
+    if path is None or path.parent.is_dir():
+        return
+    if path.parent != default_data_dir():
+        raise MissingDirectory(f"the directory of the SQLite file does not exist: {path.parent}")
+    path.parent.mkdir(parents=True, exist_ok=True)
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -86,15 +115,12 @@ class Database:
     """One database (SQLite file or PostgreSQL), its async engine and session factory."""
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
-        self.url = url
-        parsed = make_url(url)
-        self.dialect = parsed.get_backend_name()
-        if self.dialect not in ("sqlite", "postgresql"):
-            raise ValueError(f"unsupported database {self.dialect!r}: use SQLite or PostgreSQL")
+        self.url = async_database_url(url)  # any accepted form (`postgres://`, `sqlite:///`) on its async driver
+        self.dialect = make_url(self.url).get_backend_name()
         engine_args: dict[str, Any] = {"echo": echo}
         if self.dialect == "postgresql":
             engine_args["pool_pre_ping"] = True
-        self.engine: AsyncEngine = create_async_engine(url, **engine_args)
+        self.engine: AsyncEngine = create_async_engine(self.url, **engine_args)
         if self.dialect == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_connect)
             event.listen(self.engine.sync_engine, "begin", _sqlite_begin)
@@ -112,11 +138,31 @@ class Database:
         return (self._read_sessions if read_only else self._sessions)()
 
     async def migrate(self) -> None:
-        """Bring the schema up to the newest Alembic revision."""
+        """Bring the schema up to the newest Alembic revision.
+
+        A database already there is recognised with one query, without loading Alembic and its scripts
+        (a third of a second): every command migrates on start, and `linkbrief summarize` of a stored URL
+        should answer at once.
+        """
         if self.dialect == "sqlite":
             await asyncio.to_thread(_create_sqlite_directory, self.url)
+        if await self.at_head():
+            return
+        from alembic import command
+
         async with self.engine.begin() as connection:
             await connection.run_sync(lambda sync: command.upgrade(alembic_config(self.url, sync), "head"))
+
+    async def at_head(self) -> bool:
+        """Whether the schema is at the newest revision: the one stored in `alembic_version` is the newest
+        script's (revision ids are the scripts' file names, in order; tests/test_database_url.py checks it)."""
+        newest = newest_revision()
+        try:
+            async with self.engine.execution_options(**{_READ_ONLY_OPTION: True}).connect() as conn:
+                stored = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
+        except Exception:  # no schema yet (or no table): Alembic will tell what is wrong, if anything
+            return False
+        return stored == [newest]
 
     async def ping(self) -> None:
         """Run `SELECT 1`; raises if the database cannot be reached (used by /healthz)."""

@@ -24,16 +24,18 @@ from bot.store import search as store_search
 from bot.store.conversations import public_shares
 from bot.store.models import Article, Share, ShareStatus
 from bot.store.search import MAX_OFFSET
-from bot.store.shares import ShareRow
+from bot.store.shares import ShareRow, of_team
 
-__all__ = ["MAX_OFFSET", "Audience", "ShareFilters", "SharedArticle", "find_shared", "is_visible"]
+__all__ = ["MAX_OFFSET", "Audience", "ShareFilters", "SharedArticle", "find_shared", "is_visible", "recent_shared"]
 
 
 @dataclass(frozen=True, slots=True)
 class Audience:
-    """Who is looking: the private conversations they belong to (public ones are everyone's)."""
+    """Who is looking: the private conversations they belong to (public ones are everyone's in the workspace)
+    and, when the bot serves many workspaces, which one (`team_id`): only its shares are seen."""
 
     member_of: frozenset[str] = frozenset()
+    team_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,24 @@ async def find_shared(
     return [SharedArticle(*hit, share=shares[hit[0]]) for hit in hits if hit[0] in shares]
 
 
+async def recent_shared(session: AsyncSession, audience: Audience, *, limit: int) -> list[SharedArticle]:
+    """The articles most recently shared where the audience can see them (the App Home's list), newest first,
+    each with its earliest share the audience sees."""
+    conditions = _share_conditions(ShareFilters(), audience)
+    last_shared = (
+        sa.select(sa.func.max(Share.created_at)).where(Share.article_id == Article.id, *conditions).scalar_subquery()
+    )
+    rows = await session.execute(
+        sa.select(Article.id, Article.title, Article.site_name, store_search.latest_tldr())
+        .where(sa.exists().where(Share.article_id == Article.id, *conditions))
+        .order_by(last_shared.desc(), Article.id.desc())
+        .limit(limit)
+    )
+    hits = list(rows)
+    shares = await _first_shares(session, [hit[0] for hit in hits], conditions)
+    return [SharedArticle(*hit, share=shares[hit[0]]) for hit in hits if hit[0] in shares]
+
+
 async def is_visible(
     session: AsyncSession, article_id: int, audience: Audience, *, channel_id: str | None = None
 ) -> bool:
@@ -119,6 +139,8 @@ def _share_conditions(filters: ShareFilters, audience: Audience) -> list[ColumnE
         Share.article_id.is_not(None),
         visible,
     ]
+    if audience.team_id is not None:
+        conditions.append(of_team(audience.team_id))
     if filters.channel_ids:
         conditions.append(Share.channel_id.in_(filters.channel_ids))
     if filters.user_ids:

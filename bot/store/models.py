@@ -16,6 +16,7 @@ import hashlib
 from datetime import UTC, date, datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -105,6 +106,8 @@ class Article(Base):
     word_count: Mapped[int] = mapped_column(Integer)
     # The page's own questions and answers ([{"question", "answer"}]), or NULL when it has none.
     page_qa: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
+    # The DOI a paper declares (page metadata or PDF), without a resolver prefix, or NULL.
+    doi: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     simhash: Mapped[int] = mapped_column(BigInteger)
     simhash_band0: Mapped[int] = mapped_column(Integer, index=True)
@@ -203,6 +206,7 @@ class Share(Base):
         CheckConstraint(_in_check("status", ShareStatus), name="status"),
         CheckConstraint(_in_check("channel_type", ChannelType), name="channel_type"),
         Index("ix_shares_status_created_at", "status", "created_at"),
+        Index("ix_shares_channel_id_thread_ts", "channel_id", "thread_ts"),  # follow-ups: a thread's articles
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -269,3 +273,152 @@ class Offer(Base):
     url: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# ------------------------------------------------------------------------------ Slack installations (OAuth)
+# slack_sdk's SQLAlchemy installation and state stores (bot.store.installations) keep each workspace's bot
+# token in these tables. They are declared here, column for column as slack_sdk's own table builders declare
+# them (a test compares the two), so the migrations create them and `alembic check` finds nothing missing;
+# slack_sdk itself is imported only by the multi-workspace code, not with the models.
+
+
+def _slack_token_columns() -> list[sa.Column[Any]]:
+    return [
+        sa.Column("bot_token", String(200)),
+        sa.Column("bot_id", String(32)),
+        sa.Column("bot_user_id", String(32)),
+        sa.Column("bot_scopes", String(1000)),
+        sa.Column("bot_refresh_token", String(200)),
+        sa.Column("bot_token_expires_at", DateTime),
+    ]
+
+
+SLACK_INSTALLATIONS = sa.Table(
+    "slack_installations",
+    Base.metadata,
+    sa.Column("id", Integer, primary_key=True, autoincrement=True),
+    sa.Column("client_id", String(32), nullable=False),
+    sa.Column("app_id", String(32), nullable=False),
+    sa.Column("enterprise_id", String(32)),
+    sa.Column("enterprise_name", String(200)),
+    sa.Column("enterprise_url", String(200)),
+    sa.Column("team_id", String(32)),
+    sa.Column("team_name", String(200)),
+    *_slack_token_columns(),
+    sa.Column("user_id", String(32), nullable=False),
+    sa.Column("user_token", String(200)),
+    sa.Column("user_scopes", String(1000)),
+    sa.Column("user_refresh_token", String(200)),
+    sa.Column("user_token_expires_at", DateTime),
+    sa.Column("incoming_webhook_url", String(200)),
+    sa.Column("incoming_webhook_channel", String(200)),
+    sa.Column("incoming_webhook_channel_id", String(200)),
+    sa.Column("incoming_webhook_configuration_url", String(200)),
+    sa.Column("is_enterprise_install", Boolean, default=False, nullable=False),
+    sa.Column("token_type", String(32)),
+    sa.Column("installed_at", DateTime, nullable=False),
+    Index("slack_installations_idx", "client_id", "enterprise_id", "team_id", "user_id", "installed_at"),
+)
+
+SLACK_BOTS = sa.Table(
+    "slack_bots",
+    Base.metadata,
+    sa.Column("id", Integer, primary_key=True, autoincrement=True),
+    sa.Column("client_id", String(32), nullable=False),
+    sa.Column("app_id", String(32), nullable=False),
+    sa.Column("enterprise_id", String(32)),
+    sa.Column("enterprise_name", String(200)),
+    sa.Column("team_id", String(32)),
+    sa.Column("team_name", String(200)),
+    *_slack_token_columns(),
+    sa.Column("is_enterprise_install", Boolean, default=False, nullable=False),
+    sa.Column("installed_at", DateTime, nullable=False),
+    Index("slack_bots_idx", "client_id", "enterprise_id", "team_id", "installed_at"),
+)
+
+SLACK_OAUTH_STATES = sa.Table(
+    "slack_oauth_states",
+    Base.metadata,
+    sa.Column("id", Integer, primary_key=True, autoincrement=True),
+    sa.Column("state", String(200), nullable=False),
+    sa.Column("expire_at", DateTime, nullable=False),
+)
+
+
+# ------------------------------------------------------------------------------------ follow-up questions
+
+
+class FollowUpStatus(enum.StrEnum):
+    """Where a follow-up question is: claimed and being answered, answered, or given up."""
+
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class FollowUpQuestion(Base):
+    """A message in Slack that linkbrief answers as a follow-up question (`bot.slack.followups`), one row per
+    message: the unique (channel_id, message_ts) is what makes Slack's retries, redeliveries and the same message
+    arriving as both `message` and `app_mention` get one answer. Written before the event is acknowledged.
+
+    `kind` says what was answered: `answer` (passages quoted or a model's grounded answer), `not_said` (the
+    article does not say), `usage` (a mention outside a summary thread). `passages` are the texts the answer was
+    built from; the token counts are the model's, when one answered (a cached answer costs none).
+    """
+
+    __tablename__ = "followup_questions"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "message_ts"),
+        CheckConstraint(_in_check("status", FollowUpStatus), name="status"),
+        Index("ix_followup_questions_user_id_created_at", "user_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(64))
+    channel_id: Mapped[str] = mapped_column(String(64))
+    message_ts: Mapped[str] = mapped_column(String(32))
+    thread_ts: Mapped[str | None] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(64))
+    question: Mapped[str] = mapped_column(Text)
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=FollowUpStatus.PENDING.value)
+    kind: Mapped[str | None] = mapped_column(String(16))
+    answer: Mapped[str | None] = mapped_column(Text)
+    passages: Mapped[list[str] | None] = mapped_column(JSON)
+    model: Mapped[str | None] = mapped_column(String(200))
+    prompt_tokens: Mapped[int | None] = mapped_column(Integer)
+    completion_tokens: Mapped[int | None] = mapped_column(Integer)
+    reply_ts: Mapped[str | None] = mapped_column(String(32))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class FollowUpChannel(Base):
+    """A conversation's choice about follow-ups (`/brief followups on|off`): with `enabled`, every question
+    asked in a summary's thread there is answered, not only those that mention the bot."""
+
+    __tablename__ = "followup_channels"
+
+    channel_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    changed_by: Mapped[str] = mapped_column(String(64))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class FollowUpAnswer(Base):
+    """A model's answer to one question about one article, kept so the same question (normalised: case,
+    spacing and punctuation aside) never costs a second model call."""
+
+    __tablename__ = "followup_answers"
+    __table_args__ = (UniqueConstraint("article_id", "question_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    question_key: Mapped[str] = mapped_column(String(64))
+    answer: Mapped[str] = mapped_column(Text)
+    passages: Mapped[list[str]] = mapped_column(JSON)
+    model: Mapped[str | None] = mapped_column(String(200))
+    prompt_tokens: Mapped[int | None] = mapped_column(Integer)
+    completion_tokens: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,39 +1,37 @@
 """Full-text search over stored articles: one interface, SQLite FTS5 or PostgreSQL tsvector underneath.
 
-Each article has two search documents, both written by `index_article` whenever an article or its summary is
-stored, in structures the migration creates:
+Two kinds of evidence, in structures the migrations create and `index_article` keeps current:
 
-* the *full document*: title (weight A), summary (TL;DR, key points, questions and answers of the latest
-  summary; B) and text (C). SQLite: the FTS5 table `article_search(title, summary, text)`. PostgreSQL: the
-  `document` tsvector of the table `article_search`, TOASTed (several kB per article).
-* the *lead*: title and summary only. SQLite: the FTS5 table `article_search_lead(title, summary)`.
-  PostgreSQL: the `lead` tsvector of `article_search`, kept inline in the row, with its own GIN index.
+* the *lead*: title (weight A) and the latest summary's document (TL;DR, key points, questions and answers;
+  B). The best sign that an article is about the query's words is that its title or summary says them.
+* the *text* (C), never copied: the index points into `articles.text`.
 
-Why: ranking is what a search costs. Ranking a match reads its full document (on PostgreSQL a TOAST fetch of
-~5 µs, more for long articles), so ranking every match made a word found in 20% of 100,000 articles take
-250 ms on PostgreSQL, and one in 80% 1.5 s. The lead is small, and a title or summary that mentions the
-words is the best sign an article is about them. So a search runs in two tiers:
+SQLite: two external-content FTS5 tables over the view `article_search_source`: `article_search(title,
+summary, text)` and `article_search_lead(title, summary)`. FTS5 stores only inverted indexes and reads the
+columns from `articles` when a snippet needs them. PostgreSQL: `article_search(article_id, lead)`, the lead
+tsvector in the row with a GIN index, and the expression GIN index `article_search_text` over
+`to_tsvector(title || text)` on `articles`. Neither database holds a second copy of the text (the old layout
+stored it 1.5 to 2 times over again).
 
-1. *Lead tier*: articles whose lead has the query's words (and whose full document matches the whole query,
-   exclusions included), listed first.
-2. *Body tier*, only when the lead tier has fewer hits than the page needs: the other full-document matches.
+A result list is two tiers:
 
-Each tier *chooses* at most `RANKED_CANDIDATES` articles, the newest matches (highest article id: most
-recently stored), without ranking anything: PostgreSQL walks the primary key backwards testing the inline
-lead (common words) or sorts the GIN index's matches by id (rare words); FTS5 walks its doclists backwards.
-It then *ranks* them as search always has, on the full document (PostgreSQL ts_rank_cd, SQLite bm25 with
-column weights 10/4/1), so the evidence of the text still orders the hits. A query with fewer matches than
-that (any specific query) is ranked exhaustively; a common word is ranked among its newest matches and
-answers about as fast as a rare one. Older matches of such a query are not reachable by paging: users
-narrow a broad query with more words or filters. (On SQLite the lead tier also ranks at most the newest
-`RANKED_TEXT_MATCHES` full matches: see `_sqlite_tier`.)
+1. *Lead tier*: articles whose title or summary has the query's words (none of its exclusions anywhere).
+   Every one of them is ranked, so an old article about the words outranks any number of newer ones that
+   only mention them. SQLite: bm25 of the small lead index (title 10, summary 4), FTS5's own top-k
+   (`ORDER BY rank LIMIT` scores every match in C and hands back the best first); the lead index makes a
+   common word's ranking several times cheaper than a column filter on the whole index. PostgreSQL:
+   `ts_rank_cd` on the in-row lead vector (`ORDER BY … LIMIT`, a top-N heap sort).
+2. *Text tier*, only when the lead tier has fewer hits than the page needs: the other matches. SQLite ranks
+   all of them with bm25 on the whole index (title 10, summary 4, text 1). PostgreSQL keeps no tsvector of
+   the text, and scoring a match means parsing its text again, so it scores them on the whole document only
+   when there are at most `SCORED_TEXT_MATCHES`; more are listed newest first.
 
-A result list is the lead tier's hits followed by the body tier's; `rank` is in [1, 2) for lead hits and
-[0, 1) for body hits (each engine's score s mapped by s/(1+s)), so it stays higher-is-better over the list.
+`rank` is in [1, 2) for lead hits and below 1 for text hits (each engine's score s mapped by s/(1+s);
+PostgreSQL's unscored text hits all `TEXT_ONLY_RANK`), so it stays higher-is-better over the list.
 
 Callers' filters (`search(…, filters=…)`) are WHERE clauses over `Article` (for instance an EXISTS over
-`shares` restricting hits to channels the caller may see). They apply while candidates are chosen, so the
-cap counts only articles the caller may see.
+`shares` restricting hits to channels the caller may see); they are tested on the ranked matches, best first,
+until the page is full.
 
 Query language: web-search style (words, "quoted phrases", -exclusions, `or`), parsed once here
 (`parse_query`) and rendered for each engine, so both read it the same way. User text never reaches a query
@@ -50,7 +48,7 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -58,33 +56,36 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import ColumnElement, Select
 from sqlalchemy.dialects.postgresql import TSVECTOR
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
 from bot.store.models import Article, StoredSummary
-from bot.summarize.base import Summary
 
 SEARCH_TABLE = "article_search"
-LEAD_TABLE = "article_search_lead"  # SQLite only; PostgreSQL keeps the lead as a column of SEARCH_TABLE
+# SQLite: the FTS5 index of titles and summaries alone (the lead tier's).
+LEAD_TABLE = "article_search_lead"
+# SQLite: the view FTS5 reads its columns from (external content).
+SOURCE_VIEW = "article_search_source"
 # Text beyond this many characters is not indexed: PostgreSQL caps a tsvector at 1 MB, and the same bound on
 # SQLite keeps results identical on both.
 INDEXED_TEXT_CHARS = 200_000
 # ts_headline re-parses the text it is given; a bounded prefix keeps snippets cheap on long articles.
 HEADLINE_TEXT_CHARS = 8_000
 MAX_LIMIT = 100
+# PostgreSQL scores text-only matches (parsing each one's text again, 0.5-1.5 ms for 3,000 characters) only
+# when there are at most this many; more are listed newest first, all with `rank` TEXT_ONLY_RANK.
+SCORED_TEXT_MATCHES = 30
+TEXT_ONLY_RANK = 0.5
+# Characters of the text parsed to score a text-only match on PostgreSQL.
+SCORED_TEXT_CHARS = 20_000
 # Deepest page a search reaches: offsets come from users (a "More results" button value) and the engines
 # cannot even represent some of them (2^63).
 MAX_OFFSET = 10_000
-# Most articles ranked per tier (the newest matches). Ranking 1,000 full documents takes about 10 ms on
-# PostgreSQL (100,000 synthetic articles; see benchmarks/store.py).
-RANKED_CANDIDATES = 1_000
-# SQLite ranks the lead tier's candidates among the full-text matches in their rowid range; this bounds
-# that range (see _sqlite_tier).
-RANKED_TEXT_MATCHES = 5_000
 
 # bm25 weights per FTS5 column (title, summary, text): a title hit outranks a summary hit outranks body text.
 _SQLITE_RANK = "bm25(10.0, 4.0, 1.0)"
+_SQLITE_LEAD_RANK = "bm25(10.0, 4.0)"
+_SQLITE_LEAD_COLUMNS = "{title summary}"
 _SQLITE_SNIPPET_TOKENS = 24
 _PG_CONFIG: ColumnElement[Any] = sa.literal_column("'linkbrief'::regconfig")
 _PG_HEADLINE_OPTIONS = 'StartSel="", StopSel="", MaxWords=30, MinWords=12, MaxFragments=1, FragmentDelimiter=" … "'
@@ -100,18 +101,26 @@ _fts = sa.table(
     sa.column("rank", sa.Float),
 )
 _fts_lead = sa.table(
-    LEAD_TABLE, sa.column("rowid", sa.Integer), sa.column("title", sa.Text), sa.column("summary", sa.Text)
+    LEAD_TABLE,
+    sa.column("rowid", sa.Integer),
+    sa.column("title", sa.Text),
+    sa.column("summary", sa.Text),
+    sa.column("rank", sa.Float),
 )
-_tsv = sa.table(
-    SEARCH_TABLE,
-    sa.column("article_id", sa.Integer),
-    sa.column("lead", TSVECTOR),
-    sa.column("document", TSVECTOR),
+_fts_docsize = sa.table(SEARCH_TABLE + "_docsize", sa.column("id", sa.Integer))
+_source = sa.table(
+    SOURCE_VIEW,
+    sa.column("id", sa.Integer),
+    sa.column("title", sa.Text),
+    sa.column("summary", sa.Text),
+    sa.column("text", sa.Text),
 )
+_tsv = sa.table(SEARCH_TABLE, sa.column("article_id", sa.Integer), sa.column("lead", TSVECTOR))
 
 
 def is_search_table(name: str) -> bool:
-    """True for the search tables and FTS5's shadow tables (`article_search_data`, `_lead`, `_lead_idx`, …)."""
+    """True for the search structures' names: the tables, FTS5's shadow tables (`article_search_data`, …), the
+    SQLite view and PostgreSQL's `article_search_text` index."""
     return name == SEARCH_TABLE or name.startswith(SEARCH_TABLE + "_")
 
 
@@ -248,59 +257,103 @@ def _websearch_text(groups: Sequence[QueryGroup]) -> str:
 
 # --- indexing ---------------------------------------------------------------------------------------------
 
+# The searchable text of an article's latest summary on PostgreSQL: TL;DR, key points, then each question and
+# its answer, one per line, from the stored row (SQLite's view `article_search_source` builds the same).
+_PG_SUMMARY_DOCUMENT = """coalesce((
+    SELECT concat_ws(E'\\n', s.tldr,
+        (SELECT string_agg(p, E'\\n') FROM json_array_elements_text(s.key_points) AS p),
+        (SELECT string_agg(concat_ws(E'\\n', q ->> 'question', q ->> 'answer'), E'\\n')
+         FROM json_array_elements(s.qa) AS q))
+    FROM summaries AS s
+    WHERE s.article_id = a.id
+    ORDER BY s.created_at DESC, s.id DESC
+    LIMIT 1), '')"""
+_PG_LEAD = (
+    "setweight(to_tsvector('linkbrief'::regconfig, coalesce(a.title, '')), 'A') || "
+    f"setweight(to_tsvector('linkbrief'::regconfig, {_PG_SUMMARY_DOCUMENT}), 'B')"
+)
+# The expression of PostgreSQL's `article_search_text` index, spelled exactly as the migration spells it, so
+# the planner recognises it.
+_PG_TEXT_VECTOR = (
+    "to_tsvector('linkbrief'::regconfig, coalesce(articles.title, '') || ' ' || "
+    f"left(articles.text, {INDEXED_TEXT_CHARS}))"
+)
 
-def summary_document(summary: Summary | None) -> str:
-    """The searchable text of a summary: TL;DR, key points, and each question with its answer."""
-    if summary is None:
-        return ""
-    parts = [summary.tldr or "", *summary.key_points]
-    for pair in summary.qa:
-        parts += [pair.question, pair.answer]
-    return "\n".join(part for part in parts if part)
+
+def index_statements(dialect: str, where: str = "a.id = :article_id") -> list[sa.TextClause]:
+    """Index the articles `where` selects (a condition on `articles AS a`) that are not indexed yet.
+
+    Set-based, so they serve one article (`index_article`) and a bulk load alike; run them in order.
+    """
+    if dialect == "postgresql":
+        return [
+            sa.text(
+                f"INSERT INTO {SEARCH_TABLE} (article_id, lead) SELECT a.id, {_PG_LEAD} FROM articles AS a "  # noqa: S608
+                f"WHERE {where} ON CONFLICT (article_id) DO UPDATE SET lead = excluded.lead"
+            )
+        ]
+    # The lead index first: both statements skip articles the whole-article index already has.
+    not_indexed = f"WHERE {where} AND NOT EXISTS (SELECT 1 FROM {SEARCH_TABLE}_docsize AS d WHERE d.id = a.id)"  # noqa: S608
+    return [
+        sa.text(
+            f"INSERT INTO {LEAD_TABLE} (rowid, title, summary) "  # noqa: S608 - constant names
+            f"SELECT s.id, s.title, s.summary FROM {SOURCE_VIEW} AS s JOIN articles AS a ON a.id = s.id " + not_indexed
+        ),
+        sa.text(
+            f"INSERT INTO {SEARCH_TABLE} (rowid, title, summary, text) "  # noqa: S608 - constant names
+            f"SELECT s.id, s.title, s.summary, s.text FROM {SOURCE_VIEW} AS s JOIN articles AS a ON a.id = s.id "
+            + not_indexed
+        ),
+    ]
 
 
 def _dialect(session: AsyncSession) -> str:
     return session.get_bind().dialect.name
 
 
-def _pg_weighted(value: ColumnElement[str], weight: str) -> ColumnElement[str]:
-    # The weight is a constant letter A-D; PostgreSQL wants it typed "char", which a bound VARCHAR is not.
-    return sa.func.setweight(sa.func.to_tsvector(_PG_CONFIG, value), sa.literal_column(f"'{weight}'"), type_=TSVECTOR)
+async def index_article(session: AsyncSession, article_id: int) -> None:
+    """Index one article from its stored row and latest summary; nothing happens if it is indexed already.
+
+    To change what an indexed article's document holds (its summary), bracket the change with
+    `unindex_article` before and `index_article` after (`bot.store.articles.save_summary` does): on SQLite the
+    index can only forget an entry given the exact values it indexed, read from the stored rows.
+    """
+    for statement in index_statements(_dialect(session)):
+        await session.execute(statement, {"article_id": article_id})
 
 
-async def index_article(session: AsyncSession, article_id: int, summary_text: str = "") -> None:
-    """Write (or rewrite) both search documents of one article from its stored row and `summary_text`."""
-    title = sa.func.coalesce(Article.title, "")
-    summary = sa.literal(summary_text, sa.Text)
-    text = sa.func.substr(Article.text, 1, INDEXED_TEXT_CHARS)
+async def unindex_article(session: AsyncSession, article_id: int) -> None:
+    """Remove one article from the search index, if it is there (before its summary changes)."""
     if _dialect(session) == "postgresql":
-        lead = _pg_weighted(title, "A").op("||")(_pg_weighted(summary, "B"))
-        document = lead.op("||")(_pg_weighted(text, "C"))
-        source = sa.select(Article.id, lead, document).where(Article.id == article_id)
-        stmt = pg_insert(_tsv).from_select(["article_id", "lead", "document"], source)
-        await session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["article_id"],
-                set_={"lead": stmt.excluded.lead, "document": stmt.excluded.document},
-            )
-        )
+        await session.execute(sa.delete(_tsv).where(_tsv.c.article_id == article_id))
         return
-    for table in (_fts, _fts_lead):
-        await session.execute(sa.delete(table).where(table.c.rowid == article_id))
-    source = sa.select(Article.id, title, summary, text).where(Article.id == article_id)
-    await session.execute(sa.insert(_fts).from_select(["rowid", "title", "summary", "text"], source))
-    source = sa.select(Article.id, title, summary).where(Article.id == article_id)
-    await session.execute(sa.insert(_fts_lead).from_select(["rowid", "title", "summary"], source))
+    indexed = f"WHERE id = :article_id AND EXISTS (SELECT 1 FROM {SEARCH_TABLE}_docsize WHERE id = :article_id)"  # noqa: S608
+    for statement in (  # the whole-article index last: its docsize row says whether the article is indexed
+        f"INSERT INTO {LEAD_TABLE} ({LEAD_TABLE}, rowid, title, summary) "  # noqa: S608 - constant names
+        f"SELECT 'delete', id, title, summary FROM {SOURCE_VIEW} " + indexed,
+        f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}, rowid, title, summary, text) "  # noqa: S608 - constants
+        f"SELECT 'delete', id, title, summary, text FROM {SOURCE_VIEW} " + indexed,
+    ):
+        await session.execute(sa.text(statement), {"article_id": article_id})
+
+
+async def is_indexed(session: AsyncSession, article_id: int) -> bool:
+    """Whether the article is in the search index."""
+    if _dialect(session) == "postgresql":
+        found = await session.scalar(sa.select(_tsv.c.article_id).where(_tsv.c.article_id == article_id))
+    else:
+        found = await session.scalar(sa.select(_fts_docsize.c.id).where(_fts_docsize.c.id == article_id))
+    return found is not None
 
 
 # --- searching --------------------------------------------------------------------------------------------
 
 
 class Tier(enum.Enum):
-    """Which search document a tier matches and ranks on (see the module docstring)."""
+    """Where a tier's hits have the query's words (see the module docstring)."""
 
     LEAD = "lead"
-    BODY = "body"
+    TEXT = "text"
 
 
 def latest_tldr() -> ColumnElement[str | None]:
@@ -355,121 +408,191 @@ def _hit_columns() -> list[ColumnElement[Any] | QueryableAttribute[Any]]:
 
 @dataclass(frozen=True, slots=True)
 class _TierSQL:
-    """One tier's statements: its page of ranked hits, and how many hits it has in all."""
+    """One tier's statements: its hits ranked best first (to be paged), and how many hits it has in all."""
 
     page: Select[*tuple[Any, ...]]
     count: Select[int]
+    # PostgreSQL's text tier: its newest matches' ids, and the page scored on the whole document for given ids.
+    newest: Select[int] | None = None
+    scored: Callable[[Sequence[int]], Select[*tuple[Any, ...]]] | None = None
 
 
 def _matches(left: ColumnElement[Any], right: ColumnElement[Any] | str, operator: str) -> ColumnElement[bool]:
     return left.op(operator, is_comparison=True)(right)
 
 
-def _without_exclusions(groups: Sequence[QueryGroup]) -> tuple[QueryGroup, ...]:
-    return tuple(QueryGroup(group.required) for group in groups)
-
-
-def _excludes(groups: Sequence[QueryGroup]) -> bool:
-    return any(group.excluded for group in groups)
-
-
 def _pg_tsquery(groups: Sequence[QueryGroup]) -> ColumnElement[Any]:
     return sa.func.websearch_to_tsquery(_PG_CONFIG, _websearch_text(groups))
 
 
+def _pg_excluded(group: QueryGroup) -> ColumnElement[Any]:
+    """A tsquery matching any of the group's exclusions (the group has some)."""
+    return _pg_tsquery([QueryGroup(required=(phrase,)) for phrase in group.excluded])
+
+
+def _pg_text_matches(tsquery: ColumnElement[Any], name: str) -> ColumnElement[bool]:
+    """Whether the article's title or text matches `tsquery`, answered from the `article_search_text` index.
+
+    The ids come from one bitmap scan of the index, in a MATERIALIZED CTE the outer query joins against: a
+    condition on the expression itself would let the planner walk the primary key and evaluate it row by row,
+    parsing each article's text again (0.5-1.5 ms each).
+    """
+    scanned = sa.table("articles", sa.column("id", sa.Integer)).alias(f"{name}_articles")
+    vector: ColumnElement[Any] = sa.literal_column(_PG_TEXT_VECTOR.replace("articles.", f"{name}_articles."))
+    ids = sa.select(scanned.c.id).where(_matches(vector, tsquery, "@@")).cte(name).prefix_with("MATERIALIZED")
+    return sa.exists(sa.select(ids.c.id).where(ids.c.id == Article.id))
+
+
+def _pg_group_match(group: QueryGroup, tier: Tier, number: int) -> ColumnElement[bool]:
+    """Articles one OR-group of the query (the `number`th) finds in `tier`: its words (all in the lead for the
+    lead tier, in the title or text for the text tier) and none of its exclusions anywhere."""
+    required = _pg_tsquery([QueryGroup(group.required)])
+    if tier is Tier.LEAD:
+        conditions = [_matches(_tsv.c.lead, required, "@@")]
+    else:
+        conditions = [_pg_text_matches(required, f"text_match_{number}")]
+    if group.excluded:
+        excluded = _pg_excluded(group)
+        conditions.append(sa.not_(_matches(_tsv.c.lead, excluded, "@@")))
+        conditions.append(sa.not_(_pg_text_matches(excluded, f"text_excluded_{tier.value}_{number}")))
+    return sa.and_(*conditions)
+
+
 def _pg_tier(tier: Tier, groups: Sequence[QueryGroup], filters: Sequence[ColumnElement[bool]]) -> _TierSQL:
     tsquery = _pg_tsquery(groups)
-    wanted = _pg_tsquery(_without_exclusions(groups))
-    in_lead = _matches(_tsv.c.lead, wanted, "@@")
+    in_lead_tier = sa.or_(*(_pg_group_match(group, Tier.LEAD, n) for n, group in enumerate(groups)))
+    matched = sa.or_(*(_pg_group_match(group, tier, n) for n, group in enumerate(groups)))
     # A query PostgreSQL reduces to nothing (say "___") is a one-time false filter: no scan at all.
-    conditions = [sa.func.numnode(tsquery) > 0]
-    if tier is Tier.LEAD:
-        conditions.append(in_lead)
-    else:
-        conditions += [_matches(_tsv.c.document, tsquery, "@@"), sa.not_(in_lead)]
-    # The planner picks how to find the newest matches from the column statistics, which needs the words
-    # at planning time (see _plan_for_these_words).
-    newest = (
-        sa.select(_tsv.c.article_id, _tsv.c.document)
-        .where(*conditions, *filters)
-        .order_by(_tsv.c.article_id.desc())
-        .limit(RANKED_CANDIDATES)
-    )
-    if filters:  # clauses over articles
-        newest = newest.join_from(_tsv, Article, Article.id == _tsv.c.article_id)
-    candidates = newest.subquery("candidates")
-    # Exclusions apply to the whole document: checked on the candidates only, whose documents are read for
-    # ranking anyway.
-    ranked = [_matches(candidates.c.document, tsquery, "@@")] if tier is Tier.LEAD and _excludes(groups) else []
-    rank: ColumnElement[float] = sa.func.ts_rank_cd(candidates.c.document, tsquery, _PG_RANK_SCALED)
-    if tier is Tier.LEAD:
-        rank = 1 + rank
+    conditions = [sa.func.numnode(tsquery) > 0, matched, *filters]
+    joined = _tsv.join(Article, Article.id == _tsv.c.article_id)
     snippet = sa.func.ts_headline(
         _PG_CONFIG, sa.func.left(Article.text, HEADLINE_TEXT_CHARS), tsquery, _PG_HEADLINE_OPTIONS
     )
+    if tier is Tier.LEAD:
+        # Every lead match is ranked on its in-row lead vector; ORDER BY … LIMIT keeps only the best.
+        rank: ColumnElement[float] = 1 + sa.func.ts_rank_cd(_tsv.c.lead, tsquery, _PG_RANK_SCALED)
+        page = sa.select(*_hit_columns(), snippet.label("snippet"), rank.label("rank")).select_from(joined)
+        page = page.where(*conditions).order_by(rank.desc(), Article.id.desc())
+        count = sa.select(sa.func.count()).select_from(joined).where(*conditions)
+        return _TierSQL(page, count)
+    # Text-only matches. PostgreSQL keeps no tsvector of the text (only the GIN index over it), and scoring one
+    # means parsing its text again, so `search` scores them only when there are few (SCORED_TEXT_MATCHES, the
+    # usual case for a specific query); otherwise they are listed newest first, unscored.
+    text_only = [*conditions, sa.not_(in_lead_tier)]
+    unscored = sa.literal(TEXT_ONLY_RANK, sa.Float)
     page = (
-        sa.select(*_hit_columns(), snippet.label("snippet"), rank.label("rank"))
-        .select_from(candidates.join(Article, Article.id == candidates.c.article_id))
-        .where(*ranked)
-        .order_by(rank.desc(), Article.id.desc())
+        sa.select(*_hit_columns(), snippet.label("snippet"), unscored.label("rank"))
+        .select_from(joined)
+        .where(*text_only)
+        .order_by(Article.id.desc())
     )
-    count = sa.select(sa.func.count()).select_from(candidates).where(*ranked)
-    return _TierSQL(page, count)
+    count = sa.select(sa.func.count()).select_from(joined).where(*text_only)
+    newest = sa.select(Article.id).select_from(joined).where(*text_only).order_by(Article.id.desc())
+
+    def scored(ids: Sequence[int]) -> Select[*tuple[Any, ...]]:
+        text = sa.func.to_tsvector(_PG_CONFIG, sa.func.left(Article.text, SCORED_TEXT_CHARS), type_=TSVECTOR)
+        document = _tsv.c.lead.op("||")(sa.func.setweight(text, sa.literal_column("'C'"), type_=TSVECTOR))
+        rank = sa.func.ts_rank_cd(document, tsquery, _PG_RANK_SCALED)
+        return (
+            sa.select(*_hit_columns(), snippet.label("snippet"), rank.label("rank"))
+            .select_from(joined)
+            .where(Article.id.in_(ids))
+            .order_by(rank.desc(), Article.id.desc())
+        )
+
+    return _TierSQL(page, count, newest, scored)
 
 
-def _sqlite_newest(
-    table: sa.TableClause, match: ColumnElement[bool], filters: Sequence[ColumnElement[bool]], count: int
-) -> Select[int]:
-    """The rowids of the newest `count` rows of an FTS5 table meeting `match` and `filters` (FTS5 walks its
-    doclists backwards cheaply, without ranking)."""
-    stmt = sa.select(table.c.rowid).where(match, *filters).order_by(table.c.rowid.desc()).limit(count)
-    return stmt.join_from(table, Article, Article.id == table.c.rowid) if filters else stmt
+def _fts5_lead_expression(groups: Sequence[QueryGroup]) -> str:
+    """The query's required words, all in the title or the summary (FTS5 column filter), per OR-group."""
+    return " OR ".join(
+        f"({_SQLITE_LEAD_COLUMNS} : (" + " AND ".join(map(_quoted, group.required)) + "))" for group in groups
+    )
 
 
-def _sqlite_oldest(rowids: Select[int]) -> ColumnElement[int]:
-    return sa.select(sa.func.min(rowids.subquery().c.rowid)).scalar_subquery()
+def _fts5_required(groups: Sequence[QueryGroup]) -> str:
+    """Any OR-group's required words (its exclusions left out)."""
+    return " OR ".join("(" + " AND ".join(map(_quoted, group.required)) + ")" for group in groups)
+
+
+def _fts5_rowids(table: str, expression: str) -> Select[int]:
+    target: ColumnElement[Any] = sa.literal_column(table)
+    fts = sa.table(table, sa.column("rowid", sa.Integer))
+    return sa.select(fts.c.rowid).where(_matches(target, expression, "MATCH"))
+
+
+def _sqlite_lead_exclusions(
+    groups: Sequence[QueryGroup], ids: ColumnElement[int] | QueryableAttribute[int]
+) -> list[ColumnElement[bool]]:
+    """The lead tier's test of the rest of the article (`ids` its id): an OR-group finds an article whose title
+    or summary has its words only if none of its exclusions is anywhere in the article, text included."""
+    if not any(group.excluded for group in groups):
+        return []
+    if len(groups) == 1:
+        return [ids.not_in(_fts5_rowids(SEARCH_TABLE, _fts5_expression([QueryGroup(groups[0].excluded)])))]
+    return [
+        sa.or_(
+            *(
+                sa.and_(
+                    ids.in_(_fts5_rowids(LEAD_TABLE, _fts5_expression([QueryGroup(group.required)]))),
+                    *(
+                        [ids.not_in(_fts5_rowids(SEARCH_TABLE, _fts5_expression([QueryGroup(group.excluded)])))]
+                        if group.excluded
+                        else []
+                    ),
+                )
+                for group in groups
+            )
+        )
+    ]
 
 
 def _sqlite_tier(tier: Tier, groups: Sequence[QueryGroup], filters: Sequence[ColumnElement[bool]]) -> _TierSQL:
-    expression = _fts5_expression(groups)
-    wanted = _fts5_expression(_without_exclusions(groups))
+    whole = _fts5_expression(groups)
     full_target: ColumnElement[Any] = sa.literal_column(SEARCH_TABLE)
-    in_full = _matches(full_target, expression, "MATCH")
-    in_lead = _matches(sa.literal_column(LEAD_TABLE), wanted, "MATCH")
-    lead_matches = sa.select(_fts_lead.c.rowid).where(in_lead)
-    # Candidates are ranked in the full table (bm25 over title, summary and text), which needs that table's
-    # own MATCH. bm25 cannot be computed for a list of rowids cheaply (FTS5 would run one whole query per
-    # rowid), but FTS5 applies a lower rowid bound itself: it ranks the full matches from the oldest
-    # candidate on, and the IN list then keeps the candidates among them.
     if tier is Tier.LEAD:
-        candidates = _sqlite_newest(_fts_lead, in_lead, filters, RANKED_CANDIDATES)
-        # When the lead matches are few and far between (a word common in texts, rare in titles and
-        # summaries), that range could hold most of the archive: it starts no earlier than the newest
-        # RANKED_TEXT_MATCHES full matches, which bounds the ranking work (older lead matches are dropped).
-        recent_matches = _sqlite_newest(_fts, in_full, filters, RANKED_TEXT_MATCHES)
-        # `rowid + 0` keeps SQLite from driving FTS5 with the IN list (one whole FTS5 query per rowid).
-        belongs = [
-            _fts.c.rowid >= sa.func.max(_sqlite_oldest(candidates), _sqlite_oldest(recent_matches)),
-            (_fts.c.rowid + 0).in_(candidates),
-        ]
+        # The small title-and-summary index: its bm25 (title 10, summary 4) over every lead match. The snippet
+        # comes from the whole-article index, for the page's rows only (a MATCH on one rowid is a seek).
+        match = _matches(sa.literal_column(LEAD_TABLE), _fts5_required(groups), "MATCH")
+        score = 1 - _fts_lead.c.rank / (1 - _fts_lead.c.rank)  # 1 + s / (1 + s) with s = -bm25
+        snippet: ColumnElement[Any] = (
+            sa.select(sa.func.snippet(full_target, 2, "", "", "…", _SQLITE_SNIPPET_TOKENS))
+            .where(_matches(full_target, whole, "MATCH"), _fts.c.rowid == Article.id)
+            .scalar_subquery()
+        )
+        joined = _fts_lead.join(Article, Article.id == _fts_lead.c.rowid)
+        conditions = [match, *_sqlite_lead_exclusions(groups, Article.id), *filters]
+        page = (
+            sa.select(*_hit_columns(), snippet.label("snippet"), score.label("rank"))
+            .select_from(joined)
+            .where(*conditions, _fts_lead.c.rank.op("MATCH")(_SQLITE_LEAD_RANK))
+            .order_by(_fts_lead.c.rank)
+        )
+        return _TierSQL(page, sa.select(sa.func.count()).select_from(joined).where(*conditions))
+    # Text-only matches, from the whole-article index: its bm25 (title 10, summary 4, text 1) over every one.
+    # Without exclusions the lead tier is exactly "some group's words in the title or summary", an FTS5 column
+    # filter; with them, the lead tier's own ids are left out.
+    lead_tier: list[ColumnElement[bool]] = []
+    if any(group.excluded for group in groups):
+        lead_match = _matches(sa.literal_column(LEAD_TABLE), _fts5_required(groups), "MATCH")
+        lead_ids = sa.select(_fts_lead.c.rowid).where(lead_match, *_sqlite_lead_exclusions(groups, _fts_lead.c.rowid))
+        lead_tier.append(_fts.c.rowid.not_in(lead_ids))
+        expression = whole
     else:
-        body_only = sa.and_(in_full, _fts.c.rowid.not_in(lead_matches))
-        candidates = _sqlite_newest(_fts, body_only, filters, RANKED_CANDIDATES)
-        belongs = [_fts.c.rowid >= _sqlite_oldest(candidates), _fts.c.rowid.not_in(lead_matches)]
+        expression = f"({whole}) NOT ({_fts5_lead_expression(groups)})"
+    match = _matches(full_target, expression, "MATCH")
     score = -_fts.c.rank / (1 - _fts.c.rank)  # bm25 is <= 0, lower is better; s / (1 + s) with s = -bm25
-    if tier is Tier.LEAD:
-        score = 1 + score
     snippet = sa.func.snippet(full_target, 2, "", "", "…", _SQLITE_SNIPPET_TOKENS)
-    where = [in_full, *belongs, *filters]
-    # ORDER BY the FTS5 `rank` column alone: FTS5 then sorts internally and stops after LIMIT rows, so the
-    # snippet runs only for the rows returned. `rank MATCH` sets this query's rank function.
+    joined = _fts.join(Article, Article.id == _fts.c.rowid)
+    # ORDER BY the FTS5 `rank` column alone: FTS5 scores every match and sorts them itself, then the page's
+    # rows are read (filters tested and snippets made for those only). `rank MATCH` sets the rank function.
     page = (
         sa.select(*_hit_columns(), snippet.label("snippet"), score.label("rank"))
-        .select_from(_fts.join(Article, Article.id == _fts.c.rowid))
-        .where(*where, _fts.c.rank.op("MATCH")(_SQLITE_RANK))
+        .select_from(joined)
+        .where(match, *lead_tier, *filters, _fts.c.rank.op("MATCH")(_SQLITE_RANK))
         .order_by(_fts.c.rank)
     )
-    count = sa.select(sa.func.count()).select_from(_fts.join(Article, Article.id == _fts.c.rowid)).where(*where)
+    count = sa.select(sa.func.count()).select_from(joined).where(match, *lead_tier, *filters)
     return _TierSQL(page, count)
 
 
@@ -483,7 +606,7 @@ def search_statement(query: SearchQuery, dialect: str) -> Select[*tuple[Any, ...
     """The lead tier's select for `query` on `dialect`, or None when the text has nothing searchable.
 
     Kept for callers that use it to test whether a text is searchable; `is_searchable` says that directly.
-    `search` may add the body tier's hits after these.
+    `search` may add the text tier's hits after these.
     """
     groups = parse_query(query.text)
     if not groups:
@@ -513,16 +636,24 @@ async def _page(session: AsyncSession, tier: _TierSQL, offset: int, limit: int) 
 
 
 async def _plan_for_these_words(session: AsyncSession) -> None:
-    """Make PostgreSQL plan this transaction's statements for their actual parameters.
+    """Make PostgreSQL plan this transaction's statements for their actual parameters, through the indexes.
 
-    The best plan depends on the words: a word in half the archive is found fastest by walking the primary
-    key backwards, a rare one through the GIN index. asyncpg runs statements as prepared statements, and
-    after five executions PostgreSQL may switch a prepared statement to one generic plan that estimates
-    every word alike (measured: a common word went from 18 ms to 43 ms). A custom plan folds
-    websearch_to_tsquery (immutable) into a constant the column statistics can judge. Planning costs well
-    under a millisecond. SET LOCAL ends with the transaction.
+    The best plan depends on the words: how many rows the GIN index returns decides between a bitmap scan
+    and a walk. asyncpg runs statements as prepared statements, and after five executions PostgreSQL may
+    switch a prepared statement to one generic plan that estimates every word alike. A custom plan folds
+    websearch_to_tsquery (immutable) into a constant the column statistics can judge, and lets the planner
+    match the text expression against the `article_search_text` index.
+
+    Sequential scans are priced out: the planner costs `to_tsvector` at a fraction of what parsing an
+    article's text takes (0.5-1.5 ms), so for a common word it would rather scan `articles` and parse every
+    text than read the index. Every table a search touches has the index it needs. Both settings are
+    transaction-local (one round trip).
     """
-    await session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    await session.execute(
+        sa.text(
+            "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), set_config('enable_seqscan', 'off', true)"
+        )
+    )
 
 
 async def search(
@@ -530,7 +661,7 @@ async def search(
 ) -> list[SearchHit]:
     """Articles matching `query`, best first; `filters` are extra WHERE clauses over `Article`.
 
-    The list is the lead tier's hits, then the body tier's; `query.offset`/`limit` page through it.
+    The list is the lead tier's hits, then the text tier's; `query.offset`/`limit` page through it.
     """
     groups = parse_query(query.text)
     if not groups:
@@ -543,9 +674,13 @@ async def search(
     hits = await _page(session, lead, query.offset, query.limit)
     if len(hits) == query.limit:
         return hits
-    # The lead tier ran out inside this page (or before it): the body tier continues the list.
+    # The lead tier ran out inside this page (or before it): the text tier continues the list.
     lead_total = query.offset + len(hits)
     if not hits and query.offset:  # the page starts past the lead tier's end; by how much depends on its size
         lead_total = await session.scalar(lead.count) or 0
-    body = _tier_sql(Tier.BODY, dialect, groups, conditions)
-    return hits + await _page(session, body, max(0, query.offset - lead_total), query.limit - len(hits))
+    text = _tier_sql(Tier.TEXT, dialect, groups, conditions)
+    if text.newest is not None and text.scored is not None:
+        newest = (await session.scalars(text.newest.limit(SCORED_TEXT_MATCHES + 1))).all()
+        if len(newest) <= SCORED_TEXT_MATCHES:  # few enough to score them all on the whole document
+            text = _TierSQL(text.scored(newest), text.count)
+    return hits + await _page(session, text, max(0, query.offset - lead_total), query.limit - len(hits))

@@ -452,11 +452,20 @@ def seen_from(channel_id: str) -> ColumnElement[bool]:
     return sa.or_(Share.channel_id == channel_id, public_shares())
 
 
+def of_team(team_id: str) -> ColumnElement[bool]:
+    """Shares of one workspace: a pointer never leads into another workspace's thread."""
+    return Share.team_id == team_id
+
+
 async def private_channels_with_shares(
-    session: AsyncSession, channel_ids: Iterable[str] | None = None, *, article_id: int | None = None
+    session: AsyncSession,
+    channel_ids: Iterable[str] | None = None,
+    *,
+    article_id: int | None = None,
+    team_id: str | None = None,
 ) -> list[str]:
     """Private conversations (private channels, DMs, channels made private since) that have answered shares,
-    optionally only among `channel_ids` and only of one article."""
+    optionally only among `channel_ids`, only of one article and only of one workspace (`team_id`)."""
     stmt = (
         sa.select(Share.channel_id).where(Share.status == ShareStatus.DONE.value, sa.not_(public_shares())).distinct()
     )
@@ -464,6 +473,8 @@ async def private_channels_with_shares(
         stmt = stmt.where(Share.channel_id.in_(list(channel_ids)))
     if article_id is not None:
         stmt = stmt.where(Share.article_id == article_id)
+    if team_id is not None:
+        stmt = stmt.where(of_team(team_id))
     return list(await session.scalars(stmt))
 
 

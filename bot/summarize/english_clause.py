@@ -18,9 +18,9 @@ from dataclasses import dataclass, replace
 
 import lemminflect
 
+from bot.pipeline.language import word_set
 from bot.summarize.compress import strip_asides
 from bot.summarize.english_verbs import verb_reading
-from bot.summarize.language import word_set
 
 BE_FORMS = word_set("is are was were")
 HAVE_FORMS = word_set("has have had")

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import lemminflect
 
-from bot.summarize.language import word_set
+from bot.pipeline.language import word_set
 
 # Reporting verbs: the verb the question uses ("say" for plain reporting) and every form found in text.
 SPEECH_VERBS = {

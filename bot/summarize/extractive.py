@@ -35,10 +35,10 @@ import re
 from collections.abc import Awaitable, Callable
 
 from bot.article import QAPair
+from bot.pipeline.language import LanguageTools, language_tools
 from bot.summarize.base import Summary, SummaryInput
 from bot.summarize.fitness import carries_point
 from bot.summarize.keypoints import MAX_KEY_POINTS, MIN_KEY_POINTS, choose_key_points
-from bot.summarize.language import LanguageTools, language_tools
 from bot.summarize.overlap import content_words, says_again
 from bot.summarize.page_qa import DISPLAY_COUNT, questions_answered, readable_pairs
 from bot.summarize.questions import generate_questions

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from bot.summarize.language import word_set
+from bot.pipeline.language import word_set
 from bot.summarize.sentences import Sentence
 
 # Openers that point back to something named earlier, per language.

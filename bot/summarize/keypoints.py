@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import math
 
+from bot.pipeline.language import LanguageTools
 from bot.summarize.fitness import fit_for_bullet
-from bot.summarize.language import LanguageTools
 from bot.summarize.overlap import content_words, says_again
 from bot.summarize.ranking import REDUNDANCY_WEIGHT, RankedArticle
 

@@ -25,9 +25,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot import metrics
 from bot.logs import get_logger
+from bot.pipeline.language import detect_language, normalise_code
 from bot.summarize.base import QAPair, Summarizer, Summary, SummaryInput
 from bot.summarize.grounding import ArticleFacts, is_supported
-from bot.summarize.language import detect_language, normalise_code
 from bot.summarize.llm_prompt import ANSWER_SCHEMA, MAX_KEY_POINTS, MAX_QA, MIN_KEY_POINTS, Prompt, build_prompt
 
 SUMMARIZER_NAME = "llm-1"

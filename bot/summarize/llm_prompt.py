@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from openai.types.chat import ChatCompletionSystemMessageParam, ChatCompletionUserMessageParam
 
+from bot.pipeline.language import detect_language, language_tools, normalise_code
 from bot.summarize.base import SummaryInput
-from bot.summarize.language import detect_language, language_tools, normalise_code
 from bot.summarize.ranking import rank
 from bot.summarize.sentences import join_sentences, split_sentences
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.summarize.language import LanguageTools, language_tools
+from bot.pipeline.language import LanguageTools, language_tools
 
 REPEAT_SHARE = 0.6
 MIN_SHARED_WORDS = 2

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from bot.article import QAPair
-from bot.summarize.language import LanguageTools
+from bot.pipeline.language import LanguageTools
 from bot.summarize.overlap import content_words, says_again, shared_share
 from bot.summarize.sentences import join_sentences, split_sentences, word_count
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.summarize.language import word_set
+import lemminflect
+
+from bot.pipeline.language import word_set
 from bot.summarize.question_names import EN_NOT_NAMES, EN_TITLES, NAME_PARTICLES, QuestionContext
 from bot.summarize.questions_en_apposition import ROLE_HEAD
 
@@ -31,6 +33,7 @@ _ANAPHORIC_HEADS = word_set(
     former latter visitors hosts champions champion veteran striker midfielder defender keeper goalkeeper stopper
     manager boss coach chief official spokesman spokeswoman source sources organisation organization agency
     giant brand outlet network retailer carrier airline organisers organizers
+    news latest move
     """
 )
 _NOUN_PHRASE_ENDS = word_set(
@@ -230,6 +233,9 @@ _RUN_ON = re.compile(
     # (not a participle that goes on describing the name: "the firm Acme Widgets Limited owned by …")
     r"|(?<=[a-z])\s+(?=(?:[A-Z][\w'’-]+\s+){2,6}"
     r"(?!(?:owned|based|called|named|located|founded|backed|funded|listed|headed|linked|used)\b)[a-z]+ed\b)"
+    # or a name with a photo caption's pointer right after a lower-case word: "… eruptions Mr Cervantes (shown
+    # above) spent …"
+    r"|(?<=[a-z])\s+(?=(?:[A-Z][\w'’-]+\s+){1,5}\((?:pictured|shown|above|below|left|right|centre|center|inset)\b)"
 )
 _STARTERS = ("The ", "It ", "He ", "She ", "They ", "This ", "That ", "But ", "However", "In ", "A ", "An ")
 _OPENS_SENTENCE = re.compile(r"(?:The|It|He|She|They|We|His|Her|Their|Its|This|These|Those|There|But|However)\s")
@@ -304,6 +310,9 @@ def _cut_at_seam(answer: str, question: str) -> str | None:
             word = match.group("word")
             if word in names or word.lower().strip(".") in EN_TITLES or word.endswith(("'s", "’s")):
                 continue  # "Karim Benzema", "Mr Benzema", "Madrid's Benzema": the name as written, no seam
+            following = answer[match.end(2) + len(name) :].split()[:1]
+            if following and following[0][:1].isupper() and not _OPENS_SENTENCE.match(following[0] + " "):
+                continue  # "Southern California Edison": a longer name goes on, no seam
             before = answer[: match.start(2)]
             if before.count(name) and len(before.split()) >= 5:
                 return before.rstrip(" ,;:") + "."
@@ -332,9 +341,22 @@ _ORGANISATION_WORDS = word_set(
     commission association institute foundation union league club team government police service
     administration board authority organisation organization inc ltd fc city united airport airlines hospital
     school college street road park river house news times post daily mail journal network national federal
+    army navy corps marines force forces guard brigade regiment battalion
+    county castle palace casino arena stadium centre center hotel island valley
     """
 )
 _TITLES = ("Mr", "Mrs", "Ms", "Miss", "Dr")
+# Words right before a capitalised pair that make it a place or a thing: "in Leicester West", "his Jackdaws
+# Castle yard".
+_NOT_BEFORE_A_PERSON = word_set("in at near outside inside into from his her their its our my your")
+# Capitalised words of an office before a name: "Prime Minister Narendra Modi", "First Minister Nicola Sturgeon".
+_OFFICE_WORDS = word_set(
+    """
+    prime minister first deputy president vice secretary chancellor chief general governor mayor senator
+    attorney judge justice chairman chairwoman director commissioner inspector detective sergeant captain
+    coach manager professor
+    """
+)
 _PLACE_WORDS = word_set("north south east west new san los las el st saint fort port mount lake")
 
 
@@ -350,6 +372,16 @@ def persons_named(text: str, ctx: QuestionContext) -> list[str]:
             continue
         if lowered[0] in _PLACE_WORDS:
             continue
+        preceding = text[: match.start()].split()[-1:]
+        if preceding and preceding[0].lower() in _NOT_BEFORE_A_PERSON:
+            continue  # "at Caesars Palace", "his Jackdaws Castle yard": a place or a thing, not a person
+        following = text[match.end() :].split()[:1]
+        if following and following[0].isalpha() and following[0].islower() and _only_a_noun(following[0]):
+            continue  # "his former Leicester West constituency": the name of a place before a noun
+        while len(words) > 2 and lowered[0] in _OFFICE_WORDS:
+            words, lowered = words[1:], lowered[1:]  # "Prime Minister Narendra Modi" → "Narendra Modi"
+        if lowered[0] in _OFFICE_WORDS or lowered[-1] in _OFFICE_WORDS:
+            continue  # "Prime Minister", "Minister Nicola": an office cut from its holder's name
         if match.start() == 0 and ctx.is_common(words[0]) and lowered[0] not in EN_TITLES:
             words = words[1:]  # "Police Chief Tom Ray": the common word is the sentence's capital, not a name
             if len(words) < 2:
@@ -358,7 +390,17 @@ def persons_named(text: str, ctx: QuestionContext) -> list[str]:
             continue
         found.append(" ".join(words))
     text_words = set(re.findall(r"[\w'’-]+", text))
-    for surname in ctx.surnames & text_words:
+    for surname in sorted(ctx.surnames & text_words):
+        if surname.lower() in _ORGANISATION_WORDS or surname.lower() in _OFFICE_WORDS:
+            continue  # "Marine Corps": the last word of an organisation's name, not a surname
+        alone = [
+            m
+            for m in re.finditer(rf"(?<![\w'’-]){re.escape(surname)}(?![\w'’-])", text)
+            if not re.search(r"[A-Z][\w'’.-]*\s+$", text[: m.start()])
+            or re.search(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+$", text[: m.start()])
+        ]
+        if not alone and not any(p.endswith(surname) for p in found):
+            continue  # "Caesars Palace", "Los Angeles": the last word of a longer name, not someone's surname
         titled = [f"{title} {surname}" for title in _TITLES if f"{title} {surname}" in text]
         found += titled
         if not titled and not any(p.endswith(surname) for p in found):
@@ -366,8 +408,18 @@ def persons_named(text: str, ctx: QuestionContext) -> list[str]:
     return found
 
 
+def _only_a_noun(word: str) -> bool:
+    """The lexicon knows `word` only as a noun ("constituency", "yard"), not as a verb or an adverb."""
+    lemmas = lemminflect.getAllLemmas(word.lower())
+    return bool(lemmas) and set(lemmas) <= {"NOUN"}
+
+
 def _surname(name: str) -> str:
     return name.split()[-1].strip(".'’")
+
+
+# A sentence about an unnamed "he"/"she" already: a name in it is somebody else (an opponent, a victim).
+_PRONOUN_SUBJECT = re.compile(r"^[\"'“‘]?(?:He|She|His|Her)\s")
 
 
 def resolve_person(preceding: Sequence[str], ctx: QuestionContext) -> str | None:
@@ -377,6 +429,8 @@ def resolve_person(preceding: Sequence[str], ctx: QuestionContext) -> str | None
         people = persons_named(text, ctx)
         if not people:
             continue
+        if _PRONOUN_SUBJECT.match(text):
+            return None  # "His last fight was a win over Gene Pukall.": the person named is not the one "he" is
         distinct = {_surname(p) for p in people}
         owners = {m.group(1) for m in re.finditer(r"\b([A-Z][a-z]+)['’]s\b", text) if m.group(1) in ctx.proper}
         distinct |= {o for o in owners if not any(o in p.split() for p in people)}

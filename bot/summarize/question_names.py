@@ -14,8 +14,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from bot.pipeline.language import WORD_RE, LanguageTools, word_set
 from bot.summarize.english_verbs import PERSON_OBJECT_FORMS, SPEECH_FORMS, THING_OBJECT_FORMS
-from bot.summarize.language import WORD_RE, LanguageTools, word_set
 from bot.summarize.sentences import Sentence
 
 OPEN_QUOTES = "\"“‘'«„"
@@ -124,6 +124,8 @@ class QuestionContext:
     surnames: frozenset[str] = frozenset()
     # Stems of the title's and the opening's content words: what the article is about, as its reader met it.
     lead_terms: frozenset[str] = frozenset()
+    # Surnames the article gives to two or more people ("Ryan Giggs" and "Rhodri Giggs"): alone, they name nobody.
+    shared_surnames: frozenset[str] = frozenset()
 
     def is_common(self, word: str) -> bool:
         """A word the article also writes in lower case (or a stop word): capitalised only by position.
@@ -172,6 +174,22 @@ def surnames(sentences: tuple[Sentence, ...], common: frozenset[str]) -> frozens
             ):
                 found.add(last)
     return frozenset(found)
+
+
+def shared_surnames(sentences: tuple[Sentence, ...], common: frozenset[str]) -> frozenset[str]:
+    """Surnames the article writes after two or more different first names ("Frank Jordan", "Louis Jordan"):
+    a question or an answer that calls one of them by the surname alone could mean either."""
+    firsts: dict[str, set[str]] = {}
+    for sentence in sentences:
+        for match in _FULL_NAME.finditer(sentence.text):
+            first = match.group(0).split()[0]
+            last = re.sub(r"['’]s?$", "", match.group("last"))
+            if first.lower() in common or last.lower() in common or last.lower() in _NOT_SURNAMES:
+                continue
+            if first.lower().strip(".") in EN_TITLES:
+                continue  # "Mr Jordan": the same man, or his son; a title is no first name
+            firsts.setdefault(last, set()).add(first)
+    return frozenset(last for last, names in firsts.items() if len(names) >= 2)
 
 
 def clean_phrase(phrase: str) -> str:

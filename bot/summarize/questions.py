@@ -2,12 +2,13 @@
 
 No model: a question is only asked where a sentence's own structure says what it answers, so the question is
 grammatical and names its subject, and the answer is a span of the article. English has the most kinds
-(`questions_en_facts`: why, how, how many / how much, when, what, who; `questions_en`: reported speech with
+(`questions_en_facts`: why, how, how many / how much, when, where, what, who; `questions_en`: reported speech with
 its topic, passives with a complement, definitions; `questions_en_apposition`: "Who is X?" from "X, a …,",
 asked only where nothing better is left, also from a role before a name: "AA president Edmund King" → "Who is
 Edmund King?" answered "Edmund King is the AA president."); German, French, Spanish, Portuguese and Russian have
-templates for speech, announcements and definitions (`questions_intl`) and for how many / when where a count or
-a date opens the sentence (`questions_intl_facts`). A language without patterns gets no questions rather than
+templates for speech, announcements, definitions and a name with its role in commas (`questions_intl`) and for
+how many / when where a count or a date opens the sentence, or a date sits inside a plain German or Spanish
+statement (`questions_intl_facts`). A language without patterns gets no questions rather than
 English ones; an article without suitable sentences gets fewer than three, not filler.
 
 Precision before count: every English pair passes `question_checks` before it can be chosen. The answer is cut
@@ -25,7 +26,8 @@ the rest: the summariser's own sentence score plus a bonus per kind of question 
 a colleague asks first), spread over the article (no two answers side by side), different kinds preferred, no
 two questions alike (one speaker on two different topics is two questions, and so are two facts of one kind
 about one person: "When did X graduate …?", "When did X move …?"), at most two "Who is X?" and none
-about the person the article keeps naming, returned in article order. A quotation that runs on into the next
+about the person the article keeps naming, none that calls someone by a surname the article gives to two
+people ("Giggs" for Ryan or Rhodri), returned in article order. A quotation that runs on into the next
 sentence without a new attribution is answered with both sentences.
 """
 
@@ -37,9 +39,9 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from bot.pipeline.language import WORD_RE, LanguageTools, word_set
 from bot.summarize.base import QAPair
 from bot.summarize.english_clause import parse_clause
-from bot.summarize.language import WORD_RE, LanguageTools, word_set
 from bot.summarize.overlap import content_words, says_again
 from bot.summarize.question_checks import (
     answer_answers,
@@ -56,6 +58,7 @@ from bot.summarize.question_names import (
     QUOTE_START,
     QuestionContext,
     proper_words,
+    shared_surnames,
     surnames,
     the_nouns,
 )
@@ -74,6 +77,7 @@ from bot.summarize.questions_intl import (
     Templates,
     announcement_question,
     definition_question_of,
+    identity_question_of,
     speech_question,
     without_discourse_adverbs,
 )
@@ -95,6 +99,7 @@ _KIND_BONUS = {
     "how": 0.26,
     "how long": 0.26,
     "when": 0.24,
+    "where": 0.22,
     "speech": 0.2,
     "passive": 0.16,
     "what": 0.12,
@@ -184,6 +189,11 @@ def _worth_reading(ranked: RankedArticle) -> set[int]:
     return {j for i in best for j in range(max(0, i - PRONOUN_RESOLUTION_WINDOW), i + 1)}
 
 
+# "also", "too", "as well": the sentence adds someone to others who did the same, so "Who …?" has several
+# true answers and this sentence gives only some of them.
+_ONE_OF_SEVERAL = re.compile(r"\b(?:also|too|as well)\b", re.IGNORECASE)
+
+
 def _english_questions(
     sentence: Sentence, ctx: QuestionContext, last_person: tuple[int, str] | None, continuation: str
 ) -> tuple[list[_Found], str | None]:
@@ -202,7 +212,10 @@ def _english_questions(
     recent = last_person[1] if last_person and sentence.index - last_person[0] <= PRONOUN_RESOLUTION_WINDOW else None
     clause = parse_clause(sentence.text)
     if clause is not None:
-        found += [_Found(q.kind, q.question, q.subject) for q in fact_questions(clause, ctx, recent)]
+        facts = fact_questions(clause, ctx, recent)
+        if _ONE_OF_SEVERAL.search(sentence.text):
+            facts = [q for q in facts if q.kind != "who"]  # "X and Y also scored": others did it too
+        found += [_Found(q.kind, q.question, q.subject) for q in facts]
     for kind, pattern in (("passive", en_passive), ("definition", en_definition)):
         result = pattern(sentence, ctx)
         if result is not None and is_specific(result[0], ctx):
@@ -221,8 +234,7 @@ def _identity(sentence: Sentence, ctx: QuestionContext) -> list[_Found]:
         return []  # "Who is Ahmet Davutoglu?" → "the Prime Minister": of which country, the reader must guess
     if apposition.name.split()[-1].lower().strip(".") in NAME_PARTICLES | EN_TITLES:
         return []  # "Who is Louis Van?": the name was cut before its last part
-    surname = apposition.name.split()[-1].lower()
-    if ctx.term_counts.get(ctx.tools.stem(surname), 0) >= _MAIN_CHARACTER_MENTIONS:
+    if _main_character(apposition.name, ctx):
         return []  # "Who is Donald Trump?" in an article about him: the summary has told the reader already
     return [_Found("identity", apposition.question, apposition.name, apposition.answer)]
 
@@ -265,7 +277,11 @@ def _intl_questions(sentence: Sentence, ctx: QuestionContext, templates: Templat
         if result is not None:
             found.append(_Found(kind, *result))
     found += [_Found(q.kind, q.question, q.subject) for q in intl_fact_questions(sentence, ctx)]
-    return [replace(item, question=without_discourse_adverbs(item.question, ctx.language)) for item in found]
+    found = [replace(item, question=without_discourse_adverbs(item.question, ctx.language)) for item in found]
+    identity = identity_question_of(sentence, ctx)
+    if identity is not None and not _main_character(identity[1], ctx):
+        found.append(_Found("identity", *identity))  # "¿Quién es Elián Villegas?" → his role, as in English
+    return found
 
 
 _HE_OR_SHE = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
@@ -353,6 +369,10 @@ def _candidates(
             continue
         for item in found:
             kind, question, subject = item.kind, item.question, item.subject
+            if kind == "who" and _main_character(subject, ctx):
+                continue  # "Who drifted in the Atlantic?" → Jordan, whom the whole article is about
+            if _surname_of_several(question, ctx):
+                continue  # "What did Jordan say …?" where the article quotes Frank and Louis Jordan
             answer_span = span if kind == "speech" else 1
             if any(i in tldr for i in range(sentence.index, sentence.index + answer_span)):
                 answer_span = 1
@@ -374,6 +394,31 @@ def _candidates(
                 shown=shown,
                 words=words,
             )
+
+
+def _surname_of_several(question: str, ctx: QuestionContext) -> bool:
+    """The question calls someone by a surname the article gives to two people ("Giggs" for Ryan or Rhodri),
+    with no first name before it: the reader cannot tell whom it asks about."""
+    if not ctx.shared_surnames:
+        return False
+    tokens = [t.strip("?,.;:") for t in question.split()]
+    for position, token in enumerate(tokens):
+        if re.sub(r"['’]s?$", "", token) not in ctx.shared_surnames:
+            continue
+        before = tokens[position - 1] if position else ""
+        if not (before[:1].isupper() and before.lower().strip(".") not in EN_TITLES and position > 1):
+            return True
+    return False
+
+
+def _main_character(name: str, ctx: QuestionContext) -> bool:
+    """The article keeps naming this person or organisation (by the last word of the name): asking who did
+    something the article is about answers with the one name the reader has just read in the TL;DR."""
+    words = name.split()
+    if not words:
+        return False
+    parts = [p for p in re.split(r"[-‐]", words[-1].lower().strip(".'’")) if p]  # "Montoya-Lewis"
+    return any(ctx.term_counts.get(ctx.tools.stem(p), 0) >= _MAIN_CHARACTER_MENTIONS for p in parts)
 
 
 def _too_close(a: _Candidate, b: _Candidate) -> bool:
@@ -476,6 +521,7 @@ def generate_questions(
         the_nouns(ranked.sentences),
         surnames(ranked.sentences, common),
         _lead_terms(ranked, tools, title),
+        shared_surnames(ranked.sentences, common),
     )
     pool = list(_candidates(ranked, ctx, set(tldr_sentences), set(key_point_sentences)))
     return [QAPair(question=c.question, answer=c.answer) for c in _choose(pool)]

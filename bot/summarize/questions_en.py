@@ -25,6 +25,7 @@ import re
 
 import lemminflect
 
+from bot.pipeline.language import WORD_RE, word_set
 from bot.summarize.compress import strip_asides
 from bot.summarize.english_clause import NAMED_ASIDE, parse_clause
 from bot.summarize.english_verbs import (
@@ -33,7 +34,6 @@ from bot.summarize.english_verbs import (
     THING_OBJECT_FORMS,
     verb_reading,
 )
-from bot.summarize.language import WORD_RE, word_set
 from bot.summarize.question_names import (
     CLOSE_QUOTES,
     EN_NOT_NAMES,
@@ -134,6 +134,9 @@ _EN_DEFINITION = re.compile(r"^(?P<subject>[^,;:]{2,60}?)\s+(?P<be>is)\s+(?:a|an
 
 # A common word is a speech topic only when the article returns to it at least this often.
 _TOPIC_MIN_MENTIONS = 3
+# What a quotation is about is named in its first words; a noun further on is something it touches on the way
+# ("What did Ancelotti say about Barcelona?" of a long quote about Malaga that ends on Barcelona).
+TOPIC_REACH_WORDS = 18
 _RUN_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*[\w]|[^\W\d_]|[,;:!?()\[\]\"“”«»„]|\S+", re.UNICODE)
 
 
@@ -143,7 +146,8 @@ def _en_topic(region: str, speaker: str, ctx: QuestionContext) -> str | None:
     Candidates are runs of content words (stop words and punctuation split them, as in RAKE). A run becomes a
     topic only when it reads correctly after "about": a name ("Greece", "the Gulf Stream"), a run the text
     itself introduces with "the" ("the death penalty"), or a plural the article keeps returning to
-    ("embryos"). Bare singulars and verbs ("about hospital", "about survived") never qualify.
+    ("embryos"). Bare singulars and verbs ("about hospital", "about survived") never qualify, nor a run that
+    starts after the first `TOPIC_REACH_WORDS` words of the quotation.
     """
     speaker_words = {w.lower() for w in WORD_RE.findall(speaker)}
     speaker_initials = "".join(w[0] for w in WORD_RE.findall(speaker) if w[:1].isupper())
@@ -156,6 +160,8 @@ def _en_topic(region: str, speaker: str, ctx: QuestionContext) -> str | None:
         nonlocal best
         if not run or len(run) > 4:
             return
+        if sum(1 for t in tokens[:start] if t[:1].isalpha()) >= TOPIC_REACH_WORDS:
+            return  # named late in a long quotation: touched on, not what it is about
         if any(w.lower() in speaker_words for w in run) or any(len(w) < 3 for w in run):
             return
         if any(
@@ -255,7 +261,7 @@ _BEFORE_VERBS = word_set("to and or would will can could should must might may i
 _NOT_TOPICS = word_set(
     """
     weeks days years months hours minutes seconds times people things ways lot lots others ones years-old
-    week day year month hour minute second time thing way
+    week day year month hour minute second time thing way future past present moment situation matter stuff
     """
 )
 
@@ -273,6 +279,8 @@ def _is_noun(word: str) -> bool:
 
 # Reporting verbs that say what kind of statement it was: "What did X admit?" asks something without a topic.
 _CLAIM_VERBS = word_set("allege claim admit concede deny insist predict argue acknowledge conclude")
+# Present-tense claims with no topic: one side's account in a dispute, seldom a single statement.
+_ONE_OF_SEVERAL_CLAIMS = word_set("claim insist argue")
 
 
 def _en_speaker_question(verb_form: str, speaker: str, listener: str | None, topic: str | None) -> str | None:
@@ -285,6 +293,8 @@ def _en_speaker_question(verb_form: str, speaker: str, listener: str | None, top
         # needs its topic.
         if base == "warn":
             return f"What warning {do} {speaker} give?"
+        if do == "does" and base in _ONE_OF_SEVERAL_CLAIMS:
+            return None  # "What does Karo claim?": a running dispute's claims are many; which one, the reader guesses
         return f"What {do} {speaker} {base}?" if base in _CLAIM_VERBS and not listener else None
     if verb_form.lower() in {"tells", "told"} and listener:
         return f"What {do} {speaker} tell {listener} about {topic}?"

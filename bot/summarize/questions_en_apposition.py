@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import lemminflect
 
-from bot.summarize.language import word_set
+from bot.pipeline.language import word_set
 from bot.summarize.question_names import (
     EN_LOWER_MODIFIERS,
     EN_NOT_NAMES,
@@ -66,7 +66,9 @@ _PERSON_HEAD = re.compile(
     r"doctor|officer|analyst|scholar|expert|player|singer|actor|star|champion|fellow|writer|designer|lawyer|"
     r"manager|owner|worker|teacher|researcher|reporter|publisher|farmer|father|mother|brother|sister|son|"
     r"daughter|wife|husband|partner|boss|coach|captain|striker|defender|keeper|rapper|dancer|trainer|"
-    r"employee|candidate|advocate|judge|senator|governor|mayor|colleague|friend|veteran|survivor|victim)$"
+    r"employee|candidate|advocate|judge|senator|governor|mayor|colleague|friend|veteran|survivor|victim|"
+    r"grapher|banker|campaigner|lecturer|presenter|programmer|"
+    r"entrepreneur|nurse|midwife|surgeon|pilot|soldier|detective|chef|principal|negotiator)$"
 )
 _THING_HEADS = frozenset(
     {"airliner", "computer", "container", "paper", "center", "centre", "trailer", "tower", "cluster", "river",
@@ -76,6 +78,7 @@ _THING_HEADS = frozenset(
      "equipment", "management", "agreement", "statement", "payment", "segment", "apartment", "platform",
      "ess", "business", "press", "address", "access", "process", "progress", "congress", "fortress"}
 )  # fmt: skip
+_RELATIVE = re.compile(r"\s(?:who|whose)\s")
 _HEAD_END = re.compile(r"\s(?:of|with|at|for|from|in|on|who|which|whose|to|based|known|focused)\s")
 
 
@@ -118,16 +121,20 @@ def apposition_question(sentence: Sentence, ctx: QuestionContext) -> Apposition 
         if before and (before[-1].lower() in _NOT_BEFORE or before[-1].endswith((",", ";", ":"))):
             continue  # a list, or a name that began before what we read
         phrase = match.group("phrase")
-        phrase_words = phrase.split()
-        if len(phrase_words) < 3 or _FINITE.search(phrase):
+        # "a photographer who worked as an engineer for Minolta": a relative clause goes on describing the noun,
+        # its verbs belong to it; the checks for a clause read only the noun phrase before it.
+        noun_phrase = _RELATIVE.split(phrase, maxsplit=1)[0]
+        phrase_words = noun_phrase.split()
+        if len(phrase.split()) < 3 or len(phrase_words) < 2 or _FINITE.search(noun_phrase):
             continue  # "a spokesman": too thin to answer; a verb: a clause, not an apposition
         if any(
             en_is_verb_form(w) and not phrase_words[i - 1].endswith("ly") for i, w in enumerate(phrase_words) if i > 1
         ):
             continue  # "Yesterday, the company announced …": a verb after the noun ("a retired teacher" is fine)
-        described = phrase_words[1:]
-        if sum(1 for w in described if is_upper_start(w)) * 2 > len(described):
-            continue  # "Canada, the United Kingdom, Ireland": more names, not a description
+        described = _HEAD_END.split(f" {noun_phrase} ", maxsplit=1)[0].split()[1:]
+        if not described or sum(1 for w in described if is_upper_start(w)) * 2 > len(described):
+            continue  # "Canada, the United Kingdom, Ireland": more names, not a description ("the boss of Direct
+            # Health Solutions" is one: the names after "of" say whose boss)
         if any(t.lower().strip(".") in EN_NOT_NAMES for t in name_tokens):
             continue
         if len(name_tokens) == 1 and name_tokens[0].lower() in PRONOUNS["en"]:

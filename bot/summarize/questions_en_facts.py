@@ -10,6 +10,8 @@ main clause (`english_clause`) into the question:
   "How many people used the night boats this summer?", "How much did Stripe raise?";
 - when: a date, a month or year, "next month", "within a decade", for what will happen or a dated event →
   "When will the sleeper train start running?";
+- where: a verb whose place is news (arrested, held, born, killed, grew up, premiered) with a named place as the
+  first phrase after it → "Where was Monsour Alshammari arrested?";
 - what: a named subject and a verb whose question stands alone ("announce", "launch", "ban", "reveal") → "What did
   NASA announce?"; "score", "win", "suffer", "clinch" … only before "the"/"a" and no number ("What did Hinestroza
   score?" → "the only goal", never "scored twice"); never a verb that needs its object to mean anything ("What
@@ -27,9 +29,9 @@ from dataclasses import dataclass
 
 import lemminflect
 
+from bot.pipeline.language import WORD_RE, word_set
 from bot.summarize.english_clause import BE_FORMS, MODALS, Clause
 from bot.summarize.english_verbs import PERSON_OBJECT_VERBS, SPEECH_FORMS, verb_reading
-from bot.summarize.language import WORD_RE, word_set
 from bot.summarize.question_names import EN_NOT_NAMES, EN_TITLES, QuestionContext, is_upper_start, looks_like_name
 
 MAX_REST_WORDS = 10
@@ -171,9 +173,18 @@ class FactQuestion:
     subject: str
 
 
+# "as" right after the verb, before a name or a bare noun, is the role it names ("confirmed as Kilmarnock's
+# permanent manager", "served as chairman"), not a clause ("left as the crowd cheered").
+_ROLE_AS = re.compile(
+    r"^\s*as\s+(?!(?:a|an|the|he|she|it|they|we|i|you|this|that|these|those|his|her|their|its|our|"
+    r"well|soon|long|much|many|far|if|though|part|usual)\b)[\w'’-]+"
+)
+
+
 def _boundary(text: str) -> int:
     """Where the first clause boundary of `text` (a clause remainder, with a leading space) is."""
-    match = _REST_BOUNDARY.search(text)
+    role = _ROLE_AS.match(text)
+    match = _REST_BOUNDARY.search(text, role.end() if role else 0)
     end = match.start() if match else len(text)
     for coordination in re.finditer(r"\sand\s+(?P<next>[a-z]+)", text[:end]):
         following = coordination.group("next")
@@ -222,7 +233,7 @@ _CLAUSE_AFTER_COMMA = word_set(
     """
     and but which who whom whose where while when as saying adding according including although though despite
     after before since so because with without amid until then while whereas meaning leaving making bringing
-    taking giving sending putting according plus
+    taking giving sending putting according plus however nevertheless nonetheless meanwhile therefore
     """
 )
 _TIME_SPAN_END = re.compile(
@@ -241,7 +252,7 @@ def clean_rest(text: str) -> str | None:
     after = padded[_boundary(padded) :].strip()
     if after.startswith(","):
         following = after[1:].split()
-        word = following[0].lower().strip("'’\"“") if following else ""
+        word = following[0].lower().strip("'’\"“,") if following else ""
         if following and word not in _CLAUSE_AFTER_COMMA and not (word.endswith("ing") and word.isalpha()):
             return None
     if _TIME_SPAN_END.search(kept) and re.match(r"(?:after|before|later|earlier|ago)\b", after):
@@ -382,6 +393,14 @@ def _is_person(subject: str, ctx: QuestionContext) -> bool:
     return all(is_upper_start(t) and not t.isupper() and not ctx.is_common(t) for t in last_two)
 
 
+# "after two years", "following a few months": a span of time, not an event that caused anything.
+_SPAN_AFTER = re.compile(
+    r"^(?:just\s+|only\s+|nearly\s+|almost\s+|about\s+|more\s+than\s+|less\s+than\s+)?"
+    r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|a\s+few|several|\d+)\s+"
+    r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|seasons?|games?|matches?)\b"
+)
+
+
 def _why(clause: Clause, subject: str) -> str | None:
     match = _WHY.search(" " + clause.rest)
     if not match or clause.lemma in _REPORTING_LEMMAS:
@@ -402,6 +421,8 @@ def _why(clause: Clause, subject: str) -> str | None:
     reason = (" " + clause.rest)[match.end() :].split()
     if not reason or reason[0].endswith((",", ";", ":")):
         return None  # "charged with trespassing after warning, resisting arrest …": the charge's name
+    if marker in _TEMPORAL_MARKERS and _SPAN_AFTER.match(" ".join(reason[:4])):
+        return None  # "dropped out after two years": how long before, not why
     return clause.question("Why", kept, subject)
 
 
@@ -436,7 +457,13 @@ def _how(clause: Clause, subject: str) -> str | None:
     kept = trim_rest(before) if before else ""
     if kept is None or kept != before.strip(" ,") or not _usable_rest(kept):
         return None
+    if not kept and clause.lemma in _REPLY_VERBS:
+        return None  # "How did Mr Ray respond?": to what, the question does not say
     return clause.question("How", kept, subject)
+
+
+# Verbs that answer something: "How did X respond?" needs what they responded to.
+_REPLY_VERBS = word_set("respond react reply retaliate answer")
 
 
 def _how_many(clause: Clause, subject: str | None, ctx: QuestionContext) -> str | None:
@@ -446,11 +473,22 @@ def _how_many(clause: Clause, subject: str | None, ctx: QuestionContext) -> str 
         unit = counted.unit
         if _unit_is_noun(unit) and not counted.after.strip():
             kept = clean_rest(clause.rest)
-            if kept is not None and _usable_rest(kept):
+            if kept is not None and _usable_rest(kept) and _names_something(f"{unit} {kept}", ctx, salient=2):
+                # "How many people may have perished?": in what, the question has to say
                 return clause.subject_question(f"How many {unit}", kept, singular=False)
-    if subject is None or not clause.verb:
+    if subject is None:
         return None
     rest = clause.rest
+    worth = re.match(r"worth\s+", rest) if not clause.verb and clause.auxiliary.lower() in BE_FORMS else None
+    if worth and _MONEY.match(rest[worth.end() :]):
+        # "The deal is worth $5bn" → "How much is the deal worth?"
+        after = _MONEY.match(rest[worth.end() :])
+        kept = clean_rest(after.group("after").strip()) if after else None
+        if kept == "":  # "worth $5bn to Siemens": the rest would land before "worth"
+            return clause.question("How much", "worth", subject)
+        return None
+    if not clause.verb:
+        return None
     money = _MONEY.match(rest)
     if money:
         kept = clean_rest(money.group("after").strip())
@@ -466,6 +504,13 @@ def _how_many(clause: Clause, subject: str | None, ctx: QuestionContext) -> str 
     counted = _count(rest)
     if counted and not clause.is_passive:
         unit = counted.unit
+        custody = _CUSTODY.match(counted.after)
+        if custody and unit in {"years", "months"} and clause.lemma in _CUSTODY_VERBS:
+            # "could face up to 45 years in prison": a term of custody is a count, not a time span
+            kept = clean_rest(counted.after[custody.end() :].strip())
+            if kept is not None and _usable_rest(kept):
+                return clause.question(f"How many {unit} {custody.group(0).strip()}", kept, subject)
+            return None
         if unit.split()[-1].lower() in _TIME_UNITS or not _unit_is_noun(unit):
             return None
         if re.search(r"\b(?:and|or)\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|ten)\b", counted.after):
@@ -474,6 +519,10 @@ def _how_many(clause: Clause, subject: str | None, ctx: QuestionContext) -> str 
         if kept is not None and _usable_rest(kept):
             return clause.question(f"How many {unit}", kept, subject)
     return None
+
+
+_CUSTODY = re.compile(r"(?:in\s+(?:prison|jail|gaol)|behind\s+bars)\b")
+_CUSTODY_VERBS = word_set("face serve spend get receive")
 
 
 def _unit_is_noun(unit: str) -> bool:
@@ -491,8 +540,12 @@ def _unit_is_noun(unit: str) -> bool:
 
 
 def _when(clause: Clause, subject: str) -> str | None:
-    if clause.lemma in _REPORTING_LEMMAS or (clause.lemma == "have" and not clause.auxiliary):
-        return None  # "authorities say the pair met in 2014": the date belongs to another clause
+    if (clause.lemma in _REPORTING_LEMMAS and not clause.is_passive) or (
+        clause.lemma == "have" and not clause.auxiliary
+    ):
+        # "authorities say the pair met in 2014": the date belongs to another clause ("Locke will be confirmed
+        # as manager on Friday": a passive report dates the report itself)
+        return None
     reach = _boundary(" " + clause.rest) - 1
     found = next((m for m in _TIME.finditer(clause.rest) if m.end("time") <= max(reach, 0)), None)
     if found is None:
@@ -515,8 +568,14 @@ def _when(clause: Clause, subject: str) -> str | None:
     ):
         return None  # a present-tense caption ("Klopp waves to the fans on Saturday") or a bare weekday
     before_time = clause.rest[: found.start("time")].split()
-    if before_time and before_time[-1].endswith("ed") and before_time[-1] != clause.verb:
-        return None  # "an indoor pool built in 1989": the date belongs to the participle
+    if (
+        before_time
+        and before_time[-1].endswith("ed")
+        and before_time[-1] != clause.verb
+        and not (len(before_time) > 1 and before_time[-2].lower() in {"be", "been"})
+    ):
+        return None  # "an indoor pool built in 1989": the date belongs to the participle ("to be sentenced" is
+        # the verb the clause plans, so its date is the one asked about)
     after_time = clause.rest[found.end("time") :].strip()
     if after_time.startswith(",") and clause.verb and not before_time:
         # "was arrested in March, nearly a month after …": the time closes the clause the question asks about
@@ -527,7 +586,48 @@ def _when(clause: Clause, subject: str) -> str | None:
         return None
     if not clause.verb and not kept:
         return None
+    if clause.verb.lower() == "born":
+        kept = ""  # "When was Montoya-Lewis born in Spain?": the place is not what is asked
     return clause.question("When", kept, subject)
+
+
+# Verbs whose place is news: where someone was arrested, held, found, born, killed; where a film premiered.
+_WHERE_VERBS = word_set(
+    """
+    arrest detain hold jail imprison find bear kill shoot stab attack injure wound die bury rescue spot grow
+    raise educate premiere meet marry crash land live settle hide abandon strand maroon
+    """
+)
+# Particles a where-question keeps with its verb ("grew up in Ankara" → "Where did X grow up?").
+_WHERE_PARTICLES = word_set("up out down back")
+_PLACE = re.compile(
+    r"^(?P<particle>[a-z]+\s+)?(?:in|at|near|outside)\s+(?:the\s+)?"
+    r"(?P<place>[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|upon|on|de|del|la))*)"
+)
+
+
+def _where(clause: Clause, subject: str) -> str | None:
+    """'Monsour Alshammari was arrested at the border near San Diego' → 'Where was Monsour Alshammari
+    arrested?': a verb whose place is news, and a named place as the first phrase after it (after a time, if one
+    comes first); the place is the answer, so it stays out of the question."""
+    if not clause.verb or clause.lemma not in _WHERE_VERBS or clause.tag in {"VBZ", "VBP", "VBG"}:
+        return None
+    if clause.lemma in {"hold", "find", "spot", "meet", "raise", "land", "live", "settle"} and not clause.is_passive:
+        return None  # "held talks in Paris", "found evidence in …", "raised money at …": the object is the news
+    rest = clause.rest
+    time = _TIME.match(" " + rest)
+    if time:
+        rest = rest[time.end() - 1 :].lstrip(" ,")
+    match = _PLACE.match(rest)
+    if not match or _boundary(" " + clause.rest) < len(clause.rest) - len(rest):
+        return None
+    particle = (match.group("particle") or "").strip()
+    if particle and particle not in _WHERE_PARTICLES:
+        return None  # "arrested Smith in Leeds": an object before the place
+    place = match.group("place").split()
+    if any(w.lower().strip(".") in EN_NOT_NAMES or re.fullmatch(r"(?:19|20)\d\d", w) for w in place):
+        return None  # "in March", "in 2013": a time, not a place
+    return clause.question("Where", particle, subject)
 
 
 def _what(clause: Clause, subject: str, ctx: QuestionContext) -> str | None:
@@ -544,6 +644,10 @@ def _what(clause: Clause, subject: str, ctx: QuestionContext) -> str | None:
         or not _names_an_actor(subject, ctx)  # "What has the £6million former Ajax skipper suffered?"
     ):
         return None  # "What did Ramsey score?" → "twice"; "What has Hamilton scored?" → "an astonishing 286"
+    if clause.auxiliary.lower() == "had":
+        return None  # "What had Ford won?": a pluperfect is background to the story, odd out of it
+    if re.match(_VAGUE_OBJECT, clause.rest, re.IGNORECASE):
+        return None  # "What did Visa's survey reveal?" → "some interesting disparities": which, it does not say
     if lemma == "deny" and rest[0].lower() in _POSSESSIVE_WORDS:
         return None  # "denied his old team victory": to deprive, not to deny a claim
     person_object = lemma in PERSON_OBJECT_VERBS and (is_upper_start(rest[0]) or rest[0].isdigit())
@@ -554,6 +658,11 @@ def _what(clause: Clause, subject: str, ctx: QuestionContext) -> str | None:
     return clause.question("Who" if person_object else "What", "", subject)
 
 
+# Objects that promise something without saying it: the answer to "What did X reveal?" would not tell.
+_VAGUE_OBJECT = (
+    r"(?:some|several|various|many|a\s+(?:number|series|range|host|lot|couple)\s+of|a\s+few|details|more|"
+    r"new\s+details|other)\b"
+)
 # Verbs after which "What did X <verb>?" is a question of its own: what was announced, launched, banned, found.
 _SELF_CONTAINED_WHAT = word_set(
     """
@@ -587,8 +696,9 @@ def _names_an_actor(subject: str, ctx: QuestionContext) -> bool:
     )
 
 
-# Verbs a "Who …?" cannot carry: "Who read out a letter …?", "Who used freely available images …?".
-_EMPTY_WHO_VERBS = word_set("read make use have get")
+# Verbs a "Who …?" cannot carry: "Who read out a letter …?", "Who used freely available images …?"; and verbs
+# whose point is the "as …" the question cuts off ("Who has described animal welfare laws in the US?").
+_EMPTY_WHO_VERBS = word_set("read make use have get describe call label brand dub term")
 
 
 def _who(clause: Clause, subject: str, ctx: QuestionContext) -> str | None:
@@ -617,6 +727,8 @@ _TO_VERBS = word_set(
     offer fail manage choose pledge propose set schedule struggle wish
     """
 )
+# Plan verbs whose active "What did X <verb> to do?" says nothing of a plan (passive "expected to" does).
+_GUESS_VERBS = word_set("expect choose")
 # Verbs whose "that"-clause is a finding: "What did researchers find?".
 _FINDING_VERBS = word_set("find show reveal discover learn realise realize conclude suggest indicate confirm prove")
 # Verbs too light to ask "What did X <verb>?" about: the question would say nothing.
@@ -638,6 +750,8 @@ def _to_plan(clause: Clause, subject: str) -> str | None:
     to do?'."""
     if clause.lemma not in _TO_VERBS or clause.tag == "VBG":
         return None
+    if clause.lemma in _GUESS_VERBS and not clause.is_passive:
+        return None  # "What does Bridenstine expect to do?", "What did NASA choose to do?": reads as vague
     if not any(is_upper_start(t) or looks_like_name(t) for t in subject.split()):
         return None  # "What are temperatures set to do?": whose plan, the question does not say
     rest = clause.rest.split()
@@ -652,6 +766,8 @@ def _to_plan(clause: Clause, subject: str) -> str | None:
 def _finding(clause: Clause, subject: str) -> str | None:
     if clause.lemma not in _FINDING_VERBS or clause.is_passive or not clause.rest.startswith("that "):
         return None
+    if re.match(r"that\s+(?:a|an|the)\s+(?:man|woman|player|person|source|figure)\s+(?:who|whom|whose)\b", clause.rest):
+        return None  # "indicated that a man who has been linked with United …": a riddle, whom it means is unsaid
     if len(subject.split()) < 2 and not any(is_upper_start(t) or looks_like_name(t) for t in subject.split()):
         return None  # "What do studies indicate?": which studies?
     return clause.question("What", "", subject)
@@ -663,7 +779,7 @@ _NOT_EVENTS = word_set(
     involve follow say think believe know see expect consider criticise criticize base link name call describe
     report show praise base tell ask give use make set hold find require allow expect schedule plan design
     build make sell buy fill locate house own run launch found create establish develop affiliate associate
-    employ base consult bear
+    employ base consult bear induct honour honor award inaugurate shortlist
     """
 )
 
@@ -719,6 +835,7 @@ def fact_questions(clause: Clause, ctx: QuestionContext, resolved_person: str | 
         ("how", _how(clause, subject)),
         ("how long", _how_long(clause, subject)),
         ("when", _when(clause, subject)),
+        ("where", _where(clause, subject)),
         ("what", _what(clause, subject, ctx)),
         ("who", _who(clause, subject, ctx)),
         ("plan", _to_plan(clause, subject)),

@@ -5,8 +5,9 @@ agreement and tense stay right without a grammar: attributed speech whose verb s
 was ("…", forderte Ministerin X → "Was forderte Ministerin X?"; « … », ont annoncé X → "Qu'ont annoncé X ?";
 "…", advirtió X → "¿Qué advirtió X?"; a plain "sagte", "a déclaré", "dijo" gives no question, since "What did X
 say?" has no topic and tells a reader nothing), announcements ("X hat … angekündigt" → "Was hat X angekündigt?")
-and definitions ("X ist ein…" → "Was ist X?"). A language without templates gets no questions, never English
-ones.
+and definitions ("X ist ein…" → "Was ist X?"), and a person named with a role "of" something in commas ("Elián
+Villegas, ministro de Hacienda," → "¿Quién es Elián Villegas?" answered "Elián Villegas es ministro de
+Hacienda."). A language without templates gets no questions, never English ones.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.summarize.language import word_set
+from bot.pipeline.language import word_set
 from bot.summarize.question_names import (
     CLOSE_QUOTES,
     DETERMINERS,
@@ -221,3 +222,86 @@ def without_discourse_adverbs(question: str, language: str) -> str:
     adverbs = DISCOURSE_ADVERBS.get(language, frozenset())
     kept = [word for word in question.split(" ") if word.lower() not in adverbs]
     return " ".join(kept)
+
+
+# "Elián Villegas, ministro de Hacienda," → "¿Quién es Elián Villegas?" answered "Elián Villegas es ministro de
+# Hacienda.": a person's name, then in commas a role noun that says of what ("de/del …"). German only with a bare
+# role ("Matthias Geyer, Leiter des Gesellschaftsressorts,"), since an article would carry the name's case into
+# the answer ("dem Leiter").
+_ROLE_NOUNS = {
+    "es": "presidente presidenta ministro ministra secretario secretaria director directora portavoz vocero vocera "
+    "jefe jefa gerente alcalde alcaldesa gobernador gobernadora fiscal diputado diputada senador senadora líder "
+    "fundador fundadora investigador investigadora profesor profesora analista economista abogado abogada "
+    "entrenador coordinador coordinadora titular dirigente representante funcionario funcionaria referente "
+    "responsable consejero consejera delegado delegada embajador embajadora rector rectora decano decana",
+    "fr": "président présidente ministre secrétaire directeur directrice porte-parole chef maire gouverneur "
+    "procureur juge député députée sénateur sénatrice dirigeant dirigeante fondateur fondatrice chercheur "
+    "chercheuse professeur professeure analyste économiste avocat avocate entraîneur responsable conseiller "
+    "conseillère délégué déléguée ambassadeur",
+    "pt": "presidente ministro ministra secretário secretária diretor diretora porta-voz chefe prefeito prefeita "
+    "governador governadora procurador juiz juíza deputado deputada senador senadora líder fundador pesquisador "
+    "pesquisadora professor professora analista economista advogado advogada treinador coordenador coordenadora "
+    "representante",
+    "de": "Leiter Leiterin Chef Chefin Sprecher Sprecherin Präsident Präsidentin Direktor Direktorin Vorsitzender "
+    "Vorsitzende Geschäftsführer Geschäftsführerin Bürgermeister Bürgermeisterin Minister Ministerin Trainer "
+    "Gründer Gründerin Professor Professorin",
+}
+_ARTICLES = {
+    "es": r"(?:el|la|un|una)\s+",
+    "fr": r"(?:le|la|l['’]|un|une)\s*",
+    "pt": r"(?:o|a|um|uma)\s+",
+    "de": r"(?!)",
+}
+_OF = {
+    "es": r"(?:de|del)",
+    "fr": r"(?:de|du|des|d['’])",
+    "pt": r"(?:de|do|da|dos|das)",
+    "de": r"(?:des|der|von|vom|im|beim)",
+}
+_IDENTITY_TEMPLATES = {
+    "es": ("¿Quién es {name}?", "{name} es {role}."),
+    "fr": ("Qui est {name} ?", "{name} est {role}."),
+    "pt": ("Quem é {name}?", "{name} é {role}."),
+    "de": ("Wer ist {name}?", "{name} ist {role}."),
+}
+_UPPER = "A-ZÁÉÍÓÚÑÄÖÜÀÂÇÈÊÎÔÛÃÕ"
+_LOWER = "a-záéíóúñäöüßàâçèêëîïôûùãõ"
+_PERSON_NAME = (
+    rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"
+    rf"(?:\s+(?:(?:de|da|do|dos|del|van|von|der|la|le)\s+)?[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?){{1,3}}"
+)
+
+
+def _identity_pattern(language: str) -> re.Pattern[str]:
+    roles = "|".join(sorted(_ROLE_NOUNS[language].split(), key=len, reverse=True))
+    return re.compile(
+        r"(?:^|(?<=[\s(]))"
+        rf"(?P<name>{_PERSON_NAME}),\s+(?P<role>(?:{_ARTICLES[language]})?(?:ex-?|vice-?)?(?:{roles})"
+        rf"(?:\s+[{_LOWER}-]+)?\s+{_OF[language]}\s*[^,;:()\"“”«»]{{2,60}}?)(?=,|\.$|\s[—–-]\s)"
+    )
+
+
+_IDENTITY_PATTERNS = {language: _identity_pattern(language) for language in _ROLE_NOUNS}
+
+
+def identity_question_of(sentence: Sentence, ctx: QuestionContext) -> tuple[str, str, str] | None:
+    """(question, name, answer) for a person named with their role in an apposition, or None."""
+    pattern = _IDENTITY_PATTERNS.get(ctx.language)
+    if pattern is None:
+        return None
+    for match in pattern.finditer(sentence.text):
+        name, role = match.group("name"), " ".join(match.group("role").split())
+        before = sentence.text[: match.start()].split()[-1:]
+        if before and before[0][:1].isupper() and not before[0].endswith((",", ".", ":", ";")):
+            continue  # "Buró Político Esteban Lazo": where the name starts, a capitalised word before it hides
+        tokens = name.split()
+        while tokens and tokens[0] not in ctx.proper:
+            tokens = tokens[1:]  # "Ayer Elián Villegas", "Selon Éric …": a word capitalised by its place
+        if len(tokens) < 2 or tokens[-1] not in ctx.proper or tokens[0].lower() in NAME_PARTICLES:
+            continue
+        name = " ".join(tokens)
+        if any(ctx.is_common(word) for word in tokens if word[:1].isupper()):
+            continue  # "Político Roberto …": a common word capitalised by its place, not part of the name
+        question, answer = _IDENTITY_TEMPLATES[ctx.language]
+        return question.format(name=name), name, answer.format(name=name, role=role)
+    return None

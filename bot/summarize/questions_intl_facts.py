@@ -1,7 +1,7 @@
 """Fact questions for German, French, Spanish, Portuguese and Russian: how many, and when.
 
-Only two sentence shapes, because in them the question is the sentence itself with one phrase replaced, so
-word order, agreement and tense come from the article and need no grammar of ours:
+Only three sentence shapes, because in them the question is the sentence itself with one phrase replaced (or
+its subject and verb swapped), so agreement and tense come from the article and need no grammar of ours:
 - a count opens the sentence as its subject ("Rund 200 Menschen demonstrierten am Samstag in Berlin." →
   "Wie viele Menschen demonstrierten am Samstag in Berlin?"; "Plus de 300 élèves ont été évacués." →
   "Combien d'élèves ont été évacués ?"; Spanish/Portuguese "¿Cuántas personas …?"/"Quantas pessoas …?", the
@@ -9,7 +9,11 @@ word order, agreement and tense come from the article and need no grammar of our
   where the number already puts the noun in the genitive plural that "сколько" takes);
 - a date or time opens the sentence ("Im Dezember erhöht die Bahn die Preise." → "Wann erhöht die Bahn die
   Preise?"; "Seit 2015 …" → "Seit wann …?"; French through "Quand est-ce que …?", Spanish only where the verb
-  comes straight after the date, as a Spanish question needs; Portuguese and Russian keep the sentence's order).
+  comes straight after the date, as a Spanish question needs; Portuguese and Russian keep the sentence's order);
+- German and Spanish: a date inside a plain statement whose named subject or "der/die/das …" opens it, the
+  finite verb right after ("Die Bahn erhöht im Dezember die Preise." → "Wann erhöht die Bahn die Preise?";
+  "Mendoza comenzará en mayo su evaluación." → "¿Cuándo comenzará Mendoza su evaluación?"), one date only, a
+  name only where the article also writes it inside a sentence (not a word put first for emphasis).
 Why-questions need the reason clause cut out and the verb moved, which these templates cannot do safely, so
 they are not asked. The rest of the question must name something the article is about (a name or a term it
 repeats) and must not open with a bare pronoun ("Wann eröffnete er …?" asks about nobody).
@@ -20,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.summarize.language import WORD_RE
+from bot.pipeline.language import WORD_RE, word_set
 from bot.summarize.question_names import CLOSE_QUOTES, OPEN_QUOTES, PRONOUNS, QuestionContext, looks_like_name
 from bot.summarize.sentences import Sentence
 
@@ -193,7 +197,90 @@ def when_question(sentence: Sentence, ctx: QuestionContext) -> IntlFact | None:
     return IntlFact("when", _finish(language, f"{opener} {rest}"), subject.lower())
 
 
+# A date inside a plain statement, German and Spanish: the subject opens the sentence and the finite verb follows
+# it, so the question is "<when> <verb> <subject> <rest>?" with the date taken out.
+_DE_MONTHS = _MONTHS["de"]
+_ES_MONTHS = _MONTHS["es"]
+_INNER_TIME = {
+    "de": re.compile(
+        rf"\s(?:am\s+(?:Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag)(?:abend|morgen|nachmittag)?"
+        rf"|am\s+\d{{1,2}}\.\s*(?:{_DE_MONTHS})(?:\s+{_YEAR})?|im\s+(?:{_DE_MONTHS}|Sommer|Herbst|Winter|Frühjahr)"
+        rf"(?:\s+{_YEAR})?|im\s+Jahr(?:e)?\s+{_YEAR}|(?:Anfang|Mitte|Ende)\s+(?:{_DE_MONTHS}|{_YEAR})"
+        rf"(?:\s+{_YEAR})?|für\s+{_YEAR})(?=\s|$)"
+    ),
+    "es": re.compile(
+        rf"\s(?:el\s+(?:pasado\s+|próximo\s+)?(?:lunes|martes|miércoles|jueves|viernes|sábado|domingo)"
+        rf"(?:\s+\d{{1,2}}(?:\s+de\s+(?:{_ES_MONTHS}))?)?|este\s+(?:lunes|martes|miércoles|jueves|viernes|sábado|domingo)"
+        rf"|en\s+(?:{_ES_MONTHS})(?:\s+(?:de|del)\s+{_YEAR})?|el\s+\d{{1,2}}\s+de\s+(?:{_ES_MONTHS})"
+        rf"(?:\s+de\s+{_YEAR})?|en\s+{_YEAR})(?=\s|$)"
+    ),
+}
+_NAME = r"[A-ZÄÖÜÁÉÍÓÚÑ][\wäöüßáéíóúñ-]+"
+_INNER_SUBJECT = {
+    # "Tobisch", "Kim Jong Un", "Die Bahn", "Der Beginn der Bauarbeiten", "Das Regime in Nordkorea" is too long
+    "de": re.compile(
+        rf"^(?P<subject>(?:{_NAME}(?:\s+{_NAME}){{0,2}})|(?:Der|Die|Das)\s+{_NAME}(?:\s+(?:des|der)\s+{_NAME})?)"
+        r"\s+(?P<verb>wurde|wurden|ist|sind|war|waren|hat|haben|hatte|hatten|wird|werden|soll|sollen|[a-zäöüß]+te|"
+        r"[a-zäöüß]+ten|[a-zäöüß]{3,}t)\s+(?P<rest>.+?)\s*[.!]$"
+    ),
+    # "Mendoza", "El Gobierno", "La Corte Suprema"; the verb in a past or future form that cannot be a noun
+    "es": re.compile(
+        rf"^(?P<subject>(?:{_NAME}(?:\s+{_NAME}){{0,2}})|(?:El|La|Los|Las)\s+{_NAME}(?:\s+{_NAME})?)"
+        r"\s+(?P<verb>[a-záéíóúñ]+(?:ó|aron|ieron|rá|rán))\s+(?P<rest>.+?)\s*[.!]$"
+    ),
+}
+
+
+# Words a question keeps besides its subject and verb: more copies the sentence instead of asking for its date.
+_INNER_REST_WORDS = 8
+_SENTENCE_ADVERBS = word_set(
+    "gestern heute morgen dann nun jetzt damals zuletzt bereits zudem außerdem ayer hoy mañana luego ahora "
+    "entonces además también"
+)
+
+
+def inner_when_question(sentence: Sentence, ctx: QuestionContext) -> IntlFact | None:
+    """ "Tobisch wurde am 28. März 1926 in Wien geboren." → "Wann wurde Tobisch geboren?"; "El ministro
+    presentó el lunes una fórmula …" is not read (an aside or a longer subject would need a grammar), "Mendoza
+    comenzará en mayo su propia evaluación." → "¿Cuándo comenzará Mendoza su propia evaluación?"."""
+    language = ctx.language
+    pattern, times = _INNER_SUBJECT.get(language), _INNER_TIME.get(language)
+    if pattern is None or times is None:
+        return None
+    match = pattern.match(sentence.text)
+    if match is None or _UNSAFE.search(sentence.text):
+        return None
+    subject, verb, rest = match.group("subject"), match.group("verb"), match.group("rest")
+    found = list(times.finditer(" " + rest))
+    if len(found) != 1:
+        return None  # no date, or two ("zwischen Februar 2017 und Februar 2018"): which one is asked, unclear
+    time = found[0]
+    remaining = (" " + rest)[: time.start()] + (" " + rest)[time.end() :]
+    remaining = " ".join(remaining.split())
+    words = subject.split()
+    if words[0].lower() in PRONOUNS.get(language, set()) and len(words) == 1:
+        return None  # "Er wurde …": nobody named
+    if len(words) == 1 and (
+        words[0].lower() in ctx.tools.stop_words or words[0].lower() in _SENTENCE_ADVERBS or words[0] not in ctx.proper
+    ):
+        # "Dann …", "Gestern …": a sentence-initial adverb; "Erscheinen soll der Artikel …": a word put first
+        # for emphasis, the subject comes after the verb. A name is written capitalised inside sentences too.
+        return None
+    if words[0] in {"Der", "Die", "Das", "El", "La", "Los", "Las"}:
+        subject = words[0].lower() + " " + " ".join(words[1:])
+    if remaining.endswith("geboren") or verb in {"nació", "nacieron"}:
+        remaining = "geboren" if language == "de" else ""  # "Wann wurde Tobisch in Wien geboren?": the place
+        # is not asked about
+    if len(remaining.split()) > _INNER_REST_WORDS:
+        return None  # a question that copies a whole long sentence asks for a detail, not a fact
+    if (not remaining and language == "de") or not _usable(f"{subject} {remaining}".strip(), ctx):
+        return None
+    question = " ".join(f"{_WHEN[language]} {verb} {subject} {remaining}".split())
+    return IntlFact("when", _finish(language, question), subject.lower())
+
+
 def intl_fact_questions(sentence: Sentence, ctx: QuestionContext) -> list[IntlFact]:
     """The how-many and when questions this sentence answers, in its own language."""
-    found = [q for q in (count_question(sentence, ctx), when_question(sentence, ctx)) if q is not None]
+    candidates = (count_question(sentence, ctx), when_question(sentence, ctx) or inner_when_question(sentence, ctx))
+    found = [q for q in candidates if q is not None]
     return [q for q in found if len(q.question.split()) <= MAX_QUESTION_WORDS]

@@ -30,7 +30,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from bot.summarize.language import LanguageTools
+from bot.pipeline.language import LanguageTools
 from bot.summarize.sentences import Sentence
 
 CENTROID_TERMS = 100

@@ -1,0 +1,83 @@
+"""Migration 0007_documents on real SQLite and PostgreSQL: the DOI column added to stored articles and taken
+away again, the articles already stored kept either way."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from sqlalchemy.engine import make_url
+
+from bot.store.db import Database, alembic_config
+
+
+async def _alembic(db: Database, action: Any, *args: str) -> None:
+    async with db.engine.begin() as connection:
+        await connection.run_sync(lambda sync: action(alembic_config(db.url, sync), *args))
+
+
+async def _columns(db: Database) -> set[str]:
+    async with db.engine.connect() as connection:
+        return await connection.run_sync(
+            lambda sync: {column["name"] for column in sa.inspect(sync).get_columns("articles")}
+        )
+
+
+def _row(n: int) -> dict[str, Any]:
+    text = f"Article {n} about the harbour."
+    return {
+        "id": n,
+        "canonical_url": f"https://example.com/{n}",
+        "url_key": f"example.com/{n}",
+        "host": "example.com",
+        "title": f"Article {n}",
+        "text": text,
+        "word_count": len(text.split()),
+        "content_hash": f"{n:064d}",
+        "simhash": n,
+        **{f"simhash_band{band}": 0 for band in range(4)},
+        "created_at": datetime(2026, 12, 1, tzinfo=UTC),
+    }
+
+
+_INSERT = sa.text(
+    "INSERT INTO articles (id, canonical_url, url_key, host, title, text, word_count, content_hash, simhash, "
+    "simhash_band0, simhash_band1, simhash_band2, simhash_band3, created_at) VALUES (:id, :canonical_url, "
+    ":url_key, :host, :title, :text, :word_count, :content_hash, :simhash, :simhash_band0, :simhash_band1, "
+    ":simhash_band2, :simhash_band3, :created_at)"
+)
+
+
+async def test_the_doi_column_comes_and_goes_with_the_articles_kept(empty_database_url: str) -> None:
+    db = Database(empty_database_url)
+    if db.dialect == "sqlite":
+        Path(make_url(db.url).database or "").parent.mkdir(parents=True, exist_ok=True)
+    try:
+        await _alembic(db, command.upgrade, "0006_installations")
+        assert "doi" not in await _columns(db)
+        async with db.engine.begin() as connection:
+            await connection.execute(_INSERT, [_row(1)])
+
+        await _alembic(db, command.upgrade, "0007_documents")
+        assert "doi" in await _columns(db)
+        async with db.engine.begin() as connection:
+            # Stored before the revision: read without looking for a DOI, so none.
+            assert (await connection.execute(sa.text("SELECT doi FROM articles WHERE id = 1"))).scalar() is None
+            await connection.execute(_INSERT, [_row(2)])
+            await connection.execute(sa.text("UPDATE articles SET doi = '10.5555/quay.17' WHERE id = 2"))
+            stored = await connection.execute(sa.text("SELECT id, doi FROM articles ORDER BY id"))
+            assert [tuple(row) for row in stored] == [(1, None), (2, "10.5555/quay.17")]
+
+        await _alembic(db, command.downgrade, "0006_installations")
+        assert "doi" not in await _columns(db)
+        async with db.engine.connect() as connection:
+            ids = await connection.execute(sa.text("SELECT id FROM articles ORDER BY id"))
+            assert [row[0] for row in ids] == [1, 2]
+
+        await _alembic(db, command.upgrade, "head")
+        assert "doi" in await _columns(db)
+    finally:
+        await db.dispose()
