@@ -311,13 +311,14 @@ async def _stored_outcomes(urls: Sequence[str], database: Database) -> dict[str,
 
     What the pipeline's first stage (alias lookup) would find, without loading the pipeline: importing the
     fetcher, the extractor and the summarisers (and starting their worker processes) takes longer than the
-    answer. A URL that is new, malformed or stored without a summary sends the whole run through the pipeline.
+    answer. The store is read without the ORM models too (bot.store.lookup), for the same reason. A URL that
+    is new, malformed or stored without a summary sends the whole run through the pipeline.
     """
     from bot.errors import PipelineError
     from bot.logs import get_logger
     from bot.outcome import ArticleOutcome, StoredArticle
     from bot.pipeline import urls as url_rules
-    from bot.store import articles as store
+    from bot.store.lookup import stored_with_summary
 
     found: dict[str, ArticleOutcome] = {}
     async with database.session(read_only=True) as session:
@@ -326,10 +327,10 @@ async def _stored_outcomes(urls: Sequence[str], database: Database) -> dict[str,
                 key = url_rules.url_key(url_rules.validate_url(url))
             except (PipelineError, ValueError):
                 return None
-            row = await store.article_for_url_key(session, key)
-            summary = await store.latest_summary(session, row.id) if row is not None else None
-            if row is None or summary is None:
+            stored = await stored_with_summary(session, key)
+            if stored is None:
                 return None
+            row, summary = stored
             article = StoredArticle.from_row(row)
             found[url] = ArticleOutcome(url=url, article=article, duplicate_of=article.id, summary=summary)
     get_logger(__name__).info("answered_from_store", urls=len(found))
@@ -428,15 +429,18 @@ def _format_outcome(outcome: ArticleOutcome, *, with_text: bool) -> str:
         if summary is not None and summary.tldr:
             lines.append("")
             lines.extend(textwrap.wrap(f"TL;DR  {summary.tldr}", 100))
-        if summary is not None and summary.key_points_beyond_tldr:
+        # Each is worked out once: every reading compares the summary's lines word by word again.
+        points = summary.key_points_beyond_tldr if summary is not None else ()
+        pairs = summary.qa_beyond_key_points if summary is not None else ()
+        if points:
             lines.append("")
             lines.append("Key points")
-            for point in summary.key_points_beyond_tldr:
+            for point in points:
                 lines.extend(textwrap.wrap(point, 100, initial_indent=" • ", subsequent_indent="   "))
-        if summary is not None and summary.qa_beyond_key_points:
+        if pairs:
             lines.append("")
             lines.append("Questions answered")
-            for pair in summary.qa_beyond_key_points:
+            for pair in pairs:
                 lines.extend(textwrap.wrap(pair.question, 100, initial_indent=" Q ", subsequent_indent="   "))
                 lines.extend(textwrap.wrap(pair.answer, 100, initial_indent=" A ", subsequent_indent="   "))
         if with_text:

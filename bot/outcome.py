@@ -8,12 +8,17 @@ extractor or the summarisers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from bot.article import ArticleContent, page_qa_as_json
 from bot.errors import PipelineError
-from bot.store import articles as store
-from bot.store.models import Article
+from bot.store.lookup import content_of
 from bot.summarize.base import Summary
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+    from bot.store.models import Article
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -24,8 +29,9 @@ class StoredArticle(ArticleContent):
     canonical_url: str
 
     @classmethod
-    def from_row(cls, row: Article) -> StoredArticle:
-        return cls(id=row.id, canonical_url=row.canonical_url, **store.content_of(row))
+    def from_row(cls, row: Article | sa.Row[Any]) -> StoredArticle:
+        """The article of a model instance or of a row read without the models (bot.store.lookup)."""
+        return cls(id=row.id, canonical_url=row.canonical_url, **content_of(row))
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,9 @@ only say "this channel has work":
 - a periodic `sweep` (every `LINKBRIEF_QUEUE_SWEEP_INTERVAL` seconds, one process per tick: procrastinate's
   periodic tasks) puts the jobs of dead workers back (`get_stalled_jobs` by heartbeat, then `retry_job`) and
   defers a job for every channel with waiting shares that has none (a process killed between storing shares
-  and deferring their job).
+  and deferring their job);
+- a periodic `digests` task (every `LINKBRIEF_DIGEST_INTERVAL` seconds, one process per tick) posts the channel
+  digests that are due (`bot.slack.digests`).
 
 A process that dies (SIGKILL, power) stops sending its worker heartbeat (every `LINKBRIEF_QUEUE_STALLED_AFTER`
 / 3 seconds). Its jobs are taken for stalled once its last heartbeat is `LINKBRIEF_QUEUE_STALLED_AFTER`
@@ -51,6 +53,7 @@ from sqlalchemy.engine import make_url
 
 from bot.logs import get_logger
 from bot.settings import Settings
+from bot.slack.digests import Digests
 from bot.slack.worker import Delivery, give_back
 from bot.store import shares as share_store
 from bot.store.db import Database
@@ -60,6 +63,7 @@ log = get_logger(__name__)
 
 ANSWER_TASK = "linkbrief.answer_channel"
 SWEEP_TASK = "linkbrief.sweep"
+DIGEST_TASK = "linkbrief.digests"
 SCHEMA_LOCK_KEY = 0x6C62_7100  # advisory lock around applying the queue schema
 DISPATCH_GATHER = 0.05  # seconds the dispatcher waits after a notification for more of them
 WORKER_RESTART_DELAY = 2.0  # seconds before a procrastinate worker that stopped (database away) starts again
@@ -159,8 +163,11 @@ class ProcrastinateQueue:
         *,
         dispatch: bool = True,
         name: str = "linkbrief",
+        digests: Digests | None = None,
     ) -> None:
         self.database = database
+        self.digests = digests
+        self.digest_interval = max(1, min(59, round(settings.digest_interval)))
         self.delivery = delivery
         self.replier = delivery.replier
         self.claim_batch = settings.claim_batch
@@ -200,6 +207,14 @@ class ProcrastinateQueue:
         @self.app.task(name=SWEEP_TASK, queueing_lock=SWEEP_TASK)
         async def sweep(timestamp: int) -> None:
             await self.sweep()
+
+        # Channel digests: one process per tick looks for the digests that are due (bot.slack.digests); the
+        # store's unique (channel, period end) claim makes one digest per period even if two ticks overlap.
+        @self.app.periodic(cron=sweep_cron(self.digest_interval))
+        @self.app.task(name=DIGEST_TASK, queueing_lock=DIGEST_TASK)
+        async def digests(timestamp: int) -> None:
+            if self.digests is not None:
+                await self.digests.tick()
 
     # ------------------------------------------------------------------------------------------ lifecycle
 

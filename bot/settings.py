@@ -145,6 +145,12 @@ class Settings(BaseSettings):
     queue_sweep_interval: float = Field(
         10.0, gt=0, description="seconds between looks for stalled jobs and for shares no job was queued for"
     )
+    digest_interval: float = Field(
+        30.0,
+        ge=1,
+        le=59,
+        description="seconds between looks for channel digests that are due (one process looks per tick)",
+    )
     slack_timeout: float = Field(15.0, gt=0, description="seconds one Slack Web API request may take")
     slack_retry_for: float = Field(
         1800.0, ge=0, description="seconds a reply Slack keeps refusing transiently is retried before giving up"

@@ -8,9 +8,11 @@ all of them as one article.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
-from lxml.html import HtmlElement
+if TYPE_CHECKING:  # lxml only for the type: URL keys (bot.pipeline.urls) use the arXiv helpers without a page
+    from lxml.html import HtmlElement
 
 _DOI = re.compile(r"\b(10\.\d{4,9}/[-._;()/:\w]+)", re.U)
 _DOI_META_NAMES = ("citation_doi", "dc.identifier", "dc.identifier.doi", "prism.doi", "bepress_citation_doi")

@@ -41,6 +41,7 @@ from bot.logs import get_logger
 from bot.slack.ask import ArchiveQuestions, parse_ask
 from bot.slack.authorize import SingleTeamAuthorize, on_error
 from bot.slack.commands import BriefCommands, expired, notice, parse_brief
+from bot.slack.digests import BadDigestRequest, Digests, digest_note, parse_digest_command
 from bot.slack.followups import FollowUps, parse_followups_command
 from bot.slack.home import Home, register_home
 from bot.slack.intake import Intake
@@ -101,6 +102,7 @@ class AppParts:
     background: Background
     followups: FollowUps | None = None  # follow-up questions in summary threads (bot.slack.followups)
     ask: ArchiveQuestions | None = None  # `/brief ask <question>` (bot.slack.ask)
+    digests: Digests | None = None  # `/brief digest …` (bot.slack.digests)
 
 
 def build_app(parts: AppParts, *, signing_secret: str | None, verify_requests: bool, **bolt_options: Any) -> AsyncApp:
@@ -214,6 +216,21 @@ def _register_command(app: AsyncApp, parts: AppParts) -> None:
         if followups_choice is not None and parts.followups is not None:
             setting = parts.followups.command(followups_choice, user_id=user_id, channel_id=channel_id)
             await _ack_or_respond(ack, respond, parts, setting, name="brief-followups")
+            return
+        try:
+            digest_request = parse_digest_command(text)
+        except BadDigestRequest as refused:
+            await _ack_with(ack, digest_note(str(refused)))
+            return
+        if digest_request is not None and parts.digests is not None:
+            setting = parts.digests.command(
+                digest_request,
+                membership=parts.commands.visibility.membership,
+                user_id=user_id,
+                channel_id=channel_id,
+                team_id=str(command.get("team_id") or ""),
+            )
+            await _ack_or_respond(ack, respond, parts, setting, name="brief-digest")
             return
         if question is not None and parts.ask is not None:
             if not (is_slack_id(user_id) and is_slack_id(channel_id)):

@@ -61,6 +61,7 @@ from bot.settings import Settings
 from bot.slack.app import AppParts, Background, build_app
 from bot.slack.ask import ArchiveQuestions
 from bot.slack.commands import BriefCommands
+from bot.slack.digests import Digests
 from bot.slack.followups import FollowUps
 from bot.slack.intake import Intake, IntakeFirstDatabase
 from bot.slack.oauth import Workspaces, check_oauth_settings, oauth_requested
@@ -148,6 +149,7 @@ class RunningBot:
     worker: ShareWorker
     intake: Intake
     commands: BriefCommands
+    digests: Digests
 
     @property
     def base_url(self) -> str:
@@ -170,6 +172,7 @@ def share_worker(
     dispatch: bool = True,
     name: str = "linkbrief",
     workspaces: Workspaces | None = None,
+    digests: Digests | None = None,
 ) -> ShareWorker:
     """The worker that answers shares, on the queue the settings choose (`Settings.queue_kind`, bot.queue).
     With `workspaces` (OAuth), each reply is posted with its workspace's token."""
@@ -190,7 +193,7 @@ def share_worker(
         retry=RetryPolicy(settings.slack_retry_for, settings.slack_retry_min, settings.slack_retry_max),
     )
     if settings.queue_kind == "procrastinate":
-        return ProcrastinateQueue(settings, database, delivery, dispatch=dispatch, name=name)
+        return ProcrastinateQueue(settings, database, delivery, dispatch=dispatch, name=name, digests=digests)
     return Worker(
         database,
         delivery,
@@ -198,6 +201,13 @@ def share_worker(
         claim_batch=settings.claim_batch,
         poll_interval=settings.poll_interval,
     )
+
+
+def digest_replier(settings: Settings, token: str, pacer: ChannelPacer, workspaces: Workspaces | None) -> Replier:
+    """The replier that posts channel digests: like the share worker's, its client never repeats a post on its
+    own (a digest that may have reached Slack is looked for in the channel before it is posted again)."""
+    client = web_client(token, settings.slack_api_url, transport_retries=False, timeout=settings.slack_timeout)
+    return Replier(_for_teams(workspaces, client), pacer=pacer)
 
 
 async def migrate(settings: Settings, database: Database) -> None:
@@ -254,7 +264,8 @@ async def running_bot(
                     workspaces, web_client(token, settings.slack_api_url, rate_limit_retries=0)
                 ),
             )
-            worker = share_worker(settings, database, pipeline, token, pacer, workspaces=workspaces)
+            digests = Digests(database, digest_replier(settings, token, pacer, workspaces))
+            worker = share_worker(settings, database, pipeline, token, pacer, workspaces=workspaces, digests=digests)
             intake = Intake(
                 database,
                 max_links=settings.max_links_per_message,
@@ -277,6 +288,7 @@ async def running_bot(
                     background=background,
                     followups=followups,
                     ask=ask,
+                    digests=digests,
                 ),
                 signing_secret=secret,
                 verify_requests=resolved == "http",
@@ -294,6 +306,8 @@ async def running_bot(
             socket_handler: _SocketModeHandler | None = None
             try:
                 followups.start()  # answers questions a dead process stored and never answered
+                if settings.queue_kind != "procrastinate":  # procrastinate runs the digests as a periodic task
+                    digests.start(settings.digest_interval)
                 bound_port: int | None = None
                 if port is not None:
                     await web.TCPSite(runner, bind_host, port).start()
@@ -325,6 +339,7 @@ async def running_bot(
                     worker=worker,
                     intake=intake,
                     commands=commands,
+                    digests=digests,
                 )
             finally:
                 await socket_watch.stop()
@@ -333,6 +348,7 @@ async def running_bot(
                         await socket_handler.close_async()
                 await background.close(settings.shutdown_grace)
                 await followups.aclose()
+                await digests.aclose()
                 await worker.stop(settings.shutdown_grace)
                 await runner.cleanup()
                 log.info("bot_stopped", mode=resolved)
@@ -379,6 +395,7 @@ async def running_worker(
                 dispatch=False,
                 name="linkbrief-worker",
                 workspaces=workspaces,
+                digests=Digests(database, digest_replier(settings, token, pacer, workspaces)),
             )
             health = _Health(database, worker, _SocketWatch(), settings)
             runner = web.AppRunner(_web_app(None, health, with_events=False), access_log=None)

@@ -16,7 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.article import ArticleContent, QAPair, page_qa_as_json, page_qa_from_json
+from bot.article import ArticleContent, page_qa_as_json
+from bot.store.lookup import content_of as content_of  # read rows the way the ORM-free lookup does
+from bot.store.lookup import summary_of
 from bot.store.models import Article, ArticleURL, StoredSummary, utcnow
 from bot.store.search import index_article, unindex_article
 from bot.summarize.base import Summary
@@ -47,21 +49,6 @@ class NewArticle(ArticleContent):
     url_key: str
     content_hash: str
     simhash: int
-
-
-def content_of(row: Article) -> dict[str, Any]:
-    """The `ArticleContent` fields of a stored row, as keyword arguments (for any of its subclasses)."""
-    return {
-        "title": row.title,
-        "author": row.author,
-        "published": row.published,
-        "site_name": row.site_name,
-        "language": row.language,
-        "text": row.text,
-        "word_count": row.word_count,
-        "page_qa": page_qa_from_json(row.page_qa),
-        "doi": row.doi,
-    }
 
 
 def simhash_to_signed(value: int) -> int:
@@ -213,19 +200,6 @@ async def save_summary(session: AsyncSession, article_id: int, summary: Summary)
     await index_article(session, article_id)
 
 
-def _as_summary(row: StoredSummary) -> Summary:
-    return Summary(
-        tldr=row.tldr,
-        key_points=tuple(row.key_points or ()),
-        qa=tuple(QAPair(question=p["question"], answer=p["answer"]) for p in row.qa or ()),
-        summarizer=row.summarizer,
-        model=row.model,
-        prompt_tokens=row.prompt_tokens,
-        completion_tokens=row.completion_tokens,
-        dropped_claims=row.dropped_claims,
-    )
-
-
 async def latest_summary(session: AsyncSession, article_id: int) -> Summary | None:
     """The most recently written summary of the article, as the typed value."""
     row = await session.scalar(
@@ -236,4 +210,4 @@ async def latest_summary(session: AsyncSession, article_id: int) -> Summary | No
         # The upsert above is Core; refresh any copy this session already holds.
         .execution_options(populate_existing=True)
     )
-    return None if row is None else _as_summary(row)
+    return None if row is None else summary_of(row)

@@ -207,6 +207,7 @@ class Share(Base):
         CheckConstraint(_in_check("channel_type", ChannelType), name="channel_type"),
         Index("ix_shares_status_created_at", "status", "created_at"),
         Index("ix_shares_channel_id_thread_ts", "channel_id", "thread_ts"),  # follow-ups: a thread's articles
+        Index("ix_shares_channel_id_created_at", "channel_id", "created_at"),  # digests: a period's shares
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -422,3 +423,71 @@ class FollowUpAnswer(Base):
     prompt_tokens: Mapped[int | None] = mapped_column(Integer)
     completion_tokens: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# ------------------------------------------------------------------------------------------ channel digests
+
+
+class DigestCadence(enum.StrEnum):
+    """How often a conversation gets its digest."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"
+
+
+class DigestStatus(enum.StrEnum):
+    """Where a period's digest is: claimed and being posted, posted, nothing to post, or given up."""
+
+    PENDING = "pending"
+    POSTED = "posted"
+    EMPTY = "empty"
+    FAILED = "failed"
+
+
+class DigestChannel(Base):
+    """A conversation's digest schedule (`/brief digest weekly monday 09:00 Europe/Paris`): `cadence`, the
+    `weekday` of a weekly one (0 is Monday), the local time as `at_minute` minutes after midnight, and the IANA
+    `time_zone`. `changed_at` is when it was set: periods that ended before it are not posted."""
+
+    __tablename__ = "digest_channels"
+    __table_args__ = (
+        CheckConstraint(_in_check("cadence", DigestCadence), name="cadence"),
+        CheckConstraint("at_minute >= 0 AND at_minute < 1440", name="at_minute"),
+        CheckConstraint("weekday IS NULL OR (weekday >= 0 AND weekday < 7)", name="weekday"),
+    )
+
+    channel_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(64))
+    cadence: Mapped[str] = mapped_column(String(16))
+    weekday: Mapped[int | None] = mapped_column(Integer)
+    at_minute: Mapped[int] = mapped_column(Integer)
+    time_zone: Mapped[str] = mapped_column(String(64))
+    changed_by: Mapped[str] = mapped_column(String(64))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class DigestRun(Base):
+    """One conversation's digest for one period, claimed once: the unique (channel_id, period_end) is what makes
+    one digest per period however many processes tick (`bot.store.digests.claim_digest`). `articles` and
+    `shares` count what the period held; `reply_ts` is the posted message."""
+
+    __tablename__ = "digest_runs"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "period_end"),
+        CheckConstraint(_in_check("status", DigestStatus), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(64))
+    channel_id: Mapped[str] = mapped_column(String(64))
+    period_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    period_end: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16), default=DigestStatus.PENDING.value)
+    articles: Mapped[int] = mapped_column(Integer, default=0)
+    shares: Mapped[int] = mapped_column(Integer, default=0)
+    reply_ts: Mapped[str | None] = mapped_column(String(32))
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

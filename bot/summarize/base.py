@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.article import QAPair
-from bot.summarize.overlap import content_words, says_again, tools_for
 
 __all__ = ["QAPair", "Summarizer", "Summary", "SummaryInput"]
 
@@ -58,6 +57,10 @@ class Summary:
         return self._shown_once()[1]
 
     def _shown_once(self) -> tuple[tuple[str, ...], tuple[QAPair, ...]]:
+        # The word tools (stemmers, stop-word lists) only when a summary is shown: storing one, or printing it
+        # as JSON, does not need them.
+        from bot.summarize.overlap import content_words, says_again, tools_for
+
         tools = tools_for([self.tldr, *self.key_points, *(p.answer for p in self.qa)])
         shown = [content_words(self.tldr, tools)] if self.tldr else []
         points: list[str] = []
