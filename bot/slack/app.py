@@ -38,7 +38,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.logs import get_logger
-from bot.slack.ask import ArchiveQuestions, parse_ask
+from bot.slack.ask import ArchiveQuestions, parse_ask, parse_asked
 from bot.slack.authorize import SingleTeamAuthorize, on_error
 from bot.slack.commands import BriefCommands, expired, notice, parse_brief
 from bot.slack.digests import BadDigestRequest, Digests, digest_note, parse_digest_command
@@ -232,11 +232,21 @@ def _register_command(app: AsyncApp, parts: AppParts) -> None:
             )
             await _ack_or_respond(ack, respond, parts, setting, name="brief-digest")
             return
+        asked_words = parse_asked(text)
+        if asked_words is not None and parts.ask is not None:
+            if not is_slack_id(user_id):
+                await _ack_with(ack, notice("This command did not come from a Slack conversation I can answer in."))
+                return
+            mine = parts.ask.asked(asked_words, user_id=user_id, team_id=str(command.get("team_id") or ""))
+            await _ack_or_respond(ack, respond, parts, mine, name="brief-asked")
+            return
         if question is not None and parts.ask is not None:
             if not (is_slack_id(user_id) and is_slack_id(channel_id)):
                 await _ack_with(ack, notice("This command did not come from a Slack conversation I can answer in."))
                 return
-            answer = parts.ask.ask(question, user_id=user_id, channel_id=channel_id)
+            answer = parts.ask.ask(
+                question, user_id=user_id, channel_id=channel_id, team_id=str(command.get("team_id") or "")
+            )
             await _ack_or_respond(ack, respond, parts, answer, name="brief-ask")
             return
         request = parse_brief(text)

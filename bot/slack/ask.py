@@ -8,7 +8,10 @@ retrieval as a follow-up in a thread (`bot.summarize.passages`), and the article
 shown best first: the passages quoted, the article's title linked to the share the caller may see, who shared
 it where and when, and a "Post in channel" button (an offer, as for `/brief <url>`; see `bot.slack.commands`).
 
-The answer is ephemeral; nothing is posted for others unless the caller presses the button.
+The answer is ephemeral; nothing is posted for others unless the caller presses the button. The question is
+stored with its answer (`bot.store.followups.record_archive_question`, beside the follow-up questions asked in
+threads), and `/brief asked [words]` lists the caller's own questions of both kinds, newest first: nobody else's,
+whatever the request says, since the user id is the one Slack signed.
 """
 
 from __future__ import annotations
@@ -32,16 +35,22 @@ from bot.slack.render import (
     SlackMessage,
     _button,
     _Caps,
+    _channel_ref,
+    _context,
     _fit,
     _fit_blocks,
     _hit_blocks,
+    _instant,
+    _link,
     _mrkdwn_text,
     _section,
 )
 from bot.slack.replies import Replier
 from bot.store import articles as article_store
+from bot.store import followups as question_store
 from bot.store import library, offers
 from bot.store.db import Database
+from bot.store.followups import Answered, NewArchiveQuestion, QuestionRow
 from bot.store.library import Audience, SharedArticle, ShareFilters
 from bot.summarize.passages import Passage, retrieve, terms_of
 
@@ -51,9 +60,17 @@ log = get_logger(__name__)
 CANDIDATE_ARTICLES = 8
 SHOWN_ARTICLES = 3
 PASSAGES_PER_ARTICLE = 2
+ASKED_SHOWN = 10
 _ASK = re.compile(r"\s*ask(?:\s+(.*))?", re.IGNORECASE | re.DOTALL)
+_ASKED = re.compile(r"\s*asked(?:\s+(.*))?", re.IGNORECASE | re.DOTALL)
 NOTHING = "Nothing in the summaries you can see answers that."
 HOW_TO_ASK = "Ask a question after `ask`, like `/brief ask how much will the new ferries cost?`."
+
+
+def parse_asked(text: str) -> str | None:
+    """The words after `asked` when `/brief` was given `asked [words]` ("" for none); None otherwise."""
+    found = _ASKED.fullmatch(text or "")
+    return None if found is None else (found.group(1) or "").strip()
 
 
 def parse_ask(text: str) -> str | None:
@@ -80,7 +97,7 @@ class ArchiveQuestions:
         self.visibility = visibility
         self.replier = replier
 
-    async def ask(self, text: str, *, user_id: str, channel_id: str) -> SlackMessage:
+    async def ask(self, text: str, *, user_id: str, channel_id: str, team_id: str = "") -> SlackMessage:
         request = parse_brief(text)
         if request.problems:
             return notice(*request.problems, "Try `/brief help` for the filters.")
@@ -89,10 +106,14 @@ class ArchiveQuestions:
             return notice(HOW_TO_ASK)
         audience = await self.visibility.audience(user_id, channel_ids=request.channel_ids or None)
         found = await self.find(question, request.filters, audience)
+        asked = NewArchiveQuestion(team_id=team_id, channel_id=channel_id, user_id=user_id, question=text.strip())
         if not found:
+            async with self.database.session() as session, session.begin():
+                await question_store.record_archive_question(session, asked, Answered(kind="not_said", answer=NOTHING))
             return notice(NOTHING)
         tokens: list[str] = []
         async with self.database.session() as session, session.begin():
+            await question_store.record_archive_question(session, asked, _answered(found))
             for item in found:
                 tokens.append(
                     await offers.create_offer(
@@ -138,6 +159,16 @@ class ArchiveQuestions:
                     )
                 )
         return await asyncio.to_thread(_answering, question, articles)
+
+    async def asked(self, words: str, *, user_id: str, team_id: str = "") -> SlackMessage:
+        """`/brief asked [words]`: the caller's own questions (in threads and of the archive), newest first."""
+        team = team_id if self.visibility.team_scoped else None
+        async with self.database.session(read_only=True) as session:
+            rows = await question_store.questions_asked_by(
+                session, user_id, words=words.split(), team_id=team, limit=ASKED_SHOWN
+            )
+        links = [await self.replier.permalink(row.channel_id, row.reply_ts) if row.reply_ts else None for row in rows]
+        return render_asked(words, rows, links)
 
     async def _hit(self, hit: SharedArticle, url: str) -> SearchHit:
         share = hit.share
@@ -194,3 +225,40 @@ def render_answers(question: str, found: list[tuple[SearchHit, tuple[Passage, ..
 
     first = found[0][1][0].text if found and found[0][1] else NOTHING
     return SlackMessage(text=_fit(first, FALLBACK_TEXT_MAX), blocks=_fit_blocks(build))
+
+
+def _answered(found: list[Found]) -> Answered:
+    """What is stored of an archive answer: the best article, its quoted passages, every passage shown."""
+    best = found[0]
+    return Answered(
+        kind="answer",
+        answer=" … ".join(p.text for p in best.passages),
+        article_id=best.hit.article_id,
+        passages=tuple(p.text for item in found for p in item.passages),
+    )
+
+
+def render_asked(words: str, rows: list[QuestionRow], links: list[str | None]) -> SlackMessage:
+    """The caller's questions: each question, the start of its answer, where and when it was asked."""
+    if not rows:
+        text = (
+            f"None of your questions holds “{_mrkdwn_text(words, 100)}”."
+            if words
+            else "You have not asked me anything yet: mention me in a summary's thread, or try `/brief ask`."
+        )
+        return notice(text)
+
+    def build(caps: _Caps) -> list[Block]:
+        heading = f"*Your questions* with “{_mrkdwn_text(words, caps.query)}”" if words else "*Your latest questions*"
+        blocks: list[Block] = [_section(heading)]
+        for row, link in zip(rows, links, strict=True):
+            answer = _mrkdwn_text(row.answer or "(not answered)", caps.answer // 2)
+            blocks.append(_section(f"*{_mrkdwn_text(row.question, caps.question)}*\n{answer}"))
+            where = "asked of the archive" if row.source == "archive" else "in a summary's thread"
+            parts = [f"{where} in {_channel_ref(row.channel_id)}", _instant(row.created_at)]
+            if link:
+                parts.append(_link(link, "answer", caps.url) or "")
+            blocks.append(_context(" · ".join(p for p in parts if p)))
+        return blocks
+
+    return SlackMessage(text=_fit(f"Your questions: {len(rows)}", FALLBACK_TEXT_MAX), blocks=_fit_blocks(build))

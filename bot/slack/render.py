@@ -341,6 +341,14 @@ def render_help() -> SlackMessage:
             "Mention me with a question in the thread of a summary, like `@linkbrief how much will it cost?`.",
             "`/brief followups on` makes me answer every question asked in summary threads here (`off` to stop).",
             "`/brief ask <question>` answers from every summary you can see, each passage cited.",
+            "`/brief asked [words]` lists the questions you asked me, newest first.",
+        ]
+    )
+    digests = "\n".join(
+        [
+            "*Digests*",
+            "`/brief digest weekly` posts here every Monday at 09:00 UTC what was shared in the week; `daily` every "
+            "day; day, time and time zone as in `/brief digest weekly friday 16:30 Europe/Paris`; `off` stops it.",
         ]
     )
     example = "Example: `/brief rate limits in:#eng after:2026-01-01`"
@@ -348,6 +356,7 @@ def render_help() -> SlackMessage:
         _section(_escape(search)).to_dict(),
         _section(_escape(one_link)).to_dict(),
         _section(_escape(followups)).to_dict(),
+        _section(_escape(digests)).to_dict(),
         _context(_escape(example)).to_dict(),
     ]
     return SlackMessage(text="How to use /brief", blocks=blocks)

@@ -1,5 +1,6 @@
-"""Follow-up questions in the store: which articles a thread is about, each channel's opt-in, the questions
-answered (claimed once per Slack message), and the model's answers kept per article and question.
+"""Questions in the store: which articles a thread is about, each channel's opt-in, the questions answered
+(a follow-up claimed once per Slack message; a `/brief ask` stored with its answer), a person's own questions
+found again (`questions_asked_by`), and the model's answers kept per article and question.
 
 The claim is what makes one answer per message: `claim_question` inserts the (channel, message ts) row before
 Slack gets its ack, and only the caller whose insert created it answers. Slack's retries, a redelivery after a
@@ -27,6 +28,7 @@ from bot.store.models import (
     FollowUpChannel,
     FollowUpQuestion,
     FollowUpStatus,
+    QuestionSource,
     Share,
     ShareStatus,
     utcnow,
@@ -43,6 +45,16 @@ class NewQuestion:
     channel_id: str
     message_ts: str
     thread_ts: str | None
+    user_id: str
+    question: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewArchiveQuestion:
+    """A question asked of the whole archive with `/brief ask`: who, in which workspace and conversation."""
+
+    team_id: str
+    channel_id: str
     user_id: str
     question: str
 
@@ -205,7 +217,7 @@ async def question_by_id(session: AsyncSession, question_id: int) -> NewQuestion
     return NewQuestion(
         team_id=row.team_id,
         channel_id=row.channel_id,
-        message_ts=row.message_ts,
+        message_ts=row.message_ts or "",  # only thread questions are claimed, and they have their message
         thread_ts=row.thread_ts,
         user_id=row.user_id,
         question=row.question,
@@ -246,7 +258,7 @@ class QuestionRow:
 
     id: int
     channel_id: str
-    message_ts: str
+    message_ts: str | None  # None for a question asked of the archive (`/brief ask`)
     thread_ts: str | None
     user_id: str
     question: str
@@ -260,34 +272,86 @@ class QuestionRow:
     completion_tokens: int | None
     reply_ts: str | None
     created_at: datetime
+    source: str = QuestionSource.THREAD.value
 
 
 async def questions_in(session: AsyncSession, channel_id: str) -> list[QuestionRow]:
-    """The follow-up questions stored for a conversation, oldest first."""
+    """The questions stored for a conversation (asked in its threads, or of the archive from it), oldest first."""
     rows = await session.scalars(
         sa.select(FollowUpQuestion).where(FollowUpQuestion.channel_id == channel_id).order_by(FollowUpQuestion.id)
     )
-    return [
-        QuestionRow(
-            id=row.id,
-            channel_id=row.channel_id,
-            message_ts=row.message_ts,
-            thread_ts=row.thread_ts,
-            user_id=row.user_id,
-            question=row.question,
-            status=row.status,
-            kind=row.kind,
-            answer=row.answer,
-            article_id=row.article_id,
-            passages=tuple(row.passages or ()),
-            model=row.model,
-            prompt_tokens=row.prompt_tokens,
-            completion_tokens=row.completion_tokens,
-            reply_ts=row.reply_ts,
-            created_at=row.created_at,
+    return [_question_row(row) for row in rows]
+
+
+async def record_archive_question(session: AsyncSession, asked: NewArchiveQuestion, answered: Answered) -> int:
+    """Store a question asked of the whole archive (`/brief ask`) with what it was answered; its id."""
+    now = utcnow()
+    row = FollowUpQuestion(
+        team_id=asked.team_id,
+        channel_id=asked.channel_id,
+        message_ts=None,
+        thread_ts=None,
+        user_id=asked.user_id,
+        question=asked.question,
+        source=QuestionSource.ARCHIVE.value,
+        status=FollowUpStatus.DONE.value,
+        kind=answered.kind,
+        answer=answered.answer,
+        article_id=answered.article_id,
+        passages=list(answered.passages),
+        model=answered.model,
+        prompt_tokens=answered.prompt_tokens,
+        completion_tokens=answered.completion_tokens,
+        claimed_at=now,
+        created_at=now,
+        answered_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    return int(row.id)
+
+
+async def questions_asked_by(
+    session: AsyncSession, user_id: str, *, words: list[str], team_id: str | None = None, limit: int = 10
+) -> list[QuestionRow]:
+    """A person's own questions (in threads and of the archive), newest first, those whose question or answer
+    holds every one of `words` (any case; LIKE wildcards in them are taken literally)."""
+    query = sa.select(FollowUpQuestion).where(FollowUpQuestion.user_id == user_id)
+    if team_id is not None:
+        query = query.where(FollowUpQuestion.team_id == team_id)
+    for word in words:
+        query = query.where(
+            sa.or_(
+                FollowUpQuestion.question.icontains(word, autoescape=True),
+                FollowUpQuestion.answer.icontains(word, autoescape=True),
+            )
         )
-        for row in rows
-    ]
+    rows = await session.scalars(
+        query.order_by(FollowUpQuestion.created_at.desc(), FollowUpQuestion.id.desc()).limit(limit)
+    )
+    return [_question_row(row) for row in rows]
+
+
+def _question_row(row: FollowUpQuestion) -> QuestionRow:
+    return QuestionRow(
+        id=row.id,
+        channel_id=row.channel_id,
+        message_ts=row.message_ts,
+        thread_ts=row.thread_ts,
+        user_id=row.user_id,
+        question=row.question,
+        status=row.status,
+        kind=row.kind,
+        answer=row.answer,
+        article_id=row.article_id,
+        passages=tuple(row.passages or ()),
+        model=row.model,
+        prompt_tokens=row.prompt_tokens,
+        completion_tokens=row.completion_tokens,
+        reply_ts=row.reply_ts,
+        created_at=row.created_at,
+        source=row.source,
+    )
 
 
 # ------------------------------------------------------------------------------------- the model's answers

@@ -357,10 +357,18 @@ class FollowUpStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+class QuestionSource(enum.StrEnum):
+    """Where a stored question was asked: in a summary's thread, or of the whole archive (`/brief ask`)."""
+
+    THREAD = "thread"
+    ARCHIVE = "archive"
+
+
 class FollowUpQuestion(Base):
-    """A message in Slack that linkbrief answers as a follow-up question (`bot.slack.followups`), one row per
-    message: the unique (channel_id, message_ts) is what makes Slack's retries, redeliveries and the same message
-    arriving as both `message` and `app_mention` get one answer. Written before the event is acknowledged.
+    """A question linkbrief answered. From a thread (`source` `thread`, `bot.slack.followups`): one row per Slack
+    message, the unique (channel_id, message_ts) being what makes Slack's retries, redeliveries and the same
+    message arriving as both `message` and `app_mention` get one answer; written before the event is
+    acknowledged. From `/brief ask` (`source` `archive`): no message, `channel_id` is where it was asked.
 
     `kind` says what was answered: `answer` (passages quoted or a model's grounded answer), `not_said` (the
     article does not say), `usage` (a mention outside a summary thread). `passages` are the texts the answer was
@@ -371,16 +379,20 @@ class FollowUpQuestion(Base):
     __table_args__ = (
         UniqueConstraint("channel_id", "message_ts"),
         CheckConstraint(_in_check("status", FollowUpStatus), name="status"),
+        CheckConstraint(_in_check("source", QuestionSource), name="source"),
         Index("ix_followup_questions_user_id_created_at", "user_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = mapped_column(String(64))
     channel_id: Mapped[str] = mapped_column(String(64))
-    message_ts: Mapped[str] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
     thread_ts: Mapped[str | None] = mapped_column(String(32))
     user_id: Mapped[str] = mapped_column(String(64))
     question: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(
+        String(16), default=QuestionSource.THREAD.value, server_default=QuestionSource.THREAD.value
+    )
     article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"), index=True)
     status: Mapped[str] = mapped_column(String(16), default=FollowUpStatus.PENDING.value)
     kind: Mapped[str | None] = mapped_column(String(16))
