@@ -167,6 +167,41 @@ async def test_replies_in_an_opted_in_channel_are_answered_without_a_mention(
     assert [r.question for r in await stored_questions(client)] == ["who runs the ferry division?"]
 
 
+async def test_questions_in_a_direct_message_with_the_bot_need_no_mention(
+    client: BotClient, site: ArticleSite, slack: FakeSlack
+) -> None:
+    dm = "D0ALICEBOT"
+    slack.add_channel(dm, members=["U0ALICE", BOT], is_im=True)
+
+    def in_dm() -> list[PostedMessage]:
+        return client.posted(dm)
+
+    # In a DM the summary comes right under the link, not in a thread; a question typed next is about it.
+    await client.say("read this ", LinkPart(site.url("/harbour")), channel=dm, channel_type="im", user="U0ALICE")
+    await eventually(lambda: len(in_dm()) >= 1)
+    await client.settled()
+    summary = in_dm()[0]
+    assert summary.thread_ts is None
+    await client.say("who runs the ferry division?", channel=dm, channel_type="im", user="U0ALICE")
+    await eventually(lambda: len(in_dm()) >= 2)
+    answer = in_dm()[1]
+    assert answer.thread_ts is None
+    assert "Marta Eklund" in blocks_text(answer)
+    # A reply in the summary's thread is about that summary, and answered there.
+    await client.say("how much will it cost?", channel=dm, channel_type="im", user="U0ALICE", thread_ts=summary.ts)
+    await eventually(lambda: len(in_dm()) >= 3)
+    assert in_dm()[2].thread_ts == summary.ts
+    assert "6.2 million euros" in blocks_text(in_dm()[2])
+    # Conversation is not a question.
+    await client.say("thanks!", channel=dm, channel_type="im", user="U0ALICE")
+    await eventually(lambda: _all_answered(client))
+    await client.settled()
+    async with client.bot.database.session(read_only=True) as session:
+        asked = await followup_store.questions_in(session, dm)
+    assert [q.question for q in asked] == ["who runs the ferry division?", "how much will it cost?"]
+    assert len(in_dm()) == 3
+
+
 async def test_quoted_passages_are_escaped(client: BotClient, site: ArticleSite) -> None:
     thread = await summary_thread(client, site, "/hostile")
     await client.say(UserPart(BOT), " what about the bank and everyone?", channel=CHANNEL, thread_ts=thread)
@@ -207,8 +242,27 @@ async def test_a_question_left_by_a_process_that_died_is_answered_after_a_restar
         await eventually(lambda: _all_answered(client))
         assert "6.2 million euros a year" in blocks_text(in_thread(client, thread)[1])
         [row] = await stored_questions(client)
-        assert (row.id, row.status, row.kind) == (stored, "done", "answer")
+        assert (row.id, row.status, row.kind) == (stored.id, "done", "answer")
         assert len(in_thread(client, thread)) == 2
+
+
+async def test_an_answer_slack_took_but_did_not_confirm_is_not_posted_twice(
+    slack: FakeSlack, site: ArticleSite, database: Database
+) -> None:
+    async with bot_client(slack, database.url, slack_timeout=1.0) as client:
+        thread = await summary_thread(client, site)
+        # Slack records the answer at once but replies after the client gave up (1 s): whether it was posted is
+        # unknown, so before trying again the bot looks in the thread, finds it there, and posts nothing more.
+        slack.delay("chat.postMessage", 3.0)
+        await client.say(UserPart(BOT), " how much will it cost?", channel=CHANNEL, user="U0BOB", thread_ts=thread)
+        await eventually(lambda: _all_answered(client), within=30)
+        replies = in_thread(client, thread)
+        assert len(replies) == 2  # the summary and one answer
+        assert "6.2 million euros a year" in blocks_text(replies[1])
+        [row] = await stored_questions(client)
+        assert (row.status, row.reply_ts) == ("done", replies[1].ts)
+        assert (replies[1].metadata or {}).get("event_payload") == {"question": row.id}
+        assert any(call.params.get("ts") == thread for call in slack.calls_to("conversations.replies"))
 
 
 # ------------------------------------------------------------------------------------- over Socket Mode

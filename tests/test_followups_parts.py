@@ -124,23 +124,25 @@ async def test_a_message_is_claimed_once_and_a_stale_claim_is_taken_over(databas
     async with database.session() as session, session.begin():
         again = await store.claim_question(session, question, stale_after=timedelta(minutes=2))
     assert first is not None
+    assert not first.resumed
     assert again is None
     # A claim left pending by a process that died: after `stale_after`, one redelivery takes it over.
     async with database.session() as session, session.begin():
         await session.execute(
             sa.update(FollowUpQuestion)
-            .where(FollowUpQuestion.id == first)
+            .where(FollowUpQuestion.id == first.id)
             .values(claimed_at=utcnow() - timedelta(minutes=5))
         )
     async with database.session() as session, session.begin():
         taken = await store.claim_question(session, question, stale_after=timedelta(minutes=2))
     async with database.session() as session, session.begin():
         twice = await store.claim_question(session, question, stale_after=timedelta(minutes=2))
-    assert taken == first
+    assert taken is not None
+    assert (taken.id, taken.resumed) == (first.id, True)
     assert twice is None
     # An answered question is never taken over, however old.
     async with database.session() as session, session.begin():
-        await store.finish_question(session, first, store.Answered(kind="answer", answer="x"), reply_ts="1.2")
+        await store.finish_question(session, first.id, store.Answered(kind="answer", answer="x"), reply_ts="1.2")
         await session.execute(sa.update(FollowUpQuestion).values(claimed_at=utcnow() - timedelta(days=1)))
     async with database.session() as session, session.begin():
         assert await store.claim_question(session, question, stale_after=timedelta(minutes=2)) is None

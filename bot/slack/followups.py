@@ -5,9 +5,10 @@ What counts as a question to answer:
 
 - a message that mentions the bot, in a thread where linkbrief posted a summary (the thread's shares say
   which articles); mentioned elsewhere, the bot answers with a short note on how to ask;
-- in a conversation that opted in (`/brief followups on`), any reply in such a thread that reads as a question
-  (a question mark, or a question word first): replies such as "thanks!" or "+1" are conversation, not
-  questions, and answering them "the article does not say" would be noise.
+- in a conversation that opted in (`/brief followups on`), and in a direct message with the bot (every message
+  there is addressed to it), any reply in such a thread that reads as a question (a question mark, or a
+  question word first): replies such as "thanks!" or "+1" are conversation, not questions, and answering them
+  "the article does not say" would be noise.
 
 Messages with links that do not mention the bot are shares, not questions (intake reads them). Edits are not
 answered again, and nothing a bot or app writes is read.
@@ -38,6 +39,7 @@ from datetime import timedelta
 from typing import Any, Literal
 
 from slack_sdk.models.blocks import Block
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.followups.answer import (
     MAX_QUESTION_CHARS,
@@ -69,7 +71,7 @@ from bot.slack.render import (
     _mrkdwn_text,
     _section,
 )
-from bot.slack.replies import PostFailed, Replier
+from bot.slack.replies import PostFailed, Replier, ReplyMark
 from bot.slack.teams import set_team
 from bot.store import articles as article_store
 from bot.store import followups as store
@@ -92,6 +94,7 @@ EMPTY_QUESTION = "Ask me something about the article after the mention, like `@l
 STALE_CLAIM = timedelta(minutes=10)
 SWEEP_INTERVAL = 60.0
 SWEEP_BATCH = 20
+MARK_EVENT = "linkbrief_followup"  # the metadata event type an answer carries (found again by its question id)
 _QUESTION_WORDS = re.compile(
     r"^(?:who|whom|whose|what|which|when|where|why|how|is|are|was|were|do|does|did|can|could|will|would|should|"
     r"has|have|had|any|wer|was|wann|wo|warum|wie|welche[rsnm]?|qui|que|quoi|quand|où|pourquoi|comment|quel(?:le)?s?|"
@@ -109,7 +112,8 @@ class Claim:
     question_id: int
     question: NewQuestion
     articles: tuple[ThreadArticle, ...]  # empty: answered with the usage note
-    reply_thread: str  # where the answer goes
+    reply_thread: str | None  # where the answer goes (None: in the conversation, a direct message's way)
+    resumed: bool = False  # an earlier claim was taken over: its answer may be in the thread already
 
 
 def parse_followups_command(text: str) -> Literal["on", "off", "status"] | None:
@@ -173,10 +177,9 @@ class FollowUps:
                 question = await store.question_by_id(session, question_id)
                 if question is None:
                     continue
-                thread = question.thread_ts
-                articles = await store.thread_articles(session, question.channel_id, thread) if thread else []
+                articles = await _articles_asked_about(session, question.channel_id, question.thread_ts)
             log.info("followup_resumed", channel=question.channel_id, question=question_id)
-            claim = Claim(question_id, question, tuple(articles), reply_thread=thread or question.message_ts)
+            claim = Claim(question_id, question, tuple(articles), reply_thread=_reply_thread(question), resumed=True)
             await self.answer(claim)
         return len(taken)
 
@@ -195,17 +198,19 @@ class FollowUps:
         mentioned = bot_user_id is not None and any(m == bot_user_id for m in _MENTION.findall(text))
         thread_ts = message.get("thread_ts")
         in_thread = isinstance(thread_ts, str) and thread_ts != message.get("ts")
-        if not mentioned and (not in_thread or links_in_message(message, max_links=1)):
+        channel_id = str(message.get("channel") or "")
+        direct = is_direct(channel_id)
+        if not mentioned and (links_in_message(message, max_links=1) or not (in_thread or direct)):
             return None
         team_id = body.get("team_id") or message.get("team") or ""
         if not _well_formed(message, team_id):
             log.info("followup_dropped_malformed")
             return None
-        channel_id = str(message["channel"])
         question = _clean_question(text)
         async with self.database.session(read_only=True) as session:
-            articles = await store.thread_articles(session, channel_id, str(thread_ts)) if in_thread else []
-            if not mentioned and (not articles or not await store.followups_enabled(session, channel_id)):
+            articles = await _articles_asked_about(session, channel_id, str(thread_ts) if in_thread else None)
+            # A direct message with the bot is addressed to it: no mention and no opt-in needed there.
+            if not mentioned and (not articles or not (direct or await store.followups_enabled(session, channel_id))):
                 return None
         if not articles and links_in_message(message, max_links=1):
             return None  # "@linkbrief <url>": a share for intake, not a question
@@ -220,10 +225,10 @@ class FollowUps:
             question=question,
         )
         async with self.database.session() as session, session.begin():
-            question_id = await store.claim_question(session, new, stale_after=STALE_CLAIM)
-        if question_id is None:
+            claimed = await store.claim_question(session, new, stale_after=STALE_CLAIM)
+        if claimed is None:
             return None
-        return Claim(question_id, new, tuple(articles), reply_thread=str(thread_ts) if in_thread else new.message_ts)
+        return Claim(claimed.id, new, tuple(articles), reply_thread=_reply_thread(new), resumed=claimed.resumed)
 
     # ------------------------------------------------------------------------------------------ answering
 
@@ -242,7 +247,16 @@ class FollowUps:
             await self._fail(claim.question_id, None)
             return
         try:
-            posted = await self.replier.post(claim.question.channel_id, message, thread_ts=claim.reply_thread)
+            # The answer carries its question's id, so an answer that may have reached Slack (a timeout, a process
+            # killed mid-post whose claim was taken over) is found in the thread rather than posted twice.
+            posted = await self.replier.post_exactly_once(
+                claim.question.channel_id,
+                message,
+                thread_ts=claim.reply_thread,
+                mark=ReplyMark(MARK_EVENT, {"question": claim.question_id}),
+                after_ts=claim.question.message_ts,
+                look_first=claim.resumed,
+            )
         except PostFailed as failure:
             log.warning("followup_not_posted", channel=claim.question.channel_id, error=failure.code)
             await self._fail(claim.question_id, answered)
@@ -377,6 +391,27 @@ def _from_model(article: ArticleText, reply: CachedAnswer, ranked: tuple[Passage
         completion_tokens=None if cached else reply.completion_tokens,
         cached=cached,
     )
+
+
+def is_direct(channel_id: str) -> bool:
+    """A one-to-one direct message with the bot (Slack's ids for those start with D)."""
+    return channel_id.startswith("D")
+
+
+async def _articles_asked_about(session: AsyncSession, channel_id: str, thread_ts: str | None) -> list[ThreadArticle]:
+    """The articles a question is about: those summarised in its thread; in a direct message (where summaries
+    are posted in the conversation, not in threads) those of the summary whose thread it is in, or else the
+    latest one summarised there."""
+    if is_direct(channel_id):
+        return await store.direct_articles(session, channel_id, thread_ts)
+    return await store.thread_articles(session, channel_id, thread_ts) if thread_ts else []
+
+
+def _reply_thread(question: NewQuestion) -> str | None:
+    """Where a question's answer goes: its thread, or under it; in a direct message, where it was asked."""
+    if question.thread_ts:
+        return question.thread_ts
+    return None if is_direct(question.channel_id) else question.message_ts
 
 
 def _readable(event: Mapping[str, Any], *, bot_user_id: str | None, bot_id: str | None) -> Mapping[str, Any] | None:

@@ -208,6 +208,36 @@ class Replier:
         log.info("reply_not_posted", channel=channel, error=failure.code, final=failure.final)
         raise failure
 
+    async def post_exactly_once(
+        self,
+        channel: str,
+        message: SlackMessage,
+        *,
+        thread_ts: str | None,
+        mark: ReplyMark,
+        after_ts: str,
+        look_first: bool = False,
+    ) -> PostedReply:
+        """Post `message` carrying `mark` unless it is in the thread already (looked for first with `look_first`,
+        and before every retry that follows a failure after which it may have been posted); retried with backoff
+        while Slack fails transiently, up to `POST_ATTEMPTS`. PostFailed otherwise."""
+        look = look_first
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                if look:
+                    found = await self.find_reply(channel, thread_ts=thread_ts, after_ts=after_ts, mark=mark)
+                    if found is not None:
+                        log.info("reply_found_posted", channel=channel)
+                        return PostedReply(channel=channel, ts=found)
+                return await self.post_once(channel, message, thread_ts=thread_ts, mark=mark)
+            except PostFailed as failure:
+                if failure.final or attempt >= POST_ATTEMPTS:
+                    raise
+                look = look or failure.ambiguous
+            await asyncio.sleep(self.post_backoff * 2 ** (attempt - 1))
+
     async def _send(self, channel: str, message: SlackMessage, *, thread_ts: str | None, **extra: Any) -> PostedReply:
         """One paced chat.postMessage, without unfurls (the reply must not unfurl the article again)."""
         await self.pacer.wait(channel)

@@ -203,9 +203,10 @@ def share_worker(
     )
 
 
-def digest_replier(settings: Settings, token: str, pacer: ChannelPacer, workspaces: Workspaces | None) -> Replier:
-    """The replier that posts channel digests: like the share worker's, its client never repeats a post on its
-    own (a digest that may have reached Slack is looked for in the channel before it is posted again)."""
+def exactly_once_replier(settings: Settings, token: str, pacer: ChannelPacer, workspaces: Workspaces | None) -> Replier:
+    """The replier that posts follow-up answers and channel digests: like the share worker's, its client never
+    repeats a post on its own (a message that may have reached Slack is looked for, by the metadata it carries,
+    before it is posted again)."""
     client = web_client(token, settings.slack_api_url, transport_retries=False, timeout=settings.slack_timeout)
     return Replier(_for_teams(workspaces, client), pacer=pacer)
 
@@ -264,7 +265,8 @@ async def running_bot(
                     workspaces, web_client(token, settings.slack_api_url, rate_limit_retries=0)
                 ),
             )
-            digests = Digests(database, digest_replier(settings, token, pacer, workspaces))
+            once = exactly_once_replier(settings, token, pacer, workspaces)
+            digests = Digests(database, once)
             worker = share_worker(settings, database, pipeline, token, pacer, workspaces=workspaces, digests=digests)
             intake = Intake(
                 database,
@@ -276,7 +278,7 @@ async def running_bot(
                 database, MembershipCache(client, ttl=settings.membership_ttl), team_scoped=workspaces is not None
             )
             commands = BriefCommands(database, pipeline, replier, visibility, client)
-            followups = FollowUps(database, replier, visibility.membership, model=FollowUpModel.of(pipeline.summarizer))
+            followups = FollowUps(database, once, visibility.membership, model=FollowUpModel.of(pipeline.summarizer))
             ask = ArchiveQuestions(database, visibility, replier)
             background = Background()
             secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
@@ -395,7 +397,7 @@ async def running_worker(
                 dispatch=False,
                 name="linkbrief-worker",
                 workspaces=workspaces,
-                digests=Digests(database, digest_replier(settings, token, pacer, workspaces)),
+                digests=Digests(database, exactly_once_replier(settings, token, pacer, workspaces)),
             )
             health = _Health(database, worker, _SocketWatch(), settings)
             runner = web.AppRunner(_web_app(None, health, with_events=False), access_log=None)

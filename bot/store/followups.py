@@ -121,6 +121,23 @@ async def thread_articles(session: AsyncSession, channel_id: str, thread_ts: str
     return [ThreadArticle(int(article_id), str(url)) for article_id, url in rows if article_id is not None]
 
 
+async def direct_articles(session: AsyncSession, channel_id: str, thread_ts: str | None) -> list[ThreadArticle]:
+    """In a direct message, where summaries are posted in the conversation: the article of the summary whose
+    thread `thread_ts` is (the summary's own ts, or the shared message's), or with no thread the article of the
+    latest summary there."""
+    answered = (
+        Share.channel_id == channel_id,
+        Share.status == ShareStatus.DONE.value,
+        Share.article_id.is_not(None),
+        Share.reply_ts.is_not(None),
+    )
+    query = sa.select(Share.article_id, Share.url).where(*answered)
+    if thread_ts is not None:
+        query = query.where(sa.or_(Share.reply_ts == thread_ts, Share.message_ts == thread_ts))
+    rows = await session.execute(query.order_by(Share.id.desc()).limit(1))
+    return [ThreadArticle(int(article_id), str(url)) for article_id, url in rows if article_id is not None]
+
+
 # ------------------------------------------------------------------------------------------ channel opt-in
 
 
@@ -145,9 +162,20 @@ async def set_followups(session: AsyncSession, channel_id: str, *, enabled: bool
 # ----------------------------------------------------------------------------------------------- questions
 
 
-async def claim_question(session: AsyncSession, question: NewQuestion, *, stale_after: timedelta) -> int | None:
-    """The id of the question's row if this caller is to answer it: newly stored, or a stale pending claim
-    taken over. None when it is answered already or being answered."""
+@dataclass(frozen=True, slots=True)
+class ClaimedQuestion:
+    """A question this caller is to answer: its row, and whether an earlier claim of it was taken over (its
+    answer may then be in the thread already)."""
+
+    id: int
+    resumed: bool
+
+
+async def claim_question(
+    session: AsyncSession, question: NewQuestion, *, stale_after: timedelta
+) -> ClaimedQuestion | None:
+    """The question's row if this caller is to answer it: newly stored, or a stale pending claim taken over.
+    None when it is answered already or being answered."""
     now = utcnow()
     stmt = (
         _insert(session)(FollowUpQuestion)
@@ -167,7 +195,7 @@ async def claim_question(session: AsyncSession, question: NewQuestion, *, stale_
     )
     new_id = await session.scalar(stmt)
     if new_id is not None:
-        return int(new_id)
+        return ClaimedQuestion(int(new_id), resumed=False)
     taken = await session.scalar(
         sa.update(FollowUpQuestion)
         .where(
@@ -179,7 +207,7 @@ async def claim_question(session: AsyncSession, question: NewQuestion, *, stale_
         .values(claimed_at=now)
         .returning(FollowUpQuestion.id)
     )
-    return None if taken is None else int(taken)
+    return None if taken is None else ClaimedQuestion(int(taken), resumed=True)
 
 
 async def take_over_stale(session: AsyncSession, *, stale_after: timedelta, limit: int) -> list[int]:
