@@ -145,6 +145,9 @@ class Settings(BaseSettings):
     queue_sweep_interval: float = Field(
         10.0, gt=0, description="seconds between looks for stalled jobs and for shares no job was queued for"
     )
+    database_wait: float = Field(
+        60.0, ge=0, description="seconds a starting process waits for a PostgreSQL server that is not up yet"
+    )
     digest_interval: float = Field(
         30.0,
         ge=1,

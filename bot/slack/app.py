@@ -120,7 +120,9 @@ def build_app(parts: AppParts, *, signing_secret: str | None, verify_requests: b
     )
     app.error(on_error)  # infrastructure away: 503 and one log line (bot.slack.authorize)
     app.middleware(_answer_notices)
-    register_home(app, Home(parts.commands), parts.background)  # before the catch-all listeners below
+    register_home(  # before the catch-all listeners below
+        app, Home(parts.commands, followups=parts.followups, digests=parts.digests), parts.background
+    )
     _register_events(app, parts)
     _register_command(app, parts)
     _register_actions(app, parts)
