@@ -49,6 +49,7 @@ from procrastinate import __version__ as procrastinate_version
 from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
 from procrastinate.jobs import Status
 from procrastinate.schema import SchemaManager
+from procrastinate.worker import Worker as _ProcrastinateWorker  # noqa: F401  (its logger, for the filter below)
 from sqlalchemy.engine import make_url
 
 from bot.logs import get_logger
@@ -71,6 +72,34 @@ _MIGRATION_VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)_")
 
 # procrastinate logs every job start and end at INFO: one line per link is noise next to our own log.
 logging.getLogger("procrastinate").setLevel(logging.WARNING)
+
+
+class _OutageInOneLine(logging.Filter):
+    """procrastinate logs a database that went away with its traceback (its worker and its periodic deferrer,
+    each time): an outage is expected infrastructure weather, waited out and logged by us too, so the operator
+    gets procrastinate's message and the exception's name, in one line. `LINKBRIEF_LOG_LEVEL=DEBUG` keeps them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None and is_database_outage(error) and not logging.getLogger().isEnabledFor(logging.DEBUG):
+            record.msg = f"{record.getMessage()} ({type(error).__name__})"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def _procrastinate_outages_in_one_line() -> None:
+    """Put the filter on every procrastinate logger (a logger's filters see only its own records, not its
+    children's, and procrastinate logs from one logger per module, all created by the import above)."""
+    for name in list(logging.root.manager.loggerDict):
+        if name == "procrastinate" or name.startswith("procrastinate."):
+            logger = logging.getLogger(name)
+            if not any(isinstance(f, _OutageInOneLine) for f in logger.filters):
+                logger.addFilter(_OutageInOneLine())
+
+
+_procrastinate_outages_in_one_line()
 
 
 def libpq_url(database_url: str) -> str:
