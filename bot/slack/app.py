@@ -3,7 +3,8 @@
 `process_before_response=True` is deliberate: with Bolt's default, an event is acknowledged *before* its
 listener runs, so a crash between the ack and the database write would lose the link for good. Here the
 message listener stores the share rows and only then lets Bolt answer (HTTP 200, or the Socket Mode ack); if
-the write fails Bolt answers 500 (no ack in Socket Mode) and Slack delivers the event again.
+the write fails the request gets a 5xx (no ack in Socket Mode) and Slack delivers the event again: 503 when
+the database is away, one log line (`bot.slack.authorize.on_error`), 500 with the traceback for anything else.
 
 The same setting means a listener's *whole* run delays the answer, so everything slow (search, summarising
 on demand, posting) runs in background tasks (`Background`) started after `ack()`; the listeners themselves
