@@ -167,7 +167,11 @@ async def measure(args: argparse.Namespace) -> None:
     pages = load_pages(Path(args.corpus))
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
-        print(f"{' '.join(linkbrief_command())} on Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+        load = " / ".join(f"{value:.1f}" for value in os.getloadavg())
+        print(
+            f"{' '.join(linkbrief_command())} on Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+            f"load average {load} (1, 5, 15 min)"
+        )
         await bench_help(args.runs, home)
         await bench_summarize(pages, args.runs, home)
         if args.serve_runs:

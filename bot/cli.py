@@ -12,16 +12,18 @@ import json
 import sys
 import textwrap
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot import __version__
 
 if TYPE_CHECKING:
+    from sqlalchemy import Row
     from tqdm import tqdm
 
     from bot.outcome import ArticleOutcome
     from bot.settings import Settings
     from bot.store.db import Database
+    from bot.summarize.base import Summary
 
 # What each command reads from the environment (or `.env`), shown in its --help. Only the names: loading the
 # settings' descriptions would import pydantic-settings and make `--help` wait for it. A name ending in `*`
@@ -45,6 +47,8 @@ REPLYING = (
     "LINKBRIEF_CHANNEL_POST_*",
     "LINKBRIEF_PIPELINE_CONCURRENCY",
     "LINKBRIEF_QUEUE*",
+    "LINKBRIEF_DIGEST_INTERVAL",
+    "LINKBRIEF_DATABASE_WAIT",
     "LINKBRIEF_LISTEN_HOST",
     "LINKBRIEF_HEALTH_*",
     "LINKBRIEF_SHUTDOWN_GRACE",
@@ -169,9 +173,25 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script and of `python -m bot`."""
     args = build_parser().parse_args(argv)
+    if args.command != "summarize":
+        return _run(args)
+    # `summarize` of stored URLs is mostly start-up, and a quarter of that went to the garbage collector:
+    # start-up makes some 70,000 objects that live as long as the process (modules, classes, the settings),
+    # searched for cycles again and again while they are made, and once more, with all their freeing, at exit.
+    # So no collection until the pipeline starts (`_summarize`), and none of those objects at exit.
+    import gc
+
+    gc.disable()
+    try:
+        return _run(args)
+    finally:
+        gc.freeze()
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The parsed command: settings (exit 2 when one is wrong), logging, then `_dispatch`; its exit status."""
     # Imported once the command is known: `--help` and a mistyped option answer without loading them.
     import asyncio
-    import logging
 
     from pydantic import ValidationError
 
@@ -200,14 +220,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("linkbrief: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:
-        # A bug, not a user error: one line for the person, the traceback for whoever debugs it.
-        logging.getLogger("linkbrief").debug("command crashed", exc_info=True)
-        print(
-            f"linkbrief: internal error: {type(exc).__name__}: {_first_line(exc)} "
-            "(LINKBRIEF_LOG_LEVEL=DEBUG shows the traceback)",
-            file=sys.stderr,
-        )
+        from bot.store.outage import DatabaseUnavailable
+
+        if not isinstance(exc, DatabaseUnavailable):
+            return _internal_error(exc)
+        print(f"linkbrief: {exc}", file=sys.stderr)  # waited for, in vain: one line, no traceback
         return 1
+
+
+def _internal_error(exc: Exception) -> int:
+    """A bug, not a user error: one line for the person, the traceback for whoever debugs it."""
+    import logging
+
+    logging.getLogger("linkbrief").debug("command crashed", exc_info=exc)
+    print(
+        f"linkbrief: internal error: {type(exc).__name__}: {_first_line(exc)} "
+        "(LINKBRIEF_LOG_LEVEL=DEBUG shows the traceback)",
+        file=sys.stderr,
+    )
+    return 1
 
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -215,6 +246,10 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return await _serve(args, settings)
     if args.command == "worker":
         return await _worker(args, settings)
+    if args.command == "summarize":
+        stored = await _stored_in_sqlite(args.urls, settings.database_url)
+        if stored is not None:
+            return await _answer_from_store(stored, args, settings)
     from bot.store.db import Database, database_label
 
     try:
@@ -222,6 +257,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     except Exception as exc:
         raise CommandError(f"cannot open the database: {_first_line(exc)}") from exc
     try:
+        if args.command == "migrate":  # run before the other processes: a server still starting is waited for
+            await database.wait_until_up(settings.database_wait)
         await _migrate(database)
         if args.command == "migrate":
             queue = await _migrate_queue(settings)
@@ -290,12 +327,10 @@ async def _migrate(database: Database) -> None:
 async def _summarize(args: argparse.Namespace, settings: Settings, database: Database) -> int:
     stored = await _stored_outcomes(args.urls, database)
     if stored is not None:
+        return await _answer_from_store(stored, args, settings)
+    import gc
 
-        async def from_store(url: str) -> ArticleOutcome:
-            return stored[url]
-
-        return await _summarize_all(from_store, args, settings)
-
+    gc.enable()  # turned off for start-up (`main`): pages and their trees are garbage to collect
     from bot.pipeline.runner import ArticlePipeline
     from bot.summarize import SummarizerUnavailable
 
@@ -306,6 +341,39 @@ async def _summarize(args: argparse.Namespace, settings: Settings, database: Dat
         raise CommandError(str(exc)) from exc
 
 
+async def _answer_from_store(stored: dict[str, ArticleOutcome], args: argparse.Namespace, settings: Settings) -> int:
+    async def from_store(url: str) -> ArticleOutcome:
+        return stored[url]
+
+    return await _summarize_all(from_store, args, settings)
+
+
+async def _stored_in_sqlite(urls: Sequence[str], database_url: str) -> dict[str, ArticleOutcome] | None:
+    """`_stored_outcomes` before the database is opened, when it is a SQLite file already at the newest schema:
+    read with the sqlite3 driver in a thread, without SQLAlchemy's asyncio layer and the ORM under it (about a
+    tenth of a second of imports, a quarter of the whole answer). None in every other case, failures included:
+    opening the database the usual way then tells what is wrong in the usual words."""
+    import asyncio
+    from functools import partial
+
+    from bot.store.db import read_sqlite_at_newest
+    from bot.store.lookup import stored_with_summaries
+
+    keys = _url_keys(urls)
+    if keys is None:
+        return None
+    try:
+        found = await asyncio.to_thread(
+            read_sqlite_at_newest, database_url, partial(stored_with_summaries, url_keys=keys)
+        )
+    except Exception:
+        import logging
+
+        logging.getLogger("linkbrief").debug("reading the SQLite store directly failed", exc_info=True)
+        return None
+    return None if found is None else _outcomes_from_store(urls, found)
+
+
 async def _stored_outcomes(urls: Sequence[str], database: Database) -> dict[str, ArticleOutcome] | None:
     """Each URL answered from the store when every one of them is stored with a summary, else None.
 
@@ -314,27 +382,42 @@ async def _stored_outcomes(urls: Sequence[str], database: Database) -> dict[str,
     answer. The store is read without the ORM models too (bot.store.lookup), for the same reason. A URL that
     is new, malformed or stored without a summary sends the whole run through the pipeline.
     """
+    from bot.store.lookup import stored_with_summaries
+
+    keys = _url_keys(urls)
+    if keys is None:
+        return None
+    async with database.session(read_only=True) as session:
+        found = await session.run_sync(stored_with_summaries, keys)
+    return _outcomes_from_store(urls, found)
+
+
+def _url_keys(urls: Sequence[str]) -> list[str] | None:
+    """The store's key of each URL (bot.pipeline.urls), or None when one of them is not a URL we would fetch."""
     from bot.errors import PipelineError
+    from bot.pipeline import urls as url_rules
+
+    try:
+        return [url_rules.url_key(url_rules.validate_url(url)) for url in urls]
+    except (PipelineError, ValueError):
+        return None
+
+
+def _outcomes_from_store(
+    urls: Sequence[str], found: list[tuple[Row[Any], Summary]]
+) -> dict[str, ArticleOutcome] | None:
+    """The outcome of each URL from its stored article and summary; None unless every URL has both."""
     from bot.logs import get_logger
     from bot.outcome import ArticleOutcome, StoredArticle
-    from bot.pipeline import urls as url_rules
-    from bot.store.lookup import stored_with_summary
 
-    found: dict[str, ArticleOutcome] = {}
-    async with database.session(read_only=True) as session:
-        for url in urls:
-            try:
-                key = url_rules.url_key(url_rules.validate_url(url))
-            except (PipelineError, ValueError):
-                return None
-            stored = await stored_with_summary(session, key)
-            if stored is None:
-                return None
-            row, summary = stored
-            article = StoredArticle.from_row(row)
-            found[url] = ArticleOutcome(url=url, article=article, duplicate_of=article.id, summary=summary)
-    get_logger(__name__).info("answered_from_store", urls=len(found))
-    return found
+    if len(found) < len(urls):
+        return None
+    outcomes: dict[str, ArticleOutcome] = {}
+    for url, (row, summary) in zip(urls, found, strict=True):
+        article = StoredArticle.from_row(row)
+        outcomes[url] = ArticleOutcome(url=url, article=article, duplicate_of=article.id, summary=summary)
+    get_logger(__name__).info("answered_from_store", urls=len(outcomes))
+    return outcomes
 
 
 async def _summarize_all(

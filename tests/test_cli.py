@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from articles import HARBOUR, HARBOUR_TITLE, ORCHARD_TITLE
-from clirun import article_pages, clean_env, run_cli
+from articles import HARBOUR, HARBOUR_TITLE, ORCHARD_TITLE, article_html
+from clirun import article_pages, clean_env, run_cli, summarize_pages
+from sqlalchemy import Connection
 
-from bot.store.db import Database
+from bot.settings import sqlite_file
+from bot.store import lookup
+from bot.store.db import Database, read_sqlite_at_newest
+from bot.store.models import Base
 
 
 @pytest.fixture
@@ -64,6 +69,75 @@ async def test_human_output_shows_the_summary(site: str, env: dict, tmp_path: Pa
     assert "(bad_url)" in failed.stdout
 
 
+async def test_a_stored_url_is_answered_as_the_pipeline_answered_it(env: dict, tmp_path: Path) -> None:
+    """The store's answer (read without the ORM models, bot.store.lookup) is the pipeline's, field for field, on
+    both databases: the date and the JSON columns (key points, questions, the page's own FAQ) come back in their
+    types. Only what tells the two apart differs: nothing was fetched, and the article was seen before."""
+    faq = {
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "mainEntity": [
+            {
+                "@type": "Question",
+                "name": "When does the night ferry run?",
+                "acceptedAnswer": {"@type": "Answer", "text": "Every hour between midnight and five."},
+            }
+        ],
+    }
+    page = article_html(
+        HARBOUR_TITLE, HARBOUR, extra_head=f'<script type="application/ld+json">{json.dumps(faq)}</script>'
+    )
+    [first] = (await summarize_pages({"/ferries": page}, env, tmp_path)).values()
+    assert first["error"] is None
+    assert first["page_qa"] == [
+        {"question": "When does the night ferry run?", "answer": "Every hour between midnight and five."}
+    ]
+    assert first["published"] == "2026-03-03"
+    assert first["key_points"]
+    assert first["qa"]
+    # The site is gone: only the store can answer now.
+    stored = await run_cli("summarize", first["url"], "--json", env=env, cwd=tmp_path)
+    assert stored.code == 0, stored.stderr
+    assert stored.json_lines() == [first | {"final_url": None, "duplicate_of": first["article_id"]}]
+    human = await run_cli("summarize", first["url"], env=env, cwd=tmp_path)
+    assert human.code == 0, human.stderr
+    assert human.stdout.startswith(f"{HARBOUR_TITLE}\n")
+    assert f"(seen before: article #{first['article_id']})" in human.stdout
+    assert "TL;DR" in human.stdout
+
+
+def test_the_lookup_reads_the_models_columns_in_their_types() -> None:
+    """bot.store.lookup names its tables without the models: each column it reads is the model's, same type (a
+    result is converted by its column's type: a date, JSON)."""
+    for light in (lookup.ARTICLES, lookup.ARTICLE_URLS, lookup.SUMMARIES):
+        table = Base.metadata.tables[light.name]
+        for column in light.columns:
+            declared = table.c[column.name].type
+            assert type(column.type) is type(getattr(declared, "impl", declared)), (light.name, column.name)
+
+
+async def test_sqlite_is_read_directly_only_at_the_newest_schema(sqlite_url: str) -> None:
+    """What answers a stored URL before the database layer is loaded reads a SQLite file only when it exists and
+    is migrated: a missing file is not created, an empty schema not read; both are left to `Database`."""
+
+    def count(connection: Connection) -> int | None:
+        return connection.exec_driver_sql("SELECT count(*) FROM articles").scalar()
+
+    path = sqlite_file(sqlite_url)
+    assert path is not None
+    assert read_sqlite_at_newest(sqlite_url, count) is None
+    assert not path.exists()
+    database = Database(sqlite_url)
+    try:
+        async with database.engine.begin() as connection:
+            await connection.exec_driver_sql("CREATE TABLE unrelated (x INTEGER)")
+        assert read_sqlite_at_newest(sqlite_url, count) is None
+        await database.migrate()
+        assert read_sqlite_at_newest(sqlite_url, count) == 0
+    finally:
+        await database.dispose()
+
+
 async def test_search_finds_what_summarize_stored(site: str, env: dict, tmp_path: Path) -> None:
     await run_cli("summarize", f"{site}/ferries", f"{site}/orchards", "--json", env=env, cwd=tmp_path)
     result = await run_cli("search", "apple", "varieties", "--json", env=env, cwd=tmp_path)
@@ -91,8 +165,9 @@ async def test_no_settings_at_all_uses_sqlite_in_the_user_data_dir(tmp_path: Pat
 @pytest.mark.parametrize(
     ("args", "extra_env", "code", "reason"),
     [
-        (["migrate"], {"DATABASE_URL": "postgresql+asyncpg://postgres@127.0.0.1:1/nowhere"}, 1,
-         "linkbrief: cannot open the database"),
+        (["migrate"], {"DATABASE_URL": "postgresql+asyncpg://postgres@127.0.0.1:1/nowhere",
+                       "LINKBRIEF_DATABASE_WAIT": "0"}, 1,
+         "linkbrief: the database (postgresql+asyncpg://127.0.0.1:1/nowhere) did not answer for 0 s"),
         (["migrate"], {"DATABASE_URL": "mysql://nobody@127.0.0.1/x"}, 2, "linkbrief: invalid setting DATABASE_URL"),
         (["summarize", "https://example.com"], {"LINKBRIEF_SUMMARIZER": "gpt"}, 2,
          "linkbrief: invalid setting LINKBRIEF_SUMMARIZER"),

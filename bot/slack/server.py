@@ -70,7 +70,6 @@ from bot.slack.replies import TRANSIENT_ERRORS, ChannelPacer, Replier, web_clien
 from bot.slack.worker import Delivery, RetryPolicy, Worker
 from bot.store.db import Database, database_label
 from bot.store.models import Share, ShareStatus
-from bot.store.outage import DatabaseUnavailable, is_database_outage
 from bot.summarize.base import SummaryInput
 
 log = get_logger(__name__)
@@ -215,37 +214,10 @@ def exactly_once_replier(settings: Settings, token: str, pacer: ChannelPacer, wo
 async def migrate(settings: Settings, database: Database) -> None:
     """The store's schema (Alembic) and, with the procrastinate queue, the queue's; a database that is not up
     yet (a container started before it) is waited for first."""
-    await wait_for_database(database, settings.database_wait)
+    await database.wait_until_up(settings.database_wait)
     await database.migrate()
     if settings.queue_kind == "procrastinate":
         await apply_queue_schema(settings.database_url)
-
-
-async def wait_for_database(database: Database, patience: float) -> None:
-    """Return once the database answers; while it is away (refusing connections, starting up), try again with
-    backoff for up to `patience` seconds, one warning per try and no traceback, then raise `DatabaseUnavailable`
-    with the reason in one line. A signal still stops the process meanwhile (the start-up is cancelled)."""
-    if database.dialect != "postgresql":
-        return  # a SQLite file is never "not up yet"; what is wrong with it, migrating says
-    deadline = time.monotonic() + patience
-    delay = 0.5
-    while True:
-        try:
-            await database.ping()
-            return
-        except Exception as exc:
-            if not is_database_outage(exc):
-                raise
-            reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:200]
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise DatabaseUnavailable(
-                    f"the database ({database_label(database.url)}) did not answer for {patience:.0f} s: {reason}"
-                ) from None
-            wait = min(delay, left)
-            log.warning("database_unreachable", database=database_label(database.url), retry_in=round(wait, 1))
-            await asyncio.sleep(wait)
-            delay = min(delay * 2, 10.0)
 
 
 @asynccontextmanager

@@ -17,18 +17,22 @@ Rule for callers on SQLite: keep a write session short, and never await network 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import NullPool
 
 import bot
 from bot.settings import async_database_url, default_data_dir, sqlite_file
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 _READ_ONLY_OPTION = "linkbrief_read_only"
@@ -57,6 +61,13 @@ def newest_revision() -> str:
     """The id of the newest migration script: its file name, by the scripts' naming rule (`0004_delivery.py`
     is revision `0004_delivery`, down from the one before it by name)."""
     return max(path.stem for path in (migrations_dir() / "versions").glob("[0-9]*.py"))
+
+
+_STORED_REVISION = text("SELECT version_num FROM alembic_version")
+
+
+def _is_newest(stored: Sequence[str]) -> bool:
+    return list(stored) == [newest_revision()]
 
 
 def alembic_config(url: str, connection: Connection | None = None) -> Config:
@@ -111,10 +122,39 @@ def _sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
+def read_sqlite_at_newest(url: str, read: Callable[[Connection], T]) -> T | None:
+    """`read` run on the SQLite file of `url` in one read-only transaction, when its schema is at the newest
+    revision; None when `url` is not SQLite, its file does not exist yet or its schema is older (or missing):
+    then `Database` has to open and migrate it first.
+
+    The synchronous driver (sqlite3, which aiosqlite runs in a thread anyway) with `Database`'s connection
+    set-up: a short read, such as `linkbrief summarize` of a stored URL, then needs neither SQLAlchemy's asyncio
+    layer nor the ORM under it, which cost a tenth of a second to import. Blocking: call it in a thread.
+    """
+    path = sqlite_file(url)
+    if path is None or not path.is_file():  # connecting would create the file: opening it is `Database`'s job
+        return None
+    engine = create_engine(make_url(url).set(drivername="sqlite+pysqlite"), poolclass=NullPool)
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
+    try:
+        with engine.execution_options(**{_READ_ONLY_OPTION: True}).connect() as connection:
+            try:
+                stored = connection.execute(_STORED_REVISION).scalars().all()
+            except Exception:  # no schema yet: migrating will tell what is wrong, if anything
+                return None
+            return read(connection) if _is_newest(stored) else None
+    finally:
+        engine.dispose()
+
+
 class Database:
     """One database (SQLite file or PostgreSQL), its async engine and session factory."""
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
+        # SQLAlchemy's asyncio layer (and the ORM it imports) only once a database is opened this way.
+        from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
         self.url = async_database_url(url)  # any accepted form (`postgres://`, `sqlite:///`) on its async driver
         self.dialect = make_url(self.url).get_backend_name()
         engine_args: dict[str, Any] = {"echo": echo}
@@ -156,18 +196,52 @@ class Database:
     async def at_head(self) -> bool:
         """Whether the schema is at the newest revision: the one stored in `alembic_version` is the newest
         script's (revision ids are the scripts' file names, in order; tests/test_database_url.py checks it)."""
-        newest = newest_revision()
         try:
             async with self.engine.execution_options(**{_READ_ONLY_OPTION: True}).connect() as conn:
-                stored = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
+                stored = (await conn.execute(_STORED_REVISION)).scalars().all()
         except Exception:  # no schema yet (or no table): Alembic will tell what is wrong, if anything
             return False
-        return stored == [newest]
+        return _is_newest(stored)
 
     async def ping(self) -> None:
         """Run `SELECT 1`; raises if the database cannot be reached (used by /healthz)."""
         async with self.engine.execution_options(**{_READ_ONLY_OPTION: True}).connect() as conn:
             await conn.execute(text("SELECT 1"))
+
+    async def wait_until_up(self, patience: float) -> None:
+        """Return once the database answers; while it is away (refusing connections, starting up), try again
+        with backoff for up to `patience` seconds, one warning per try and no traceback, then raise
+        `DatabaseUnavailable` with the reason in one line. A process started before its PostgreSQL server (a
+        container) waits for it instead of failing; a signal still stops it meanwhile (the wait is cancelled).
+        A SQLite file is never "not up yet": what is wrong with one, migrating says."""
+        if self.dialect != "postgresql":
+            return
+        import time
+
+        from bot.logs import get_logger
+        from bot.store.outage import DatabaseUnavailable, is_database_outage
+
+        deadline = time.monotonic() + patience
+        delay = 0.5
+        while True:
+            try:
+                await self.ping()
+                return
+            except Exception as exc:
+                if not is_database_outage(exc):
+                    raise
+                reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:200]
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise DatabaseUnavailable(
+                        f"the database ({database_label(self.url)}) did not answer for {patience:.0f} s: {reason}"
+                    ) from None
+                wait = min(delay, left)
+                get_logger(__name__).warning(
+                    "database_unreachable", database=database_label(self.url), retry_in=round(wait, 1)
+                )
+                await asyncio.sleep(wait)
+                delay = min(delay * 2, 10.0)
 
     async def dispose(self) -> None:
         """Close every pooled connection."""

@@ -1,15 +1,19 @@
-"""A URL already stored, read back with SQLAlchemy Core alone: its article and latest summary, by URL key.
+"""URLs already stored, read back with SQLAlchemy Core alone: each one's article and latest summary, by URL key.
 
-`linkbrief summarize` of a stored URL is answered by two queries. Through the ORM they would first declare
-every model (bot.store.models) and configure the mappers, which costs more than the rest of the answer; so the
-two tables are named here with only the columns read, in the models' types (tests/test_cli.py checks them
-against bot.store.models), and the queries are those of `bot.store.articles.article_for_url_key` and
-`latest_summary`. `content_of` and `summary_of` read a row of either kind (a model instance or a Core row: both
-have the columns as attributes), so both ways build the same values.
+`linkbrief summarize` of stored URLs is answered by two queries per URL. Through the ORM they would first
+declare every model (bot.store.models) and configure the mappers, which costs more than the rest of the answer;
+so the two tables are named here with only the columns read, in the models' types (tests/test_cli.py checks
+them against bot.store.models), and the queries are those of `bot.store.articles.article_for_url_key` and
+`latest_summary`. The read is synchronous, on a Connection or a Session: on SQLite it runs on the sqlite3
+driver in a thread (`bot.store.db.read_sqlite_at_newest`), without SQLAlchemy's asyncio layer either;
+otherwise (PostgreSQL, or a SQLite file the command had to migrate first) through `AsyncSession.run_sync`.
+`content_of` and `summary_of` read a row of either kind (a model instance or a Core row: both have the columns
+as attributes), so both ways build the same values.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -18,7 +22,7 @@ from bot.article import QAPair, page_qa_from_json
 from bot.summarize.base import Summary
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
+    from sqlalchemy.orm import Session
 
     from bot.store.models import Article, StoredSummary
 
@@ -82,24 +86,25 @@ def summary_of(row: StoredSummary | sa.Row[Any]) -> Summary:
     )
 
 
-async def stored_with_summary(session: AsyncSession, url_key: str) -> tuple[sa.Row[Any], Summary] | None:
-    """The article any URL with this key was seen for, with its most recently written summary; None when
-    there is no such article or it has no summary."""
-    article = (
-        await session.execute(
+def stored_with_summaries(db: sa.Connection | Session, url_keys: Sequence[str]) -> list[tuple[sa.Row[Any], Summary]]:
+    """The article each key was seen for with its most recently written summary, in the keys' order; shorter
+    than `url_keys` when one of them has no article or its article no summary (the read stops there)."""
+    found: list[tuple[sa.Row[Any], Summary]] = []
+    for url_key in url_keys:
+        article = db.execute(
             sa.select(ARTICLES)
             .join(ARTICLE_URLS, ARTICLE_URLS.c.article_id == ARTICLES.c.id)
             .where(ARTICLE_URLS.c.url_key == url_key)
-        )
-    ).first()
-    if article is None:
-        return None
-    summary = (
-        await session.execute(
+        ).first()
+        if article is None:
+            break
+        summary = db.execute(
             sa.select(SUMMARIES)
             .where(SUMMARIES.c.article_id == article.id)
             .order_by(SUMMARIES.c.created_at.desc(), SUMMARIES.c.id.desc())
             .limit(1)
-        )
-    ).first()
-    return None if summary is None else (article, summary_of(summary))
+        ).first()
+        if summary is None:
+            break
+        found.append((article, summary_of(summary)))
+    return found
