@@ -307,7 +307,7 @@ async def measure_limits(articles: list[CorpusArticle]) -> bool:
     from bot.settings import Settings
 
     settings = Settings.model_construct()
-    max_pages, timeout = settings.pdf_max_pages, settings.extract_timeout
+    max_pages, timeout = settings.pdf_max_pages, settings.cpu_timeout
     long_pdf = _long_pdf(articles, 300)
     heavy_pdf = _heavy_pdf(articles, 10_000_000)
     failed = False

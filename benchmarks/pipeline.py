@@ -93,7 +93,7 @@ async def run_pipeline(
             database_url=url,
             fetch_allow_private=True,
             fetch_concurrency=args.concurrency,
-            extract_workers=args.workers,
+            cpu_workers=args.workers,
         )
         database = Database(url)
         await database.migrate()

@@ -117,7 +117,7 @@ async def serve_bot(spec: dict[str, Any]) -> None:
         slack_api_url=spec["api_url"],
         database_url=spec["database_url"],
         fetch_allow_private=True,
-        extract_workers=2,
+        cpu_workers=2,
         **spec["config"],
     )
     async with running_bot(settings, mode="http", port=0, host="127.0.0.1") as running:

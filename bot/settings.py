@@ -120,9 +120,20 @@ class Settings(BaseSettings):
         description="comma-separated non-public networks the fetcher may reach anyway (e.g. an internal wiki)",
     )
 
-    # Extraction
-    extract_timeout: float = Field(10.0, gt=0, description="seconds one page may take to extract")
-    extract_workers: int = Field(default_factory=lambda: max(1, min(4, os.cpu_count() or 1)), ge=1)
+    # The CPU pool (bot.pipeline.cpu_pool): extraction, fingerprints and offline summaries. The names these
+    # settings had when the pool only extracted (LINKBRIEF_EXTRACT_*) are still read.
+    cpu_timeout: float = Field(
+        10.0,
+        gt=0,
+        validation_alias=AliasChoices("LINKBRIEF_CPU_TIMEOUT", "LINKBRIEF_EXTRACT_TIMEOUT"),
+        description="seconds one page's CPU work may take before its worker process is killed",
+    )
+    cpu_workers: int = Field(
+        default_factory=lambda: max(1, min(4, os.cpu_count() or 1)),
+        ge=1,
+        validation_alias=AliasChoices("LINKBRIEF_CPU_WORKERS", "LINKBRIEF_EXTRACT_WORKERS"),
+        description="worker processes of the CPU pool (started with the first page)",
+    )
     pdf_max_pages: int = Field(60, ge=1, le=10_000, description="pages of a PDF read, from its first")
 
     # The Slack bot (`serve`)

@@ -119,7 +119,7 @@ def bot_settings(slack: FakeSlack, database_url: str, **overrides: Any) -> Setti
         "database_url": database_url,
         "fetch_allow_private": True,
         "fetch_timeout": 10.0,
-        "extract_workers": 1,
+        "cpu_workers": 1,
         "max_links_per_message": 5,
     } | overrides
     return Settings(_env_file=None, **values)

@@ -35,7 +35,7 @@ def _setting_names() -> set[str]:
         if isinstance(alias, str):
             names.add(alias)
         elif alias is not None:
-            names.update(str(choice) for choice in alias.choices)  # type: ignore[union-attr]
+            names.add(str(alias.choices[0]))  # type: ignore[union-attr]  # the others are former names, still read
         else:
             names.add(f"LINKBRIEF_{field_name}".upper())
     return names

@@ -17,6 +17,7 @@ from pathlib import Path
 import aiohttp
 import fleet
 import psutil
+import pytest
 from fakeslack import FakeSlack
 from fleet import replies_per_share, send_links
 from slackbot import ArticleSite, eventually
@@ -35,7 +36,7 @@ def pool_processes(pid: int) -> tuple[list[psutil.Process], list[psutil.Process]
 async def test_serve_starts_no_worker_until_the_first_page_needs_one(
     slack: FakeSlack, site: ArticleSite, tmp_path: Path
 ) -> None:
-    env = {**slack_env(slack), "LINKBRIEF_CHANNEL_POST_INTERVAL": "0", "LINKBRIEF_EXTRACT_WORKERS": "2"}
+    env = {**slack_env(slack), "LINKBRIEF_CHANNEL_POST_INTERVAL": "0", "LINKBRIEF_CPU_WORKERS": "2"}
     async with aiohttp.ClientSession() as http, serve_process(tmp_path, "--mode", "http", **env) as served:
         await served.wait_healthy()
         pid = served.process.pid
@@ -157,3 +158,18 @@ def test_a_first_page_cancelled_while_the_pool_starts_leaves_no_worker_behind(tm
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["cancelled True", "workers left 0"], done.stdout + done.stderr
+
+
+def test_the_pool_settings_are_read_under_their_names_and_their_former_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.settings import Settings
+
+    monkeypatch.setenv("LINKBRIEF_CPU_WORKERS", "3")
+    monkeypatch.setenv("LINKBRIEF_CPU_TIMEOUT", "7.5")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert (settings.cpu_workers, settings.cpu_timeout) == (3, 7.5)
+    monkeypatch.delenv("LINKBRIEF_CPU_WORKERS")
+    monkeypatch.delenv("LINKBRIEF_CPU_TIMEOUT")
+    monkeypatch.setenv("LINKBRIEF_EXTRACT_WORKERS", "2")
+    monkeypatch.setenv("LINKBRIEF_EXTRACT_TIMEOUT", "4")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert (settings.cpu_workers, settings.cpu_timeout) == (2, 4.0)

@@ -267,7 +267,7 @@ async def test_a_300_page_pdf_stops_at_the_default_limit_within_the_extraction_t
     policy = FetchPolicy(allow_private=True, timeout=10)
     async with (
         Fetcher(policy, resolver=resolver) as fetcher,
-        CpuPool(workers=1, timeout=settings.extract_timeout) as pool,
+        CpuPool(workers=1, timeout=settings.cpu_timeout) as pool,
     ):
         pipeline = ArticlePipeline(
             database=database,

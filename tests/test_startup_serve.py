@@ -108,7 +108,7 @@ async def serve_process(tmp_path: Path, *args: str, command: str = "serve", **en
         "LINKBRIEF_LISTEN_HOST": "127.0.0.1",
         "LINKBRIEF_LOG_FORMAT": "json",
         "LINKBRIEF_SHUTDOWN_GRACE": "2",
-        "LINKBRIEF_EXTRACT_WORKERS": "1",
+        "LINKBRIEF_CPU_WORKERS": "1",
         "LINKBRIEF_FETCH_ALLOW_PRIVATE": "1",
     }
     environment = clean_env(tmp_path, **(defaults | env))

@@ -89,7 +89,7 @@ class ArticlePipeline:
             raise SummarizerUnavailable(problem)
         async with (
             Fetcher(FetchPolicy.from_settings(settings)) as fetcher,
-            CpuPool(workers=settings.extract_workers, timeout=settings.extract_timeout) as cpu_pool,
+            CpuPool(workers=settings.cpu_workers, timeout=settings.cpu_timeout) as cpu_pool,
         ):
             summarizer = make_summarizer(settings, offload=cpu_pool.run)
             try:
