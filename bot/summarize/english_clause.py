@@ -124,12 +124,17 @@ def _core(token: str) -> str:
 
 
 _MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
-# A sentence that opens with when it happened: "In 2013 Bowe made …", "Last year, the council …".
+_WEEKDAY_NAMES = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+# A sentence that opens with when it happened: "In 2013 Bowe made …", "Last year, the council …", "On Tuesday,
+# the council …".
 _OPENING_TIME = re.compile(
     r"^(?P<time>(?:In|By|Since|Until|On|Early|Late|Last|Next|This|Earlier|Later)\s+(?:(?:early|late|mid-)\s*)?"
     r"(?:(?:19|20)\d{2}|(?:" + _MONTH_NAMES + r")(?:\s+\d{1,2})?(?:,?\s+(?:19|20)\d{2})?|year|month|week|"
-    r"summer|spring|autumn|winter|season|decade))(?P<comma>,)?\s+(?=\S)"
+    r"summer|spring|autumn|winter|season|decade|(?:" + _WEEKDAY_NAMES + r")(?:\s+(?:morning|afternoon|evening|"
+    r"night))?))(?P<comma>,)?\s+(?=\S)"
 )
+# Words that open a subject after a time phrase with no comma: "In 2013 the council …", "Last month a judge …".
+_SUBJECT_OPENERS_AFTER_TIME = frozenset({"he", "she", "the", "a", "an"})
 
 
 def opening_time(text: str) -> tuple[str, str]:
@@ -139,7 +144,7 @@ def opening_time(text: str) -> tuple[str, str]:
     if not match:
         return "", text
     following = text[match.end() :].split(" ", 1)[0]
-    if not (match.group("comma") or following[:1].isupper() or following in {"he", "she"}):
+    if not (match.group("comma") or following[:1].isupper() or following in _SUBJECT_OPENERS_AFTER_TIME):
         return "", text
     return match.group("time"), text[match.end() :]
 

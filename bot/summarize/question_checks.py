@@ -36,6 +36,12 @@ _ANAPHORIC_HEADS = word_set(
     news latest move
     """
 )
+# "the six" standing alone ("Where were the six arrested?"): the people counted earlier, whom it does not name
+# ("the opening two frames", "the next four years" go on to their noun).
+_BARE_NUMBER = re.compile(
+    r"\bthe\s+(?:two|three|four|five|six|seven|eight|nine|ten)(?=\?|\s+(?:[a-z]+ed|[a-z]+ing|were|was|are|is|"
+    r"have|has|had|will|would|could|did|do|of|in|on|at|for|from|with|by|to)\b)"
+)
 _NOUN_PHRASE_ENDS = word_set(
     """
     of for in on at to by with from into about over under and or but that which who whom is are was were has have
@@ -56,6 +62,11 @@ _PREPOSITION_ENDINGS_ALLOWED = re.compile(
     r"\b(?:charged with|accused of|convicted of|sentenced to|diagnosed with|known for|nominated for|praised for|"
     r"blamed for|credited with|treated for|inspired by|based on|made of|linked to|famous for|say about|said about)"
     r"\?$"
+    # a price: "How much did Christie's sell the manuscript for?"
+    r"|^How much (?:did|does|do|was|were|has|have|had|will|is|are)\b.*\b(?:sell|sold|buy|bought|purchase|purchased|"
+    r"auction|auctioned|acquire|acquired|sign|signed|rent|rented|lease|leased)\b[^?]*\bfor\?$"
+    # an accusation: "What did Mr Hussen accuse police of?"
+    r"|^What (?:did|has|have|had)\b.*\baccused?\b[^?]*\bof\?$"
 )
 _LOCATIVE_END = re.compile(r"\b(?:there|here|then|it|them|him)\?$")
 # A time phrase still inside a when-question: what it asks for is already in it.
@@ -67,7 +78,8 @@ _TIME_IN_QUESTION = re.compile(
 _WHEN_ANSWER = re.compile(
     rf"\b(?:{_MONTHS}|(?:19|20)\d{{2}}|yesterday|today|tomorrow|tonight|next|last|this|earlier|later|within|"
     rf"ago|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|morning|evening|night|week|month|year|"
-    rf"season|spring|summer|autumn|winter|decade|century|soon|end of)\b",
+    rf"season|spring|summer|autumn|winter|decade|century|soon|end of|Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\b"
+    r"|\d\.?\s?[ap]\.?m\b",
     re.IGNORECASE,
 )
 _FOR_BEFORE = re.compile(r"\bfor(?:\s+(?:next|last|this|the|a|an|the\s+next|the\s+coming))?\s*$", re.IGNORECASE)
@@ -99,6 +111,8 @@ def anaphoric_phrase(text: str, ctx: QuestionContext) -> str | None:
     """
     if year_old := _YEAR_OLD.search(text):
         return year_old.group(0)
+    if bare_number := _BARE_NUMBER.search(text):
+        return bare_number.group(0)
     for match in _DEFINITE.finditer(text):
         words = match.group(0).split()
         for position, word in enumerate(words[1:], start=1):
@@ -141,7 +155,7 @@ def question_is_self_contained(question: str, kind: str, ctx: QuestionContext, s
         return False  # "When does X expect to produce three rockets through?": its object was the answer
     if _LOCATIVE_END.search(question) or (kind != "speech" and re.search(r"\b(?:there|here)\b", question)):
         return False  # "Why was McCain held there?": where, only the article knows
-    if re.search(r"[,;:]\?$|\s[,;:]", question) or "  " in question:
+    if re.search(r"[,;:]\?$|\s[,;:]|\s[-–—]\?$", question) or "  " in question:
         return False
     glued = re.search(r"\b(?P<before>[a-z]+) [A-Z][a-z]+ [a-z]+\?$", question)
     if glued and kind != "speech" and glued.group("before") not in _NOUN_PHRASE_ENDS | _DETERMINERS:
@@ -170,12 +184,20 @@ def question_is_self_contained(question: str, kind: str, ctx: QuestionContext, s
 _DEICTIC_TIME = re.compile(r"\b(?:today|yesterday|tonight|tomorrow|last night|this morning)\b", re.IGNORECASE)
 
 
+_QUESTION_FRAME = word_set(
+    """
+    what who whom why how when where which did does do is are was were has have had will would can could should
+    might may must say tell about to the a an of in on at for by with from many much long happened
+    """
+)
+
+
 def _written_lower(word: str, ctx: QuestionContext) -> bool:
     """A name the question spells in lower case: the article writes it capitalised and never in lower case
     ("microsoft"), or it is a hyphenated name whose first part lost its capital ("archer-Bradshaw")."""
     word = word.strip("?,.'’\"")
-    if not word[:1].islower():
-        return False
+    if not word[:1].islower() or word in _QUESTION_FRAME:
+        return False  # the question's own words: an article that writes "Did" only in a heading has no name "Did"
     if "-" in word and any(part[:1].isupper() for part in word.split("-")[1:]):
         return True
     return word.capitalize() in ctx.proper and word not in ctx.common
@@ -190,11 +212,18 @@ _ANSWERS_AN_UNSEEN_QUESTION = re.compile(
 )
 
 
+# Two words in capitals of four letters or more, side by side or across a "v"/"vs": a heading ("WASPS v EXETER"),
+# not an acronym.
+_HEADING = re.compile(r"\b[A-Z]{4,}(?:\s+(?:v|vs|VS|V)\.?)?\s+[A-Z]{4,}\b")
+
+
 def answer_answers(question: str, answer: str, kind: str) -> bool:
     """The answer holds what the question's kind asks for: a reason, a means, a time or a number; and the
     question does not turn a word the article only quotes into its own ("the economy 'excites' millions")."""
     if re.search(r"\s[.,;:]$", answer.rstrip("'’\"”")) or not answer.rstrip("'’\"”)]").endswith((".", "!", "?", "…")):
         return False  # the text breaks off: "… while MSCI's gauge of stocks across the globe ."
+    if _HEADING.search(answer):
+        return False  # "WASPS v EXETER (SUNDAY: Ricoh Arena, 2pm) Nathan Hughes will …": a heading ran into it
     if kind == "definition" and answer.rstrip("'’\"”").endswith("!"):
         return False  # "The GROW stage is a pretty amazing place to be!": an exclamation, not a definition
     if _ANSWERS_AN_UNSEEN_QUESTION.match(answer):

@@ -14,6 +14,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+import lemminflect
+
 from bot.pipeline.language import WORD_RE, LanguageTools, word_set
 from bot.summarize.english_verbs import PERSON_OBJECT_FORMS, SPEECH_FORMS, THING_OBJECT_FORMS
 from bot.summarize.sentences import Sentence
@@ -134,9 +136,15 @@ class QuestionContext:
         "Sources") is taken as common too: names are rarely plural, and guessing wrong only drops a question.
         """
         lowered = word.lower()
-        if lowered in self.common or lowered in self.tools.stop_words:
+        if lowered in self.common or (lowered in self.tools.stop_words and not _unknown_name(word, self.proper)):
             return True
         return self.language == "en" and en_is_plural(word) and word not in self.proper
+
+
+def _unknown_name(word: str, proper: frozenset[str]) -> bool:
+    """A word of a stop-word list that is a name here ("Microsoft"): the article writes it capitalised only, and
+    the English lexicon knows no word it could be ("Welcome" is a word, capitalised by a heading)."""
+    return word in proper and not lemminflect.getAllLemmas(word.lower())
 
 
 # Lower-case words ("the race") and acronyms ("the FBI") the article writes after "the".

@@ -16,7 +16,10 @@ where a photo caption runs into the next sentence; an answer opening with "He"/"
 (the person the question was made about, or the one person the sentence before names) or is dropped, as is one
 opening with "It", "They" or "The group"; the question must not point back ("the pair", "the 46-year-old"), end
 on a preposition whose object was cut, or join two clauses; and the answer must hold what the kind asks for (a
-cause, a means, a time, a number). In other languages an answer opening with a pronoun is dropped.
+cause, a means, a time, a number) and carry no heading run into it ("WASPS v EXETER (SUNDAY …) Nathan Hughes
+…"). A clause after an introduction that sets the place ("On Titan, clouds spew …") is asked about only when its
+subject is a named person or organisation: without the place the question would say something else. In other
+languages an answer opening with a pronoun is dropped.
 
 This module picks among the candidates. The Q&A should add to the summary, not restate it: sentences shown as
 the TL;DR or a key point are not used as answers while the rest of the article can supply a question, and an
@@ -70,8 +73,8 @@ from bot.summarize.questions_en import (
     en_speech,
     reported_clause,
 )
-from bot.summarize.questions_en_apposition import apposition_question, title_question
-from bot.summarize.questions_en_facts import fact_questions, is_specific
+from bot.summarize.questions_en_apposition import apposition_question, bare_role_question, title_question
+from bot.summarize.questions_en_facts import fact_questions, is_specific, names_an_actor
 from bot.summarize.questions_intl import (
     TEMPLATES,
     Templates,
@@ -108,12 +111,13 @@ _KIND_BONUS = {
     "identity": 0.0,
     "event": 0.15,
     "plan": 0.18,
+    "request": 0.18,
     "finding": 0.16,
     "object": 0.04,
     "happened": 0.06,
 }
 # Kinds asked about what a speaker reports ("Police said the man was arrested after …"): the facts, not "what".
-_REPORTED_KINDS = frozenset({"why", "how many", "how", "when"})
+_REPORTED_KINDS = frozenset({"why", "how many", "how", "when", "how long", "where"})
 # A second question of a kind already chosen must beat the others by this much.
 _REPEATED_KIND_PENALTY = 0.15
 # Sentences already on screen as a key point are answers only when nothing else is left, and then rank lower.
@@ -194,6 +198,20 @@ def _worth_reading(ranked: RankedArticle) -> set[int]:
 _ONE_OF_SEVERAL = re.compile(r"\b(?:also|too|as well)\b", re.IGNORECASE)
 
 
+# An introduction that sets the place ("On Titan, clouds spew …", "In Britain, 200 people …"): a question
+# without it would state something else ("Why do clouds spew hydrocarbons?"), unless its subject is a named
+# person or organisation.
+_PLACE_INTRODUCTION = re.compile(
+    r"^(?:In|On|At|Across|Outside|Inside|Throughout|Around|Near)\s+(?:the\s+)?[A-Z]"
+    r"(?!(?:anuary|ebruary|arch|pril|ay|une|uly|ugust|eptember|ctober|ovember|ecember|onday|uesday|ednesday|"
+    r"hursday|riday|aturday|unday)\b)"
+    # or a setting: "In the video released yesterday, two gay couples were included" (not a time: "In the end")
+    r"|^(?:In|On|At|Inside)\s+the\s+(?!(?:meantime|end|past|future|morning|afternoon|evening|night|wake|"
+    r"aftermath|interim|beginning|first|second|third|last|next|same|following|run-up|days?|weeks?|weekend|"
+    r"months?|years?|season|summer|winter|spring|autumn|fall|event|process|case|meanwhile)\b)[a-z]"
+)
+
+
 def _english_questions(
     sentence: Sentence, ctx: QuestionContext, last_person: tuple[int, str] | None, continuation: str
 ) -> tuple[list[_Found], str | None]:
@@ -213,6 +231,10 @@ def _english_questions(
     clause = parse_clause(sentence.text)
     if clause is not None:
         facts = fact_questions(clause, ctx, recent)
+        if _PLACE_INTRODUCTION.match(sentence.text[: clause.subject_start]):
+            # "On Titan, clouds spew …": without the place the question says something else; "In NSW, the
+            # Greens called on …" still names who did it
+            facts = [q for q in facts if names_an_actor(q.subject, ctx)]
         if _ONE_OF_SEVERAL.search(sentence.text):
             facts = [q for q in facts if q.kind != "who"]  # "X and Y also scored": others did it too
         found += [_Found(q.kind, q.question, q.subject) for q in facts]
@@ -227,7 +249,9 @@ def _identity(sentence: Sentence, ctx: QuestionContext) -> list[_Found]:
     """ "Who is X?" from an apposition or a role before a name, answered by that description. `_choose` takes
     one only where nothing better is left: what a source said, or what a named subject did, is what a
     colleague asks first."""
-    apposition = apposition_question(sentence, ctx) or title_question(sentence, ctx)
+    apposition = (
+        apposition_question(sentence, ctx) or title_question(sentence, ctx) or bare_role_question(sentence, ctx)
+    )
     if apposition is None:
         return []
     if _bare_office(apposition.answer, apposition.name) or _capitalised_by_caption(apposition.answer, ctx):
@@ -245,7 +269,7 @@ _OFFICE_WORDS = word_set(
     prime minister chief assistant acting deputy vice president director secretary chairman chairwoman chair
     officer fire police commissioner spokesman spokeswoman spokesperson general executive head manager governor
     mayor senior junior principal superintendent inspector sergeant captain detective attorney judge justice
-    coach leader minister foreign home interior finance health defence defense education state
+    coach leader minister foreign home interior finance health defence defense education state shadow chancellor
     """
 )
 
@@ -256,7 +280,7 @@ def _bare_office(answer: str, name: str) -> bool:
     words = role.split()
     if len(words) < 3 or words[0] not in {"is", "was"} or words[1] != "the":
         return False
-    return all(word[:1].isupper() and word.lower() in _OFFICE_WORDS for word in words[2:])
+    return all(word.lower() in _OFFICE_WORDS for word in words[2:])
 
 
 def _capitalised_by_caption(answer: str, ctx: QuestionContext) -> bool:
@@ -521,7 +545,8 @@ def generate_questions(
         the_nouns(ranked.sentences),
         surnames(ranked.sentences, common),
         _lead_terms(ranked, tools, title),
-        shared_surnames(ranked.sentences, common),
+        # German capitalises every noun: "Ressortchef Geyer" and "Matthias Geyer" are one man, not two first names
+        shared_surnames(ranked.sentences, common) if language != "de" else frozenset(),
     )
     pool = list(_candidates(ranked, ctx, set(tldr_sentences), set(key_point_sentences)))
     return [QAPair(question=c.question, answer=c.answer) for c in _choose(pool)]

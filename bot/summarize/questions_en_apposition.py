@@ -7,9 +7,10 @@ opening with an article (a verb inside it means the commas close a clause, not a
 man was arrested"), the name is a name (capitalised words, not a pronoun, a weekday or a place the sentence
 merely starts in), and the sentence does not report a death (where "Who is …?" would be the wrong tense).
 
-News also writes the role before the name ("AA president Edmund King"); `title_question` asks about those. Both
-answer with the description itself ("Edmund King is the AA president."), since the sentence around it is
-usually about something else.
+News also writes the role before the name ("AA president Edmund King"); `title_question` asks about those; and
+a role without an article that names its organisation ("Pete Saunders, chief executive of the National
+Association for …,"); `bare_role_question` asks about those. All answer with the description itself ("Edmund
+King is the AA president."), since the sentence around it is usually about something else.
 """
 
 from __future__ import annotations
@@ -251,4 +252,54 @@ def title_question(sentence: Sentence, ctx: QuestionContext) -> Apposition | Non
         if role_words[0].lower() in {"former", "ex"} and head in _INDEFINITE_ROLES:
             article = "a"
         return Apposition(f"Who is {name}?", name, f"{name} is {article} {' '.join(role_words)}.")
+    return None
+
+
+# A role with no article in commas after a person's name, news style, saying of what: "Pete Saunders, chief
+# executive of the National Association for People Abused in Childhood, said …"; "… said Leonard Ellerbe, CEO
+# of Mayweather Promotions." The organisation must be named (capitalised words after "of"/"at").
+_BARE_ROLE = re.compile(
+    r"(?:^|(?<=\s))(?P<name>(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?[A-Z][a-z][\w'’-]*(?:\s+[A-Z][a-z][\w'’-]*){0,2}),\s+"
+    r"(?P<role>(?:[\w-]+\s+){0,3}?(?P<head>[\w-]+))\s+(?P<link>of|at)\s+"
+    r"(?P<org>(?:the\s+)?[A-Z][\w'’&.-]*(?:\s+(?:[A-Z][\w'’&.-]*|of|for|and|&|the|in|on))*?)(?=,\s|\.$)"
+)
+_BARE_ROLE_HEADS = _ROLE_HEAD_WORDS | frozenset({"director-general", "student", "member", "fellow", "partner"})
+# Roles one of several people hold: the answer says "a student at …", "a lawyer at …"; a chief or a head is
+# the only one ("the chief executive of …").
+_SHARED_ROLES = word_set(
+    """
+    student member fellow partner spokesman spokeswoman spokesperson official analyst researcher scientist
+    professor lawyer attorney officer player
+    """
+)
+_SOLE_ROLE_WORDS = frozenset({"chief", "head", "general", "lead", "managing"})
+
+
+def bare_role_question(sentence: Sentence, ctx: QuestionContext) -> Apposition | None:
+    """ "Who is Pete Saunders?" → "Pete Saunders is the chief executive of the National Association for …" for a
+    person's name followed in commas by a role without an article and the organisation it is a role of."""
+    text = sentence.text
+    if _DEATH.search(text):
+        return None
+    for match in _BARE_ROLE.finditer(text):
+        name, role, head = match.group("name"), match.group("role"), match.group("head").lower()
+        if head not in _BARE_ROLE_HEADS or role.split()[0].lower() in {"a", "an", "the", "who", "which", "and"}:
+            continue
+        before = text[: match.start()].split()
+        if before and (before[-1].lower() in _NOT_BEFORE or before[-1].endswith((",", ";", ":"))):
+            continue  # a list, or a name that began before what we read
+        if any(en_is_verb_form(w) for w in role.split()) or _FINITE.search(role):
+            continue  # "Smith, who said …": a clause, not a role
+        if not (is_person_name(name, ctx) or re.match(r"(?:Mr|Mrs|Ms|Dr)\.?\s", name)):
+            continue  # "Furness General Hospital, part of …": not a person
+        if any(t.lower().strip(".") in EN_NOT_NAMES or ctx.is_common(t) for t in name.split()[-2:]):
+            continue
+        org = match.group("org")
+        if org.split()[-1].lower() in {"of", "for", "and", "&", "the", "in", "on"}:
+            continue  # the organisation's name was cut
+        role_text = role[:1].lower() + role[1:] if ctx.is_common(role.split()[0]) else role
+        shared = head in _SHARED_ROLES and _SOLE_ROLE_WORDS.isdisjoint(w.lower() for w in role.split())
+        article = "a" if shared else "the"
+        answer = f"{name} is {article} {role_text} {match.group('link')} {org}."
+        return Apposition(f"Who is {name}?", name, answer)
     return None

@@ -2,22 +2,31 @@
 
 Each kind looks for the words in a sentence that answer it and asks for exactly those, rebuilding the rest of the
 main clause (`english_clause`) into the question:
-- why: a reason clause ("because …", "due to …", "after …" following an arrest or a resignation) →
-  "Why did the city double the night ferry service?";
+- why: a reason clause ("because …", "due to …", "mainly due to …", "after …" following an arrest or a
+  resignation, or a named person's release: "released after posting a $6,000 bond") → "Why did the city double
+  the night ferry service?";
 - how: a means ("by collecting rainwater") → "How did Louis Jordan survive?";
-- how long: a duration ("was banned from driving for six months") → "How long was McGowan banned from driving?";
-- how many / how much: a number with its unit as object or subject, an amount of money, a percentage change →
-  "How many people used the night boats this summer?", "How much did Stripe raise?";
-- when: a date, a month or year, "next month", "within a decade", for what will happen or a dated event →
-  "When will the sleeper train start running?";
+- how long: a duration ("was banned from driving for six months", "has been in New York for the past year") →
+  "How long was McGowan banned from driving?";
+- how many / how much: a number with its unit as object or subject ("two police officers", "more than a
+  million people"), an amount of money, a price after "for" ("How much did X sell the manuscript for?"), a
+  payment ("How much was X ordered to pay back?"), a percentage change → "How many people used the night boats
+  this summer?", "How much did Stripe raise?";
+- when: a date, a month or year, an AP-style "Jan. 13" or bare weekday, a clock time, "next month", "within a
+  decade", for what will happen or a dated event; also a time that opens the sentence ("In 2013 the council …",
+  "On Tuesday, police …"; not "Since"/"Until", which date a state) → "When will the sleeper train start running?";
 - where: a verb whose place is news (arrested, held, born, killed, grew up, premiered) with a named place as the
-  first phrase after it → "Where was Monsour Alshammari arrested?";
+  first phrase after it, a move to a named place ("moved to Los Angeles", "was taken to Liverpool Women's
+  Hospital"), an event's place ("The crash happened on the M6") → "Where was Monsour Alshammari arrested?";
 - what: a named subject and a verb whose question stands alone ("announce", "launch", "ban", "reveal") → "What did
   NASA announce?"; "score", "win", "suffer", "clinch" … only before "the"/"a" and no number ("What did Hinestroza
   score?" → "the only goal", never "scored twice"); never a verb that needs its object to mean anything ("What
-  has Bertrand joined?", "What did Russia lose?");
-- who: a named person or organisation as the subject of a past action → "Who scored the winning goal?" (not
-  with a verb that says nothing alone: "Who read out a letter …?", "Who made the comments …?").
+  has Bertrand joined?", "What did Russia lose?"); a named request ("What did the Greens call on Premier Mike
+  Baird to do?") or accusation ("What did Mr Hussen accuse police of?");
+- who: a named person or organisation as the subject of a past action or of an announced one ("Who will remain
+  Acting Premier?"), or given a role in the passive ("Who was appointed chief executive of Acme?") → "Who scored
+  the winning goal?" (not with a verb that says nothing alone: "Who read out a letter …?", "Who made the
+  comments …?").
 The question must name its subject or topic (a name, or a term the article keeps using), contain no pronoun it
 cannot resolve, and stay short; otherwise that kind is not asked.
 """
@@ -30,14 +39,15 @@ from dataclasses import dataclass
 import lemminflect
 
 from bot.pipeline.language import WORD_RE, word_set
-from bot.summarize.english_clause import BE_FORMS, MODALS, Clause
+from bot.summarize.english_clause import BE_FORMS, MODALS, Clause, finish_question
 from bot.summarize.english_verbs import PERSON_OBJECT_VERBS, SPEECH_FORMS, verb_reading
 from bot.summarize.question_names import EN_NOT_NAMES, EN_TITLES, QuestionContext, is_upper_start, looks_like_name
 
 MAX_REST_WORDS = 10
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|"
-    "dozens\\s+of|hundreds\\s+of|thousands\\s+of|millions\\s+of|several|a\\s+dozen|scores\\s+of"
+    "dozens\\s+of|hundreds\\s+of|thousands\\s+of|millions\\s+of|several|a\\s+dozen|scores\\s+of|"
+    "(?:a|half\\s+a)(?=\\s+(?:million|billion|hundred|thousand)\\b)"
 )
 _QUALIFIER = (
     r"(?:(?:more|less|fewer)\s+than|nearly|almost|about|around|over|roughly|some|up\s+to|at\s+least|"
@@ -65,6 +75,9 @@ def _count(text: str) -> _Count | None:
         word = words[end].rstrip(",.;:")
         if not re.fullmatch(r"[a-z][\w-]*", word) or word in _DANGLING_ENDS or word in _NOT_UNITS:
             return None
+        following = words[end + 1].rstrip(",.;:") if end + 1 < len(words) and words[end] == word else ""
+        if word in _IRREGULAR_PLURALS and re.fullmatch(r"[a-z]+[^s]s", following) and end + 1 < 3:
+            continue  # "two police officers", "three staff members": the head noun comes next
         if (word.endswith("s") and not word.endswith("ss")) or word in _IRREGULAR_PLURALS:
             unit_words = [w.rstrip(",.;:") for w in words[: end + 1]]
             after = " ".join(words[end + 1 :])
@@ -92,6 +105,13 @@ _TIME_UNITS = word_set("years days months weeks hours minutes seconds decades ce
 _IRREGULAR_PLURALS = word_set("people men women children police staff crew feet teeth mice geese sheep cattle")
 _NOT_UNITS = word_set("per cent percent more less other those these")
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTH_ABBREVIATIONS = r"Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\."
+# A clock time: "at 2:30 p.m.", "about 11.50pm", "shortly before 8pm" (what happened at a time, on the day the
+# article reports).
+_CLOCK = (
+    r"(?:(?:at|about|around|shortly\s+(?:before|after)|just\s+(?:before|after)|soon\s+after|before|after)\s+)"
+    r"(?:about\s+|around\s+)?\d{1,2}(?:[:.]\d{2})?\.?\s?(?:a\.?m\.?|p\.?m\.?)"
+)
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _SEASONS = "spring|summer|autumn|fall|winter"
 _SPAN_UNITS = "days?|weeks?|months?|years?|decades?|decade"
@@ -99,18 +119,29 @@ _SPAN_UNITS = "days?|weeks?|months?|years?|decades?|decade"
 _TIME = re.compile(
     rf"(?:^|\s)(?P<time>"
     rf"(?:(?:in|on|by|before|from|during|of)\s+)?(?:(?:early|late)\s+|mid-?|the\s+end\s+of\s+)?"
-    rf"(?:(?:{_MONTHS})(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+(?:of\s+)?(?:19|20)\d{{2}})?|(?:19|20)\d{{2}})"
+    rf"(?:(?:{_MONTHS})(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?"
+    rf"(?:,?\s+(?:of\s+)?(?:19|20)\d{{2}}|\s+(?:last|this|next)\s+year)?"
+    rf"|(?:19|20)\d{{2}}"
+    rf"|(?:{_MONTH_ABBREVIATIONS})\s+\d{{1,2}}(?:,?\s+(?:19|20)\d{{2}})?)"
     rf"|(?:by\s+)?(?:next|later\s+this|early\s+next|late\s+next)\s+(?:week|month|year|season|{_SEASONS}|decade)"
     rf"|(?:by\s+)?(?:this|next)\s+(?:{_SEASONS})"
     rf"|by\s+the\s+end\s+of\s+(?:the|this|next)\s+(?:year|month|decade|week)"
     rf"|within\s+(?:a|the\s+next|\d+|two|three|four|five|six|ten)\s+(?:{_SPAN_UNITS})"
     rf"|on\s+(?:{_WEEKDAYS})(?:\s+(?:morning|afternoon|evening|night))?"
-    rf"|(?:last|earlier\s+this)\s+(?:week|month|year|season|weekend|night|{_SEASONS})|yesterday"
+    # AP style, a bare weekday ("died Tuesday"), only where a phrase or the clause ends after it ("gave workers
+    # Monday off" is no date)
+    rf"|(?:(?:early|late)\s+)?(?:{_WEEKDAYS})(?:\s+(?:morning|afternoon|evening|night))?"
+    rf"(?=$|[,.;]|\s+(?:in|at|after|before|when|as|and|but|during|while|from|near|outside|amid|following)\b)"
+    rf"|(?:(?:early|late)\s+)?(?:last|earlier\s+this)\s+(?:week|month|year|season|weekend|night|{_SEASONS}|"
+    rf"{_WEEKDAYS})|yesterday"
+    rf"|{_CLOCK}(?:\s+(?:on\s+)?(?:{_WEEKDAYS}|yesterday))?"
     rf")(?=$|[\s,.;])"
 )
-_SPECIFIC_DATE = re.compile(rf"(?:19|20)\d{{2}}|\b(?:{_MONTHS})\b|next|within|end\s+of|this\s+(?:{_SEASONS})")
-# For something that already happened, a weekday or "last week" dates it as well as a month does.
-_PAST_DATE = re.compile(rf"\b(?:{_WEEKDAYS})\b|last|earlier\s+this|yesterday")
+_SPECIFIC_DATE = re.compile(
+    rf"(?:19|20)\d{{2}}|\b(?:{_MONTHS})\b|(?:{_MONTH_ABBREVIATIONS})\s\d|next|within|end\s+of|this\s+(?:{_SEASONS})"
+)
+# For something that already happened, a weekday, "last week" or a clock time dates it as well as a month does.
+_PAST_DATE = re.compile(rf"\b(?:{_WEEKDAYS})\b|last|earlier\s+this|yesterday|\d\.?\s?[ap]\.?m\b")
 _WHY = re.compile(
     r"(?:,\s*|\s)(?P<marker>because(?:\s+of)?|due\s+to|as\s+a\s+result\s+of|in\s+response\s+to|"
     r"in\s+protest\s+(?:at|against|over)|to\s+protest|for\s+fear\s+(?:of|that)|after|following|"
@@ -127,7 +158,11 @@ _CONSEQUENCE_VERBS = word_set(
     kick dismiss
     """
 )
-_REPORTING_LEMMAS = frozenset(SPEECH_FORMS.values()) | word_set("tell report announce confirm reveal insist claim")
+# Reporting verbs by their own base form too ("added" is "say" in SPEECH_FORMS, "add" as a lemma): "Correction
+# added Nov. 18:" dates a note, not an event.
+_REPORTING_LEMMAS = frozenset(SPEECH_FORMS.values()) | word_set(
+    "tell report announce confirm reveal insist claim add explain note write state recall continue"
+)
 _NAMING_VERBS = word_set("name call model style base design rename")
 _HOW = re.compile(r"(?:,\s*|\s)by\s+(?P<means>[a-z]+ing)\b")
 # Where the part of a clause that a question keeps ends.
@@ -285,7 +320,11 @@ def subject_in_question(clause: Clause, ctx: QuestionContext, resolved_person: s
         return resolved_person
     if not tokens or len(tokens) > 9 or lowered[0] in _UNUSABLE_SUBJECTS or lowered[0] in _POSSESSIVE_WORDS:
         return None
-    if lowered[0] in _SUBJECT_OPENERS_REFUSED or lowered[-1] in _DANGLING_ENDS or not _starts_a_noun_phrase(tokens):
+    if (
+        lowered[0] in _SUBJECT_OPENERS_REFUSED
+        or lowered[-1] in _DANGLING_ENDS
+        or not _starts_a_noun_phrase(tokens, after_introduction=clause.subject_start > 0)
+    ):
         return None
     if any(t in _FIRST_PERSON for t in lowered):
         return None  # "the bulk of my time": whose, a colleague reading the question cannot tell
@@ -334,8 +373,11 @@ _SUBJECT_OPENERS_REFUSED = word_set(
 _FIRST_PERSON = word_set("my our your me us i we you")
 
 
-def _starts_a_noun_phrase(tokens: list[str]) -> bool:
-    """A capitalised word, a number, or a word the lexicon knows as a noun or determiner ("Gone is …" is not)."""
+def _starts_a_noun_phrase(tokens: list[str], *, after_introduction: bool = False) -> bool:
+    """A capitalised word, a number, or a word the lexicon knows as a noun or determiner ("Gone is …" is not).
+
+    A lower-case noun opens a subject only after an introduction the clause reader took off ("On Tuesday,
+    police arrested …")."""
     first = tokens[0].strip("\"'“‘(").rstrip(",.")
     if not first:
         return False
@@ -345,9 +387,17 @@ def _starts_a_noun_phrase(tokens: list[str]) -> bool:
     if lowered in _NP_OPENERS or lowered in {"the", "a", "an", "this", "that", "these", "those"}:
         return True
     if first[:1].islower():
-        return False  # the sentence opens in lower case after an introduction we could not read
+        # "On April 1, police executed …": a plain noun after the introduction; otherwise the sentence opens in
+        # lower case after an introduction we could not read
+        return after_introduction and len(tokens) <= 3 and _plain_noun(lowered)
     lemmas = lemminflect.getAllLemmas(lowered)
     return not lemmas or "NOUN" in lemmas or "PROPN" in lemmas or len(tokens) > 1
+
+
+def _plain_noun(word: str) -> bool:
+    """A word the lexicon knows as a noun ("police", "investigators") and not as an adjective or adverb."""
+    lemmas = set(lemminflect.getAllLemmas(word))
+    return "NOUN" in lemmas and not lemmas & {"ADJ", "ADV"} and word not in _FUNCTION_WORDS
 
 
 def _names_something(text: str, ctx: QuestionContext, salient: int) -> bool:
@@ -401,18 +451,35 @@ _SPAN_AFTER = re.compile(
 )
 
 
-def _why(clause: Clause, subject: str) -> str | None:
+# An adverb that hedges the reason ("a £453m charge, mainly due to a slump"): the reason is still the answer.
+_HEDGE_END = re.compile(
+    r"(?:,|\s[-–—])?\s+(?:mainly|largely|partly|partially|primarily|mostly|chiefly|in\s+part|in\s+large\s+part)$"
+)
+
+
+# Verbs of release whose "after …" is why, when said of a named person in the passive: "Carrion-Moore was
+# released from jail after posting a $6,000 bond" ("the album was released after …" is only a sequence).
+_RELEASE_VERBS = word_set("release free clear acquit bail")
+
+
+def _why(clause: Clause, subject: str, ctx: QuestionContext | None = None) -> str | None:
     match = _WHY.search(" " + clause.rest)
     if not match or clause.lemma in _REPORTING_LEMMAS:
         return None
     marker = match.group("marker").split()[0].lower()
-    if marker in _TEMPORAL_MARKERS and clause.lemma not in _CONSEQUENCE_VERBS:
+    released = (
+        clause.lemma in _RELEASE_VERBS
+        and clause.is_passive
+        and ctx is not None
+        and (_is_person(subject, ctx) or subject in ctx.surnames)
+    )
+    if marker in _TEMPORAL_MARKERS and clause.lemma not in _CONSEQUENCE_VERBS and not released:
         return None  # "The teams were tied after Tsonga won": a sequence of events, not a reason
     if marker == "for" and not clause.is_passive:
         return None  # "was deported for making threats" is a reason; "sentenced for …" in a headline is not a clause
     if marker == "after" and clause.lemma in _NAMING_VERBS:
         return None  # "named after her grandmother": not a reason
-    before = (" " + clause.rest)[: match.start()].strip()
+    before = _HEDGE_END.sub("", (" " + clause.rest)[: match.start()]).strip()
     kept = trim_rest(before) if before else ""
     if kept is None or kept != before.strip(" ,") or not _usable_rest(kept):
         return None
@@ -428,16 +495,19 @@ def _why(clause: Clause, subject: str) -> str | None:
 
 # A duration after the verb's complement: "was banned from driving for six months", "has lived there for 20 years".
 _DURATION = re.compile(
-    r"\s(?P<duration>for\s+(?:up\s+to\s+|more\s+than\s+|nearly\s+|almost\s+|about\s+|at\s+least\s+)?"
-    r"(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
-    r"several)\s+(?:years?|months?|weeks?|days?|hours?|minutes?|decades?))\b"
+    r"\s(?P<duration>for\s+(?:up\s+to\s+|more\s+than\s+|nearly\s+|almost\s+|about\s+|at\s+least\s+|"
+    r"the\s+(?:past|last)\s+)?"
+    r"(?:(?:\d[\d,.]*|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+    r"several)\s+|(?<=past\s)|(?<=last\s))(?:years?|months?|weeks?|days?|hours?|minutes?|decades?))\b"
 )
 
 
 def _how_long(clause: Clause, subject: str) -> str | None:
     """'McGowan was banned from driving for six months' → 'How long was McGowan banned from driving?': the
     duration is the answer, the rest of the clause up to it stays in the question."""
-    if not clause.verb or clause.lemma in _REPORTING_LEMMAS or clause.tag in {"VBZ", "VBP", "VBG"}:
+    # "has been in New York for the past year": a copula after "been" asks how long as well
+    stayed = not clause.verb and "been" in clause.chain and clause.auxiliary.lower() in {"has", "have", "had"}
+    if not (clause.verb or stayed) or clause.lemma in _REPORTING_LEMMAS or clause.tag in {"VBZ", "VBP", "VBG"}:
         return None
     match = _DURATION.search(" " + clause.rest)
     if not match:
@@ -469,7 +539,7 @@ _REPLY_VERBS = word_set("respond react reply retaliate answer")
 def _how_many(clause: Clause, subject: str | None, ctx: QuestionContext) -> str | None:
     """A count or an amount as the object ("cut 200 jobs", "raised $50m", "rose 12%") or as the subject."""
     counted = _count(clause.subject.strip())
-    if counted and clause.verb and not clause.rest.startswith(("of ", "in ")):
+    if counted and clause.verb and not clause.rest.startswith("of "):
         unit = counted.unit
         if _unit_is_noun(unit) and not counted.after.strip():
             kept = clean_rest(clause.rest)
@@ -491,10 +561,18 @@ def _how_many(clause: Clause, subject: str | None, ctx: QuestionContext) -> str 
         return None
     money = _MONEY.match(rest)
     if money:
-        kept = clean_rest(money.group("after").strip())
+        following = money.group("after").strip()
+        kept = clean_rest(following)
+        if kept is None and clause.tag != "VBG":
+            # "will invest $1bn over the next four years to speed up …": the purpose is detail the answer keeps
+            purpose = _PURPOSE.search(" " + following)
+            kept = clean_rest(following[: purpose.start()].strip()) if purpose else None
         if kept is not None and _usable_rest(kept):
             return clause.question("How much", kept, subject)
         return None
+    price = _price(clause, rest)
+    if price is not None:
+        return clause.question("How much", price, subject)
     percent = _PERCENT.match(rest)
     if percent and clause.lemma in _CHANGE_VERBS:
         kept = clean_rest(percent.group("after").strip())
@@ -521,6 +599,57 @@ def _how_many(clause: Clause, subject: str | None, ctx: QuestionContext) -> str 
     return None
 
 
+# A purpose clause after an amount: "invest $1bn over four years to speed up …" ("to" and a verb's base form).
+_PURPOSE = re.compile(r"\s(?:in\s+order\s+)?to\s+(?!the\b|a\b|an\b|[A-Z\d$£€])[a-z]+\b")
+# Verbs whose price comes after "for": "sold the manuscript for $1.2m" → "How much did X sell the manuscript for?"
+_PRICE_VERBS = word_set("sell buy purchase auction acquire sign rent lease")
+# Verbs of paying after "to": "was ordered to pay back £10,000" → "How much was X ordered to pay back?"
+_PAYING = re.compile(r"^to\s+(?P<verb>pay|repay|refund|forfeit|spend|invest|raise)(?P<back>\s+back)?\s+(?=\S)")
+_PAYING_FRAMES = word_set("order agree offer promise plan refuse fail decide vow pledge expect set force require")
+
+
+def _price(clause: Clause, rest: str) -> str | None:
+    """What a "How much …?" keeps of a clause whose amount is a price or a payment, or None.
+
+    "Christie's sold the manuscript for $1.2 million to a buyer" → "the manuscript for" ("How much did
+    Christie's sell the manuscript for?"); "The painting was sold for £40,000" → "for"; "Byatt was ordered to pay
+    back £10,000" → "to pay back". The amount must be the only one, and nothing but a detail may follow it."""
+    if clause.tag in {"VBG", "VBZ", "VBP"} and not clause.auxiliary:
+        return None  # a present-tense caption, or a participle phrase
+    paying = _PAYING.match(rest)
+    if paying and clause.lemma in _PAYING_FRAMES:
+        amount = _MONEY.match(rest[paying.end() :])
+        if amount is None or _MONEY_ANYWHERE.search(amount.group("after")):
+            return None
+        if amount.group("after").strip()[:1].isalnum() and not re.match(
+            r"(?:for|to|in|over|as|after|by|within)\b", amount.group("after").strip()
+        ):
+            return None  # "pay £20 costs": the amount is an adjective of something else
+        return f"to {paying.group('verb')}{paying.group('back') or ''}"
+    if clause.lemma not in _PRICE_VERBS:
+        return None
+    before, sep, after = (" " + rest).partition(" for ")
+    if not sep:
+        return None
+    amount = _MONEY.match(after)
+    if amount is None or _MONEY_ANYWHERE.search(amount.group("after")) or _MONEY_ANYWHERE.search(before):
+        return None  # two amounts: which one is asked, the question cannot say
+    following = amount.group("after").strip()
+    if following and not re.match(r"(?:[,;.]|to\b|from\b|in\b|at\b|last\b|this\b|on\b|after\b)", following):
+        return None  # "sold for $5 a share": the amount is a rate, not the price
+    obj = before.strip()
+    if clause.is_passive:
+        return "for" if not obj else None  # "was sold for £40,000"; "was sold to X for …" is two facts
+    if not obj or len(obj.split()) > 8:
+        return None
+    kept = clean_rest(obj)
+    named = len(obj.split()) <= 3 and all(is_upper_start(w) for w in obj.split())  # "signed Silva for £30m"
+    if kept != obj or not _usable_rest(kept) or not (named or obj.split()[0].lower() in _NP_OPENERS):
+        return None  # the object must be a plain noun phrase or a name: "the manuscript", "a stake in the club"
+    return f"{obj} for"
+
+
+_MONEY_ANYWHERE = re.compile(r"[$£€¥₹]\s?\d|\d\s*(?:dollars|euros|pounds)\b")
 _CUSTODY = re.compile(r"(?:in\s+(?:prison|jail|gaol)|behind\s+bars)\b")
 _CUSTODY_VERBS = word_set("face serve spend get receive")
 
@@ -546,14 +675,20 @@ def _when(clause: Clause, subject: str) -> str | None:
         # "authorities say the pair met in 2014": the date belongs to another clause ("Locke will be confirmed
         # as manager on Friday": a passive report dates the report itself)
         return None
+    if clause.auxiliary.lower() == "had":
+        return None  # "When had Khanal undergone surgery?": a pluperfect is background, odd as a question
     reach = _boundary(" " + clause.rest) - 1
     found = next((m for m in _TIME.finditer(clause.rest) if m.end("time") <= max(reach, 0)), None)
     if found is None:
-        if not clause.time or clause.tag in {"VBZ", "VBP"}:
-            return None
+        if not clause.time or clause.tag in {"VBZ", "VBP"} or clause.time.split()[0] in {"Since", "Until"}:
+            return None  # "Since 2012, Microsoft assessed …": since when, not when
+        if clause.time.startswith("By") and clause.auxiliary.lower() not in MODALS:
+            return None  # "By Monday, India was in crisis mode": a state reached by then, not an event dated
         kept = clean_rest(clause.rest) if clause.rest else ""
         if kept is None or not _usable_rest(kept) or (not clause.verb and not kept):
             return None
+        if not kept and re.search(rf"\b(?:{_WEEKDAYS})\b", clause.time):
+            return None  # "On Monday, Switzerland and Denmark clinched.": a weekday dates a fact, not a fragment
         return clause.question("When", kept, subject)
     time = found.group("time")
     future = (
@@ -606,19 +741,47 @@ _PLACE = re.compile(
 )
 
 
+# Verbs of movement whose destination is news: "moved to Los Angeles", "fled to Spain"; and those only in the
+# passive ("was taken to Liverpool Women's Hospital", "was airlifted to …": "took Smith to …" has an object first).
+_MOVING_VERBS = word_set("move relocate flee emigrate travel fly take rush airlift transfer deport extradite")
+_MOVED_VERBS = word_set("take rush airlift transfer deport extradite fly")
+# Events whose place is what a reader asks: "The crash happened on the M6 near Preston".
+_HAPPENING_VERBS = word_set("happen occur")
+# The place must end its phrase: "moved to the Spanish island" names an adjective, not a place.
+_PLACE_END = r"(?=$|[,.;]|\s+(?:with|in|on|for|and|after|before|from|where|when|at|to|last|this|as|near)\b)"
+_PLACE_TO = re.compile(
+    r"^(?P<particle>)to\s+(?:the\s+)?(?P<place>[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|upon|on|de|del|la))*)"
+    + _PLACE_END
+)
+_PLACE_ON = re.compile(
+    r"^(?P<particle>)(?:in|at|near|outside|on)\s+(?:the\s+)?"
+    r"(?P<place>[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|upon|on|de|del|la))*)" + _PLACE_END
+)
+
+
 def _where(clause: Clause, subject: str) -> str | None:
     """'Monsour Alshammari was arrested at the border near San Diego' → 'Where was Monsour Alshammari
     arrested?': a verb whose place is news, and a named place as the first phrase after it (after a time, if one
     comes first); the place is the answer, so it stays out of the question."""
-    if not clause.verb or clause.lemma not in _WHERE_VERBS or clause.tag in {"VBZ", "VBP", "VBG"}:
+    if not clause.verb or clause.tag in {"VBZ", "VBP", "VBG"}:
+        return None
+    rest = clause.rest
+    moved = clause.lemma in _MOVING_VERBS and (clause.lemma not in _MOVED_VERBS or clause.is_passive)
+    happened = clause.lemma in _HAPPENING_VERBS or (
+        clause.lemma == "take" and not clause.is_passive and rest.startswith("place ")
+    )
+    if clause.lemma not in _WHERE_VERBS and not moved and not happened:
         return None
     if clause.lemma in {"hold", "find", "spot", "meet", "raise", "land", "live", "settle"} and not clause.is_passive:
         return None  # "held talks in Paris", "found evidence in …", "raised money at …": the object is the news
-    rest = clause.rest
+    if moved and (clause.time or _TIME.search(" " + rest)):
+        return None  # "moved to Tbilisi in March 2012": "When did X move to Tbilisi?" asks both
+    if clause.lemma == "take" and happened:
+        rest = rest.removeprefix("place ")  # "The crash took place on the A1 near Leeds"
     time = _TIME.match(" " + rest)
     if time:
         rest = rest[time.end() - 1 :].lstrip(" ,")
-    match = _PLACE.match(rest)
+    match = (_PLACE_TO if moved else _PLACE_ON if happened else _PLACE).match(rest)
     if not match or _boundary(" " + clause.rest) < len(clause.rest) - len(rest):
         return None
     particle = (match.group("particle") or "").strip()
@@ -627,6 +790,8 @@ def _where(clause: Clause, subject: str) -> str | None:
     place = match.group("place").split()
     if any(w.lower().strip(".") in EN_NOT_NAMES or re.fullmatch(r"(?:19|20)\d\d", w) for w in place):
         return None  # "in March", "in 2013": a time, not a place
+    if clause.lemma == "take" and happened:
+        particle = "place"
     return clause.question("Where", particle, subject)
 
 
@@ -701,11 +866,34 @@ def _names_an_actor(subject: str, ctx: QuestionContext) -> bool:
 _EMPTY_WHO_VERBS = word_set("read make use have get describe call label brand dub term")
 
 
+# Passives that give someone a role: "Laura Dern was named best supporting actress" → "Who was named best
+# supporting actress?".
+_ROLE_GIVING_VERBS = word_set("name appoint elect crown choose select")
+
+
+def _who_was_named(clause: Clause, subject: str, ctx: QuestionContext) -> str | None:
+    """'Who was named best supporting actress?' / 'Who was appointed chief executive of Acme?': a named person
+    given a role in the passive; the role follows the verb."""
+    if not clause.is_passive or clause.lemma not in _ROLE_GIVING_VERBS or clause.negated:
+        return None
+    if not (_is_person(subject, ctx) or subject in ctx.surnames):
+        return None
+    rest = clause.rest.removeprefix("as ")
+    if not rest or rest.split()[0].lower() in _PREPOSITION_WORDS | {"after", "in", "on", "by", "the", "a", "an"}:
+        return None  # "was named after her grandmother", "was named in the squad": no role follows
+    kept = clean_rest(rest)
+    if not kept or len(kept.split()) < 2 or not _usable_rest(kept) or _POSSESSIVES.search(kept):
+        return None  # "named captain": whose captain, the question cannot say
+    verb = clause.verb + (" as" if clause.rest.startswith("as ") else "")
+    return finish_question(" ".join(w for w in ["Who", clause.auxiliary.lower(), *clause.chain, verb, kept] if w))
+
+
 def _who(clause: Clause, subject: str, ctx: QuestionContext) -> str | None:
     if not clause.verb or clause.is_passive or not _names_an_actor(subject, ctx) or clause.lemma in _REPORTING_LEMMAS:
         return None
-    if clause.tag not in {"VBD", "VBN"}:
-        return None  # "Who closes down a team-mate?": a present-tense photo caption, not a fact of the story
+    if clause.tag not in {"VBD", "VBN"} and not (clause.tag == "VB" and clause.auxiliary.lower() == "will"):
+        return None  # "Who closes down a team-mate?": a present-tense photo caption, not a fact of the story ("Who
+        # will remain Acting Premier?" is a fact the story announces)
     if clause.lemma in _EMPTY_WHO_VERBS:
         return None  # "Who read out a letter …?", "Who made the comments …?": the verb says nothing of its own
     kept = clean_rest(clause.rest)
@@ -730,7 +918,9 @@ _TO_VERBS = word_set(
 # Plan verbs whose active "What did X <verb> to do?" says nothing of a plan (passive "expected to" does).
 _GUESS_VERBS = word_set("expect choose")
 # Verbs whose "that"-clause is a finding: "What did researchers find?".
-_FINDING_VERBS = word_set("find show reveal discover learn realise realize conclude suggest indicate confirm prove")
+_FINDING_VERBS = word_set(
+    "find show reveal discover learn realise realize conclude suggest indicate confirm prove announce rule"
+)
 # Verbs too light to ask "What did X <verb>?" about: the question would say nothing.
 _LIGHT_VERBS = word_set(
     """
@@ -763,6 +953,50 @@ def _to_plan(clause: Clause, subject: str) -> str | None:
     return clause.question("What", "to do", subject)
 
 
+# Verbs that ask someone named to do something: "What did the Greens call on Premier Mike Baird to do?".
+_REQUEST_VERBS = word_set("urge ask order call encourage advise instruct challenge invite")
+_REQUEST = re.compile(
+    r"^(?P<on>on\s+)?(?P<object>(?:the\s+)?(?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’-]*)\s+to\s+(?P<verb>[a-z]+)\b"
+)
+
+
+def _request(clause: Clause, subject: str, ctx: QuestionContext) -> str | None:
+    """'The Greens called on Premier Mike Baird to give workers Monday off' → 'What did the Greens call on Premier
+    Mike Baird to do?': a named subject asked a named person or body to do something; what, the answer says."""
+    if clause.lemma not in _REQUEST_VERBS or clause.is_passive or clause.tag not in {"VBD", "VBN"}:
+        return None
+    match = _REQUEST.match(clause.rest)
+    if match is None or bool(match.group("on")) != (clause.lemma == "call"):
+        return None  # "called Smith to …" is no request; "urged on" is no object
+    reading = verb_reading(match.group("verb"))
+    if reading is None or "VB" not in reading.tags:
+        return None
+    target = match.group("object")
+    if any(t.lower().strip(".") in EN_NOT_NAMES for t in target.split()) or not _names_an_actor(subject, ctx):
+        return None  # "asked Tuesday to …": a time, not a person
+    if target.split()[0] != "the" and not _names_an_actor(target, ctx):
+        return None
+    return clause.question("What", f"{match.group('on') or ''}{target} to do", subject)
+
+
+def _accusation(clause: Clause, subject: str, ctx: QuestionContext) -> str | None:
+    """'Mr Hussen accused police of not doing enough' → 'What did Mr Hussen accuse police of?': who accused whom
+    is in the question, of what is the answer."""
+    if clause.lemma != "accuse" or clause.is_passive or clause.tag not in {"VBD", "VBN"}:
+        return None
+    target, of, _ = clause.rest.partition(" of ")
+    words = target.split()
+    if not of or not words or len(words) > 6 or not _names_an_actor(subject, ctx):
+        return None
+    if words[0].lower() not in {"the"} | _NP_OPENERS and not all(
+        is_upper_start(w) or w == "and" or (w.islower() and _plain_noun(w)) for w in words
+    ):
+        return None  # "accused him of", "accused his old team of": whom, the question cannot say
+    if clean_rest(target) != target or not _usable_rest(target):
+        return None
+    return clause.question("What", f"{target} of", subject)
+
+
 def _finding(clause: Clause, subject: str) -> str | None:
     if clause.lemma not in _FINDING_VERBS or clause.is_passive or not clause.rest.startswith("that "):
         return None
@@ -779,7 +1013,7 @@ _NOT_EVENTS = word_set(
     involve follow say think believe know see expect consider criticise criticize base link name call describe
     report show praise base tell ask give use make set hold find require allow expect schedule plan design
     build make sell buy fill locate house own run launch found create establish develop affiliate associate
-    employ base consult bear induct honour honor award inaugurate shortlist
+    employ base consult bear induct honour honor award inaugurate shortlist teach educate train raise
     """
 )
 
@@ -831,14 +1065,15 @@ def fact_questions(clause: Clause, ctx: QuestionContext, resolved_person: str | 
     if subject is None:
         return [q for q in found if is_specific(q.question, ctx)]
     for kind, question in (
-        ("why", _why(clause, subject)),
+        ("why", _why(clause, subject, ctx)),
         ("how", _how(clause, subject)),
         ("how long", _how_long(clause, subject)),
         ("when", _when(clause, subject)),
         ("where", _where(clause, subject)),
         ("what", _what(clause, subject, ctx)),
-        ("who", _who(clause, subject, ctx)),
+        ("who", _who(clause, subject, ctx) or _who_was_named(clause, subject, ctx)),
         ("plan", _to_plan(clause, subject)),
+        ("request", _request(clause, subject, ctx) or _accusation(clause, subject, ctx)),
         ("finding", _finding(clause, subject)),
         ("happened", _happened(clause, subject, ctx)),
         ("definition", _identity(clause, subject, ctx)),

@@ -8,8 +8,9 @@ its subject and verb swapped), so agreement and tense come from the article and 
   gender read from the noun's ending and skipped where that is unreliable; Russian "Сколько человек …?" only
   where the number already puts the noun in the genitive plural that "сколько" takes);
 - a date or time opens the sentence ("Im Dezember erhöht die Bahn die Preise." → "Wann erhöht die Bahn die
-  Preise?"; "Seit 2015 …" → "Seit wann …?"; French through "Quand est-ce que …?", Spanish only where the verb
-  comes straight after the date, as a Spanish question needs; Portuguese and Russian keep the sentence's order);
+  Preise?", also after "Noch"/"Bereits": "Noch am 11. April hatte …" → "Wann hatte …?"; "Seit 2015 …" → "Seit
+  wann …?"; French through "Quand est-ce que …?", Spanish only where the verb comes straight after the date, as a
+  Spanish question needs; Portuguese and Russian keep the sentence's order);
 - German and Spanish: a date inside a plain statement whose named subject or "der/die/das …" opens it, the
   finite verb right after ("Die Bahn erhöht im Dezember die Preise." → "Wann erhöht die Bahn die Preise?";
   "Mendoza comenzará en mayo su evaluación." → "¿Cuándo comenzará Mendoza su evaluación?"), one date only, a
@@ -85,7 +86,9 @@ _MONTHS = {
 }
 _YEAR = r"(?:19|20)\d{2}"
 _TIME = {
-    "de": rf"(?P<prep>Seit|Ab|Bis)?\s*(?:(?:Im|im|Anfang|Mitte|Ende)\s+(?:{_MONTHS['de']}|Jahr|Sommer|Herbst|"
+    # an opening particle ("Noch am 11. April hatte …") stays out of the question
+    "de": rf"(?:(?:Noch|Bereits|Schon|Erst)\s+)?(?P<prep>Seit|Ab|Bis)?\s*"
+    rf"(?:(?:Im|im|Anfang|Mitte|Ende)\s+(?:{_MONTHS['de']}|Jahr|Sommer|Herbst|"
     rf"Winter|Frühjahr|Frühling)(?:\s+{_YEAR})?|(?:Am|am|dem)\s+\d{{1,2}}\.\s*(?:{_MONTHS['de']})(?:\s+{_YEAR})?|"
     rf"(?:Am|am)\s+(?:Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag)|(?:Anfang|Mitte|Ende)\s+{_YEAR}|{_YEAR}|"
     rf"(?:{_MONTHS['de']})(?:\s+{_YEAR})?)",
