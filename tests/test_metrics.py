@@ -11,7 +11,7 @@ import test_health_truth
 from fakeopenai import FakeOpenAI, answer, error
 from fakeslack import FakeSlack
 from prometheus_client.parser import text_string_to_metric_families
-from slackbot import ArticleSite, BotClient, bot_client
+from slackbot import ArticleSite, BotClient, bot_client, eventually
 from slacksign import LinkPart, event_callback, message_event
 from test_summarize_llm import GOOD
 
@@ -103,6 +103,7 @@ async def test_a_share_waiting_shows_in_the_gauges(slack: FakeSlack, site: Artic
         await client.say("read ", LinkPart(site.url("/orchard")), channel=CHANNEL, user="U0ALICE")
         await client.say("read ", LinkPart(site.url("/train")), channel=CHANNEL, user="U0ALICE")
         await client.bot.worker.replier.drain()
+        await eventually(lambda: client.bot.worker.status()["in_flight"] >= 1)  # a worker has claimed one
         waiting = await scrape(client)
         site.hold.set()
         await client.replies(2)

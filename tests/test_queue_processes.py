@@ -165,7 +165,8 @@ async def doing_channels_per_worker(pg_url: str) -> dict[int, set[str]]:
         await connection.close()
     found: dict[int, set[str]] = {}
     for row in rows:
-        found.setdefault(row["worker_id"], set()).add(row["channel"])
+        if row["channel"] is not None:  # the periodic tasks (sweep, digests) name no channel
+            found.setdefault(row["worker_id"], set()).add(row["channel"])
     return found
 
 
@@ -175,7 +176,7 @@ async def test_sigkill_of_a_worker_while_its_posts_are_in_flight_every_link_answ
     """Two processes on the queue, both with replies sent to Slack and not yet answered; one is SIGKILLed. The
     survivor takes the dead one's channels over and finds those replies in their threads instead of posting
     them again; its own timed-out posts are found the same way."""
-    env = queue_env(slack, pg_url) | {"LINKBRIEF_SLACK_TIMEOUT": "8"}
+    env = queue_env(slack, pg_url) | {"LINKBRIEF_SLACK_TIMEOUT": "15"}
     channels = ["C0INFLA", "C0INFLB", "C0INFLC", "C0INFLD"]
     links = twenty_links(site)[:8]
     migrated = await run_cli("migrate", env=clean_env(tmp_path, **env), cwd=tmp_path)
@@ -189,9 +190,17 @@ async def test_sigkill_of_a_worker_while_its_posts_are_in_flight_every_link_answ
                 await send_links(http, serve, channel, links[2 * number : 2 * number + 2])
             # Each of the 4 channel jobs has posted its first reply and waits for Slack's answer; with
             # LINKBRIEF_WORKERS=2 each process runs 2 of them.
-            await eventually(lambda: len(slack.messages) >= 4, within=60)
-            doing = await doing_channels_per_worker(pg_url)
-            assert sorted(len(held) for held in doing.values()) == [2, 2], doing
+            doing: dict[int, set[str]] = {}
+
+            async def two_each() -> bool:
+                nonlocal doing
+                if {m.channel for m in slack.messages} != set(channels):
+                    return False
+                doing = await doing_channels_per_worker(pg_url)
+                return sorted(len(held) for held in doing.values()) == [2, 2]
+
+            # A periodic task (sweep, digests) may hold a slot for a moment: looked at again until it does not.
+            await eventually(two_each, within=60)
             in_slack_at_kill = {m.channel for m in slack.messages}
             worker.process.send_signal(signal.SIGKILL)
             await worker.process.wait()
