@@ -21,10 +21,8 @@ import asyncio
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import openai
-from openai.types.chat import ChatCompletionMessageParam
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot import metrics
@@ -33,6 +31,9 @@ from bot.logs import get_logger
 from bot.summarize.grounding import ArticleFacts, is_supported
 from bot.summarize.llm import LLMConfig, LLMSummarizer
 from bot.summarize.passages import Passage, Retrieval, retrieve
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
 
 log = get_logger(__name__)
 
@@ -175,6 +176,8 @@ class FollowUpModel:
 
     def __init__(self, config: LLMConfig) -> None:
         self.config = config
+        import openai  # only when a model is configured: the offline bot never loads the client
+
         self._client = openai.AsyncOpenAI(
             base_url=config.base_url,
             api_key=config.api_key,
@@ -224,6 +227,8 @@ class FollowUpModel:
         return ModelReply(text if reply.answerable else "", sent, model_name, usage[0], usage[1])
 
     async def _complete(self, messages: list[ChatCompletionMessageParam]) -> Any:
+        import openai
+
         while True:
             extra: dict[str, Any] = {"response_format": {"type": "json_object"}} if self._json_mode else {}
             try:

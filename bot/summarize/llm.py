@@ -17,10 +17,8 @@ import asyncio
 import re
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import openai
-from openai.types.chat import ChatCompletionMessageParam
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot import metrics
@@ -31,6 +29,9 @@ from bot.summarize.grounding import ArticleFacts, is_supported
 from bot.summarize.llm_prompt import ANSWER_SCHEMA, MAX_KEY_POINTS, MAX_QA, MIN_KEY_POINTS, Prompt, build_prompt
 
 SUMMARIZER_NAME = "llm-1"
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
 
 log = get_logger(__name__)
 
@@ -126,6 +127,8 @@ class LLMSummarizer:
     def __init__(self, config: LLMConfig, *, fallback: Summarizer) -> None:
         self.config = config
         self.fallback = fallback
+        import openai  # only when a model is configured: the offline bot never loads the client
+
         self._client = openai.AsyncOpenAI(
             base_url=config.base_url,
             api_key=config.api_key,
@@ -181,6 +184,8 @@ class LLMSummarizer:
 
     async def _complete(self, messages: list[ChatCompletionMessageParam], usage: _Usage) -> str | None:
         """One completion, stepping down the structured-output modes when the server refuses one with a 400."""
+        import openai
+
         while True:
             response_format = _response_format(self._mode)
             extra: dict[str, Any] = {"response_format": response_format} if response_format else {}

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-
-from openai.types.chat import ChatCompletionSystemMessageParam, ChatCompletionUserMessageParam
+from typing import TYPE_CHECKING
 
 from bot.pipeline.language import detect_language, language_tools, normalise_code
 from bot.summarize.base import SummaryInput
 from bot.summarize.ranking import rank
 from bot.summarize.sentences import join_sentences, split_sentences
+
+if TYPE_CHECKING:  # the openai package is loaded only when a model is configured
+    from openai.types.chat import ChatCompletionSystemMessageParam, ChatCompletionUserMessageParam
 
 ARTICLE_START = "<<<ARTICLE>>>"
 ARTICLE_END = "<<<END OF ARTICLE>>>"
