@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker, create_async_engine
 
 from bot.logs import get_logger
 from bot.slack.links import (
@@ -280,8 +280,10 @@ class _GatedSession(AsyncSession):
 
 
 class IntakeFirstDatabase(Database):
-    """A `Database` whose write transactions (`session()` then `begin()`) queue in-process on SQLite, with
-    intake's first; read-only sessions and PostgreSQL are unchanged. One per process: the bot's."""
+    """A `Database` that puts intake's writes first. On SQLite, write transactions (`session()` then `begin()`)
+    queue in-process, intake's ahead of the others. On PostgreSQL, intake writes through its own small pool of
+    connections, so an event's acknowledgement never waits for a connection the workers hold. Read-only
+    sessions are unchanged. One per process: the bot's."""
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         super().__init__(url, echo=echo)
@@ -289,8 +291,23 @@ class IntakeFirstDatabase(Database):
         self._gated_sessions = async_sessionmaker(
             self.engine, expire_on_commit=False, class_=_GatedSession, info={"write_gate": self.write_gate}
         )
+        self._intake_engine = (
+            create_async_engine(self.url, pool_size=2, max_overflow=4, pool_pre_ping=True)
+            if self.dialect == "postgresql"
+            else None
+        )
+        self._intake_sessions = (
+            async_sessionmaker(self._intake_engine, expire_on_commit=False) if self._intake_engine else None
+        )
 
     def session(self, *, read_only: bool = False) -> AsyncSession:
-        if read_only or self.dialect != "sqlite":
-            return super().session(read_only=read_only)
+        if read_only:
+            return super().session(read_only=True)
+        if self._intake_sessions is not None:
+            return self._intake_sessions() if _URGENT_WRITE.get() else super().session()
         return self._gated_sessions()
+
+    async def dispose(self) -> None:
+        if self._intake_engine is not None:
+            await self._intake_engine.dispose()
+        await super().dispose()
