@@ -1331,3 +1331,82 @@ def test_a_german_role_noun_before_a_surname_is_no_second_first_name() -> None:
     )
     asked = [pair.question for pair in _questions(text, "de")]
     assert "Wann antwortet Geyer in einer langen Mail?" in asked, asked
+
+
+# --- fifth round: subjects with an aside or a description before the name, seasons, dates that modify a noun -----
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "in_answer"),
+    [
+        # a description, then the name it stands for, as the subject: the question calls the subject by the name
+        (
+            "A second defendant, Tom Hale, 39, of Leeds, was ordered to pay back £10,000 for his part in the fraud.",
+            "How much was Tom Hale ordered to pay back?",
+            "£10,000",
+        ),
+    ],
+)
+def test_fifth_round_accepted_shapes_are_asked_and_answered(sentence: str, question: str, in_answer: str) -> None:
+    asked = {pair.question: pair.answer for pair in _questions(f"{_FILLER} {sentence}")}
+    assert question in asked, asked
+    assert in_answer in asked[question]
+
+
+def test_fifth_round_a_sports_season_by_its_years_is_a_time() -> None:
+    sentence = "Tom Hale came through at Riverton Rovers in the 2006-07 season."
+    clause = parse_clause(sentence)
+    assert clause is not None
+    asked = [q.question for q in fact_questions(clause, _context(f"{_FILLER} {sentence}"), None)]
+    assert "When did Tom Hale come through at Riverton Rovers?" in asked, asked
+
+
+@pytest.mark.parametrize(
+    ("sentence", "subject", "rest_start"),
+    [
+        # a relative clause with any verb between the subject and its verb
+        (
+            "The Riverton awards, which focus entirely on theatre, are closely watched because actors vote.",
+            "The Riverton awards",
+            "closely watched",
+        ),
+        # a participle phrase between the subject and its verb
+        ("The Riverton robot, designed by Tom Hale, was unveiled in March 2014.", "The Riverton robot", "in March"),
+        # the description before a name gives way to the name
+        ("The group's founder, Jane Scott, was elected in 2010.", "Jane Scott", "in 2010"),
+    ],
+)
+def test_fifth_round_an_aside_after_the_subject_is_left_out(sentence: str, subject: str, rest_start: str) -> None:
+    clause = parse_clause(sentence)
+    assert clause is not None
+    assert clause.subject == subject
+    assert clause.rest.startswith(rest_start), clause
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a list after the description is no name that stands for it
+        "The president, John Smith and Mary Jones were at the Riverton meeting.",
+        # an aside that does not close before the verb
+        "The Riverton robot, designed by Tom Hale in Leeds, England, was unveiled in March 2014.",
+    ],
+)
+def test_fifth_round_asides_that_are_not_closed_or_are_lists_are_not_read(sentence: str) -> None:
+    clause = parse_clause(sentence)
+    assert clause is None or clause.subject not in {"John Smith", "John Smith and Mary Jones", "The Riverton robot"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rejected"),
+    [
+        # a measure before a noun is a size, not a count
+        ("Eleven metre waves have been recorded off the Riverton coast.", "How many metre waves"),
+        # a year after "the"/"a" names a model or an edition, or dates another thing than the verb
+        ("A bevy of safety features are available on the 2020 Riverton Sentra.", "When are a bevy"),
+        ("Tom Hale testified about a July 10 meeting at the Riverton town hall.", "When did Tom Hale testify"),
+    ],
+)
+def test_fifth_round_rejected_shapes_are_not_asked(sentence: str, rejected: str) -> None:
+    asked = [pair.question for pair in _questions(f"{_FILLER} {sentence}")]
+    assert not any(question.startswith(rejected) for question in asked), asked

@@ -242,6 +242,35 @@ NAMED_ASIDE = re.compile(
 )
 
 
+# An aside between a subject and its verb that `strip_asides` does not know: a relative clause with any verb
+# ("The SAG awards, which focus entirely on performances, are closely watched …") or a participle phrase ("The
+# head, designed by David Hanson, is able …"). Only at the first comma of the clause, and only when the word after
+# the closing comma carries the clause on (lower case): what follows is the verb of the subject before the aside.
+_SUBJECT_ASIDE = re.compile(
+    r"^(?P<subject>[^,;:\"“”]{2,80}?),\s*(?:which|who)\s[^,;:\"“”()]{1,100},(?=\s+[a-z])"
+    r"|^(?P<head>[^,;:\"“”]{2,80}?),\s*[a-z]+ed\s(?:by|in|for|from|with|on|at)\s[^,;:\"“”()]{1,80},(?=\s+[a-z])"
+)
+# A description, then the name it stands for, as the subject: "The disgraced former boss of RBS, Fred Goodwin,
+# was …", "A second defendant, Edward Byatt, was ordered …". The name is what a question should call the
+# subject by; the description stays in the answer.
+_DESCRIBED_NAME = re.compile(
+    r"^(?:The|A|An|[A-Z][\w'’-]*['’]s)\s[^,;:\"“”]{1,60}?,\s*"
+    r"(?P<name>[A-Z][\w'’.-]*(?:\s(?:[A-Z][\w'’.-]*|de|van|von|da|di|al|bin)){1,4})(?:,\s*|\s+)(?=(?!and\b|or\b)[a-z])"
+)
+
+
+def _without_subject_aside(body: str) -> str:
+    """The clause with a relative or participle aside after its subject taken out, or the subject's description
+    replaced by the name it gives ("The group's founder, Bernice Scott, is …" → "Bernice Scott is …")."""
+    named = _DESCRIBED_NAME.match(body)
+    if named:
+        return named.group("name") + " " + body[named.end() :]
+    aside = _SUBJECT_ASIDE.match(body)
+    if aside:
+        return (aside.group("subject") or aside.group("head")) + body[aside.end() :]
+    return body
+
+
 def parse_clause(sentence: str) -> Clause | None:
     """The main clause of a declarative English sentence, or None when it cannot be read with confidence."""
     if not sentence or sentence[0] in "\"“‘'«":
@@ -251,7 +280,7 @@ def parse_clause(sentence: str) -> Clause | None:
         body, start = after_time, len(sentence) - len(after_time)
     else:
         body, start = _body_after_introduction(sentence)
-    body = strip_asides(NAMED_ASIDE.sub("", body))
+    body = _without_subject_aside(strip_asides(NAMED_ASIDE.sub("", body)))
     if not body:
         return None
     clause = _parse_body(body, start)
@@ -279,6 +308,8 @@ def _parse_body(body: str, start: int) -> Clause | None:
             following = _core(tokens[position + 1]).lower() if position + 1 < len(tokens) else ""
             reading = verb_reading(_core(tokens[position]).lower())
             after_noun_reading = reading is not None and reading.also_noun and _any_finite(following)
+            if following in AUXILIARIES and tag == "VBZ" and reading is not None and reading.also_noun:
+                continue  # "The SAG awards are …": a plural noun before the clause's auxiliary
             if (
                 following in _CLAUSE_WORDS - {"that", "if", "when", "whether", "how", "why", "what"}
                 or _finite_only(following)

@@ -103,7 +103,13 @@ _CHANGE_VERBS = word_set(
 _TIME_UNITS = word_set("years days months weeks hours minutes seconds decades centuries times")
 # Plurals without an -s: "200 people", "three men", "four children".
 _IRREGULAR_PLURALS = word_set("people men women children police staff crew feet teeth mice geese sheep cattle")
-_NOT_UNITS = word_set("per cent percent more less other those these")
+# "per cent", "more", and measures before a noun ("Eleven metre waves"): the number is a size, not a count.
+_NOT_UNITS = word_set(
+    """
+    per cent percent more less other those these metre meter mile inch foot yard kilometre kilometer tonne ton
+    pound ounce gallon litre liter acre hectare degree
+    """
+)
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _MONTH_ABBREVIATIONS = r"Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\."
 # A clock time: "at 2:30 p.m.", "about 11.50pm", "shortly before 8pm" (what happened at a time, on the day the
@@ -125,6 +131,8 @@ _TIME = re.compile(
     rf"|(?:{_MONTH_ABBREVIATIONS})\s+\d{{1,2}}(?:,?\s+(?:19|20)\d{{2}})?)"
     rf"|(?:by\s+)?(?:next|later\s+this|early\s+next|late\s+next)\s+(?:week|month|year|season|{_SEASONS}|decade)"
     rf"|(?:by\s+)?(?:this|next)\s+(?:{_SEASONS})"
+    # a sports season by its years: "came through at Real Madrid in the 2006-07 season"
+    rf"|(?:in|during)\s+the\s+(?:19|20)\d{{2}}[-/–](?:\d{{2}}|(?:19|20)\d{{2}})\s+season"
     rf"|by\s+the\s+end\s+of\s+(?:the|this|next)\s+(?:year|month|decade|week)"
     rf"|within\s+(?:a|the\s+next|\d+|two|three|four|five|six|ten)\s+(?:{_SPAN_UNITS})"
     rf"|on\s+(?:{_WEEKDAYS})(?:\s+(?:morning|afternoon|evening|night))?"
@@ -668,6 +676,14 @@ def _unit_is_noun(unit: str) -> bool:
     return True
 
 
+_DETERMINER_BEFORE = re.compile(r"(?:^|\s)(?:the|a|an|its|his|her|their|this|that)\s*$", re.IGNORECASE)
+
+
+def _modifies_noun(rest: str, time: re.Match[str]) -> bool:
+    """A year after "the"/"its" names a model or an edition, not when anything happened ("on the 2020 Sentra")."""
+    return bool(_DETERMINER_BEFORE.search(rest[: time.start("time")]))
+
+
 def _when(clause: Clause, subject: str) -> str | None:
     if (clause.lemma in _REPORTING_LEMMAS and not clause.is_passive) or (
         clause.lemma == "have" and not clause.auxiliary
@@ -678,7 +694,8 @@ def _when(clause: Clause, subject: str) -> str | None:
     if clause.auxiliary.lower() == "had":
         return None  # "When had Khanal undergone surgery?": a pluperfect is background, odd as a question
     reach = _boundary(" " + clause.rest) - 1
-    found = next((m for m in _TIME.finditer(clause.rest) if m.end("time") <= max(reach, 0)), None)
+    times = [m for m in _TIME.finditer(clause.rest) if not _modifies_noun(clause.rest, m)]
+    found = next((m for m in times if m.end("time") <= max(reach, 0)), None)
     if found is None:
         if not clause.time or clause.tag in {"VBZ", "VBP"} or clause.time.split()[0] in {"Since", "Until"}:
             return None  # "Since 2012, Microsoft assessed …": since when, not when
