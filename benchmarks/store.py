@@ -67,6 +67,7 @@ from bot.store.db import Database, migrations_dir
 from bot.store.library import Audience, ShareFilters, find_shared
 from bot.store.models import Article, ArticleURL, StoredSummary, utcnow
 from bot.store.search import SearchHit, SearchQuery, index_statements, is_searchable, search
+from bot.store.search_lists import refresh_search_lists
 from bot.summarize.base import Summary
 
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -342,6 +343,13 @@ async def index_all(db: Database, definitions: dict[str, str] | None = None) -> 
     async with db.engine.connect() as conn:
         await conn.execution_options(isolation_level="AUTOCOMMIT")
         await conn.exec_driver_sql("VACUUM ANALYZE")
+    # The top-k lists of the common words, as the worker's periodic refresh builds them once ANALYZE (here
+    # above; autovacuum in a deployment) has named the common words.
+    started = time.perf_counter()
+    lists = await refresh_search_lists(db)
+    print(
+        f"  postgresql: top-k lists of {lists} common words built in {time.perf_counter() - started:.1f} s", flush=True
+    )
 
 
 # --- measuring -----------------------------------------------------------------------------------------------
@@ -485,15 +493,18 @@ async def measure(db: Database, corpus: Corpus, lookups: int, seed: int) -> list
 
     band_words: dict[float, list[str]] = {}
     for target in DF_BANDS:
-        # Keep words whose measured share is near the target: a few pseudo-words are English stop words
-        # (dropped from queries) or stem together with another word.
-        words, shares = [], []
+        # Keep the 10 words whose measured share is nearest the target, within half the distance to 0 or 1
+        # (80%: 70-90%): a few pseudo-words are English stop words (dropped from queries) or stem together with
+        # another word, and near 80% the Zipf model's ranks are sparse, so its candidates run from 50% to 100%.
+        margin = min(target, 1.0 - target) / 2
+        measured: list[tuple[float, str]] = []
         async with db.session(read_only=True) as session:
             for word in filter(is_searchable, corpus.words_in_share(target, 40)):
                 share = await _document_frequency(session, db.dialect, word)
-                if target / 1.5 <= share <= min(1.0, target * 1.5) and len(words) < 10:
-                    words.append(word)
-                    shares.append(share)
+                if abs(share - target) <= margin:
+                    measured.append((share, word))
+        nearest = sorted(measured, key=lambda pair: abs(pair[0] - target))[:10]
+        words, shares = [word for _, word in nearest], [share for share, _ in nearest]
         band_words[target] = words
         rows.append(
             await _search_row(
@@ -503,6 +514,11 @@ async def measure(db: Database, corpus: Corpus, lookups: int, seed: int) -> list
                 f"measured: in {min(shares):.1%}-{max(shares):.1%} of articles",
             )
         )
+
+    # Not a target: the five most frequent searchable words (in every article, 1-4% of all words, as frequent
+    # as "of" or "and" in English, which are stop words there), the worst case of ranking every match.
+    most_frequent = [SearchQuery(word) for word in corpus.vocabulary if is_searchable(word)][:5]
+    rows.append(await _search_row(db, "search, 5 most frequent words (no target)", most_frequent))
 
     common, rarer = band_words[0.2], band_words[0.05]
     pairs = [SearchQuery(f"{a} {b}") for a, b in zip(common, common[1:] + common[:1], strict=True)]
@@ -701,7 +717,10 @@ async def storage_row(db: Database, total: int) -> Row:
         else:
             size = await conn.scalar(sa.text("SELECT pg_database_size(current_database())"))
             search_bytes = await conn.scalar(
-                sa.text("SELECT pg_total_relation_size('article_search') + pg_relation_size('article_search_text')")
+                sa.text(
+                    "SELECT pg_total_relation_size('article_search') + pg_relation_size('article_search_text') "
+                    "+ pg_total_relation_size('article_search_lists') + pg_total_relation_size('article_search_top')"
+                )
             )
     note = (
         f"{size / total:,.0f} B per article = {size / text_bytes:.2f}x its text ({text_bytes / total:,.0f} B); "

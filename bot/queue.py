@@ -20,7 +20,9 @@ only say "this channel has work":
   defers a job for every channel with waiting shares that has none (a process killed between storing shares
   and deferring their job);
 - a periodic `digests` task (every `LINKBRIEF_DIGEST_INTERVAL` seconds, one process per tick) posts the channel
-  digests that are due (`bot.slack.digests`).
+  digests that are due (`bot.slack.digests`);
+- a periodic `search_lists` task (every ten minutes, one process per tick) builds the top-k lists of search
+  words that became common (`bot.store.search_lists`).
 
 A process that dies (SIGKILL, power) stops sending its worker heartbeat (every `LINKBRIEF_QUEUE_STALLED_AFTER`
 / 3 seconds). Its jobs are taken for stalled once its last heartbeat is `LINKBRIEF_QUEUE_STALLED_AFTER`
@@ -59,12 +61,17 @@ from bot.slack.worker import Delivery, give_back
 from bot.store import shares as share_store
 from bot.store.db import Database
 from bot.store.outage import is_database_outage
+from bot.store.search_lists import refresh_search_lists
 
 log = get_logger(__name__)
 
 ANSWER_TASK = "linkbrief.answer_channel"
 SWEEP_TASK = "linkbrief.sweep"
 DIGEST_TASK = "linkbrief.digests"
+SEARCH_LISTS_TASK = "linkbrief.search_lists"
+# The top-k lists of search words that became common (bot.store.search_lists): at minute 7 of every ten, so
+# that a word needs at most ten minutes (and an autovacuum ANALYZE) from common to listed.
+SEARCH_LISTS_CRON = "7-59/10 * * * *"
 SCHEMA_LOCK_KEY = 0x6C62_7100  # advisory lock around applying the queue schema
 DISPATCH_GATHER = 0.05  # seconds the dispatcher waits after a notification for more of them
 WORKER_RESTART_DELAY = 2.0  # seconds before a procrastinate worker that stopped (database away) starts again
@@ -244,6 +251,12 @@ class ProcrastinateQueue:
         async def digests(timestamp: int) -> None:
             if self.digests is not None:
                 await self.digests.tick()
+
+        # One process per tick; two builds of the same word cannot both commit (the list's primary key).
+        @self.app.periodic(cron=SEARCH_LISTS_CRON)
+        @self.app.task(name=SEARCH_LISTS_TASK, queueing_lock=SEARCH_LISTS_TASK)
+        async def search_lists(timestamp: int) -> None:
+            await refresh_search_lists(self.database)
 
     # ------------------------------------------------------------------------------------------ lifecycle
 

@@ -164,3 +164,29 @@ async def test_an_empty_database_is_migrated_and_then_recognised_at_head(empty_d
         assert not await database.at_head()  # an older schema is not taken for current
     finally:
         await database.dispose()
+
+
+async def test_a_new_sqlite_file_gets_large_pages_and_an_existing_one_keeps_its_own(tmp_path: Path) -> None:
+    """Article rows are several KB: a new file is made with 16 KB pages so rows share pages instead of leaving
+    most of a 4 KB page empty. A file an older linkbrief made keeps its 4 KB pages (changing them needs a
+    VACUUM) and is migrated and used as before."""
+    import sqlite3
+
+    new = tmp_path / "new.db"
+    result = await run_cli("migrate", env=clean_env(tmp_path, DATABASE_URL=f"sqlite:///{new}"), cwd=tmp_path)
+    assert result.code == 0, result.stderr
+    with sqlite3.connect(new) as connection:
+        assert connection.execute("PRAGMA page_size").fetchone() == (16_384,)
+
+    old = tmp_path / "old.db"
+    with sqlite3.connect(old) as connection:
+        connection.execute("PRAGMA page_size=4096")
+        connection.execute("CREATE TABLE made_before (id INTEGER PRIMARY KEY)")
+    env = clean_env(tmp_path, DATABASE_URL=f"sqlite:///{old}")
+    result = await run_cli("migrate", env=env, cwd=tmp_path)
+    assert result.code == 0, result.stderr
+    searched = await run_cli("search", "anything", env=env, cwd=tmp_path)
+    assert searched.code == 0, searched.stderr
+    with sqlite3.connect(old) as connection:
+        assert connection.execute("PRAGMA page_size").fetchone() == (4096,)
+        assert connection.execute("SELECT count(*) FROM articles").fetchone() == (0,)

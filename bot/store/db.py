@@ -35,6 +35,10 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# Page size of a new SQLite file. An article's row is 3-10 KB (its text): in SQLite's default 4 KB pages one
+# such row fills most of a page and the rest stays empty, or spills into overflow pages; 16 KB pages hold
+# several rows each (articles table 4.0 -> 3.3 KB per article of 2.7 KB text, benchmarks.store at 100,000).
+SQLITE_PAGE_SIZE = 16_384
 _READ_ONLY_OPTION = "linkbrief_read_only"
 
 
@@ -110,6 +114,8 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Only a new, empty file takes it (before WAL is on); an existing database keeps its page size.
+        cursor.execute(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")

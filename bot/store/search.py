@@ -59,6 +59,7 @@ from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
+from bot.store import search_lists
 from bot.store.models import Article, StoredSummary
 
 SEARCH_TABLE = "article_search"
@@ -290,7 +291,8 @@ def index_statements(dialect: str, where: str = "a.id = :article_id") -> list[sa
             sa.text(
                 f"INSERT INTO {SEARCH_TABLE} (article_id, lead) SELECT a.id, {_PG_LEAD} FROM articles AS a "  # noqa: S608
                 f"WHERE {where} ON CONFLICT (article_id) DO UPDATE SET lead = excluded.lead"
-            )
+            ),
+            *search_lists.maintenance_statements(where),
         ]
     # The lead index first: both statements skip articles the whole-article index already has.
     not_indexed = f"WHERE {where} AND NOT EXISTS (SELECT 1 FROM {SEARCH_TABLE}_docsize AS d WHERE d.id = a.id)"  # noqa: S608
@@ -325,6 +327,7 @@ async def index_article(session: AsyncSession, article_id: int) -> None:
 async def unindex_article(session: AsyncSession, article_id: int) -> None:
     """Remove one article from the search index, if it is there (before its summary changes)."""
     if _dialect(session) == "postgresql":
+        await session.execute(search_lists.unindex_statement(), {"article_id": article_id})
         await session.execute(sa.delete(_tsv).where(_tsv.c.article_id == article_id))
         return
     indexed = f"WHERE id = :article_id AND EXISTS (SELECT 1 FROM {SEARCH_TABLE}_docsize WHERE id = :article_id)"  # noqa: S608
@@ -469,10 +472,11 @@ def _pg_tier(tier: Tier, groups: Sequence[QueryGroup], filters: Sequence[ColumnE
         _PG_CONFIG, sa.func.left(Article.text, HEADLINE_TEXT_CHARS), tsquery, _PG_HEADLINE_OPTIONS
     )
     if tier is Tier.LEAD:
-        # Every lead match is ranked on its in-row lead vector; ORDER BY … LIMIT keeps only the best.
-        rank: ColumnElement[float] = 1 + sa.func.ts_rank_cd(_tsv.c.lead, tsquery, _PG_RANK_SCALED)
-        page = sa.select(*_hit_columns(), snippet.label("snippet"), rank.label("rank")).select_from(joined)
-        page = page.where(*conditions).order_by(rank.desc(), Article.id.desc())
+        # Every lead match is ranked on its in-row lead vector; ORDER BY … LIMIT keeps only the best. The order
+        # is the raw score's (a real), the very value a word's top-k list stores (`search_lists`).
+        score: ColumnElement[float] = sa.func.ts_rank_cd(_tsv.c.lead, tsquery, _PG_RANK_SCALED, type_=sa.Float)
+        page = sa.select(*_hit_columns(), snippet.label("snippet"), (1 + score).label("rank")).select_from(joined)
+        page = page.where(*conditions).order_by(score.desc(), Article.id.desc())
         count = sa.select(sa.func.count()).select_from(joined).where(*conditions)
         return _TierSQL(page, count)
     # Text-only matches. PostgreSQL keeps no tsvector of the text (only the GIN index over it), and scoring one
@@ -501,6 +505,37 @@ def _pg_tier(tier: Tier, groups: Sequence[QueryGroup], filters: Sequence[ColumnE
         )
 
     return _TierSQL(page, count, newest, scored)
+
+
+def _pg_listed_lead_tier(groups: Sequence[QueryGroup], filters: Sequence[ColumnElement[bool]]) -> _TierSQL | None:
+    """The lead tier of a one-word query (exclusions allowed) read from the word's top-k list (`search_lists`),
+    best first, or None for any other query. Equal to the full ranking's page whenever it fills the page (an
+    exclusion is one more filter on the ranked list; `ts_rank_cd` ignores a negated word); `search` falls back
+    to the full ranking when it does not (no list for the word, a deep page, filters that pass too few)."""
+    if len(groups) != 1 or len(groups[0].required) != 1 or len(groups[0].required[0]) != 1:
+        return None
+    group = groups[0]
+    tsquery = _pg_tsquery(groups)
+    top = search_lists.top_table
+    joined = top.join(Article, Article.id == top.c.article_id)
+    conditions = [top.c.term == sa.cast(_pg_tsquery([QueryGroup(group.required)]), sa.Text), *filters]
+    if group.excluded:
+        # Tested on the listed rows only: the lead vector by key, the title and text parsed for these few rows
+        # (the expression index would list every article that has the excluded word).
+        excluded = _pg_excluded(group)
+        joined = joined.join(_tsv, _tsv.c.article_id == top.c.article_id)
+        text_vector: ColumnElement[Any] = sa.literal_column(_PG_TEXT_VECTOR)
+        conditions += [sa.not_(_matches(_tsv.c.lead, excluded, "@@")), sa.not_(_matches(text_vector, excluded, "@@"))]
+    snippet = sa.func.ts_headline(
+        _PG_CONFIG, sa.func.left(Article.text, HEADLINE_TEXT_CHARS), tsquery, _PG_HEADLINE_OPTIONS
+    )
+    page = (
+        sa.select(*_hit_columns(), snippet.label("snippet"), (1 + top.c.rank).label("rank"))
+        .select_from(joined)
+        .where(*conditions)
+        .order_by(top.c.rank.desc(), top.c.article_id.desc())
+    )
+    return _TierSQL(page, sa.select(sa.func.count()).select_from(joined).where(*conditions))
 
 
 def _fts5_lead_expression(groups: Sequence[QueryGroup]) -> str:
@@ -667,9 +702,14 @@ async def search(
     if not groups:
         return []
     dialect = _dialect(session)
+    conditions = [*_query_filters(query), *filters]
     if dialect == "postgresql":
         await _plan_for_these_words(session)
-    conditions = [*_query_filters(query), *filters]
+        listed = _pg_listed_lead_tier(groups, conditions)
+        if listed is not None:  # a common word's page from its top-k list, when the list fills it
+            hits = await _page(session, listed, query.offset, query.limit)
+            if len(hits) == query.limit:
+                return hits
     lead = _tier_sql(Tier.LEAD, dialect, groups, conditions)
     hits = await _page(session, lead, query.offset, query.limit)
     if len(hits) == query.limit:
