@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import random
 
-from bot.pipeline.fingerprint import fingerprint, normalise_text, texts_match
+from trafilatura.deduplication import Simhash
+
+from bot.pipeline.fingerprint import fingerprint, normalise_text, simhash, texts_match
 
 
 def _article(seed: int, words: int = 400) -> str:
@@ -49,3 +51,14 @@ def test_texts_match_confirms_copies_and_rejects_reordered_words() -> None:
 def test_normalise_text_is_idempotent() -> None:
     text = "  Mixed CASE\ttext\n\nwith   spaces "
     assert normalise_text(normalise_text(text)) == normalise_text(text) == "mixed case text with spaces"
+
+
+def test_simhash_has_exactly_trafilaturas_bits() -> None:
+    """Stored fingerprints were made with trafilatura's Simhash: the faster one must give the same bits."""
+    texts = [_article(seed, words) for seed, words in ((4, 400), (5, 30), (6, 3000))]
+    texts += ["", "a", "short text", "Ünïcödé wörds, punctuation… and 数字 123", "日本語のテキストです。"]
+    texts.append("x " * 70_000)
+    for text in texts:
+        normalised = normalise_text(text)
+        assert simhash(normalised) == Simhash(normalised).hash
+        assert fingerprint(text).simhash == Simhash(normalised).hash

@@ -131,8 +131,10 @@ class _BlockWalker:
 
     def _emit(self, text: str, kind: BlockKind, link_chars: int) -> None:
         text = normalize_text(text)
-        if text and count_words(text):
-            self.blocks.append(Block(text=text, kind=kind, link_chars=min(link_chars, len(text))))
+        if text:
+            block = Block(text=text, kind=kind, link_chars=min(link_chars, len(text)))
+            if block.words:  # counted once, by the block itself
+                self.blocks.append(block)
 
     def _flush(self) -> None:
         if self._buffer:

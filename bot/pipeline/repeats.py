@@ -26,7 +26,7 @@ import re
 from collections import Counter
 
 from bot.pipeline.blocks import Block, count_words
-from bot.pipeline.overlap import shingle_counts, tokens
+from bot.pipeline.overlap import shingle_set, tokens
 
 EXACT_MIN_WORDS = 15
 ALWAYS_COPY_WORDS = 30
@@ -80,8 +80,8 @@ def _drop_truncated_copies(flat: list[str], structural: bool, keep: list[bool]) 
     for index, text in enumerate(flat):
         by_start.setdefault(text[:12], []).append(index)
     for index, text in enumerate(flat):
-        if not keep[index]:
-            continue
+        if not keep[index] or len(by_start[text[:12]]) < 2:
+            continue  # no other block starts like this one (the usual case): it cannot be a copy's prefix
         prefix, visible_cut = _strip_ellipsis(text)
         words = count_words(prefix)
         if words < VISIBLE_CUT_MIN_WORDS or len(prefix) < 12:
@@ -122,7 +122,7 @@ def _drop_covered_copies(blocks: list[Block], flat: list[str], keep: list[bool])
     candidates = [i for i, block in enumerate(blocks) if keep[i] and block.words >= COVERED_MIN_WORDS]
     if not candidates:
         return
-    shingles = [set(shingle_counts(tokens(text))) if keep[i] else set() for i, text in enumerate(flat)]
+    shingles = [shingle_set(tokens(text)) if keep[i] else set() for i, text in enumerate(flat)]
     blocks_with: Counter[tuple[str, ...]] = Counter()
     for block_shingles in shingles:
         blocks_with.update(block_shingles)
