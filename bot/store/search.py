@@ -91,7 +91,7 @@ _SQLITE_SNIPPET_TOKENS = 24
 _PG_CONFIG: ColumnElement[Any] = sa.literal_column("'linkbrief'::regconfig")
 _PG_HEADLINE_OPTIONS = 'StartSel="", StopSel="", MaxWords=30, MinWords=12, MaxFragments=1, FragmentDelimiter=" … "'
 # ts_rank_cd normalisation 32: rank / (rank + 1), a score in [0, 1).
-_PG_RANK_SCALED = 32
+_PG_RANK_SCALED = search_lists.RANK_NORMALISATION
 
 _fts = sa.table(
     SEARCH_TABLE,

@@ -44,6 +44,9 @@ if TYPE_CHECKING:
 
 log = get_logger(__name__)
 
+# ts_rank_cd's normalisation: rank / (rank + 1). The lead tier ranks with it too (bot.store.search): a list's
+# stored ranks are exact only while both use the same one.
+RANK_NORMALISATION = 32
 LISTS_TABLE = "article_search_lists"
 TOP_TABLE = "article_search_top"
 # Articles kept per list when it is built: 20 pages of 10 (`/brief` and `linkbrief search` show 10 or fewer).
@@ -75,12 +78,13 @@ def maintenance_statements(where: str) -> list[sa.TextClause]:
         sa.text(f"DELETE FROM {TOP_TABLE} AS t USING articles AS a WHERE t.article_id = a.id AND {where}"),  # noqa: S608
         sa.text(
             f"INSERT INTO {TOP_TABLE} (term, rank, article_id) "  # noqa: S608 - constant names
-            "SELECT l.term, ts_rank_cd(s.lead, CAST(l.term AS tsquery), 32), s.article_id "
+            f"SELECT l.term, ts_rank_cd(s.lead, CAST(l.term AS tsquery), {RANK_NORMALISATION}), s.article_id "
             "FROM articles AS a JOIN article_search AS s ON s.article_id = a.id "
             "CROSS JOIN LATERAL unnest(tsvector_to_array(s.lead)) AS x(lexeme) "
             f"JOIN {LISTS_TABLE} AS l ON l.term = '''' || x.lexeme || '''' "
             f"WHERE {where} "
-            "AND (ts_rank_cd(s.lead, CAST(l.term AS tsquery), 32), s.article_id) >= (l.floor_rank, l.floor_article_id)"
+            f"AND (ts_rank_cd(s.lead, CAST(l.term AS tsquery), {RANK_NORMALISATION}), s.article_id) "
+            ">= (l.floor_rank, l.floor_article_id)"
         ),
     ]
 
@@ -108,7 +112,8 @@ _BUILD = [
     sa.text(f"INSERT INTO {LISTS_TABLE} (term, floor_rank, floor_article_id) VALUES (:term, 0, 0)"),  # noqa: S608
     sa.text(
         f"INSERT INTO {TOP_TABLE} (term, rank, article_id) "  # noqa: S608 - constant names
-        "SELECT CAST(:term AS text), ts_rank_cd(lead, CAST(CAST(:term AS text) AS tsquery), 32) AS rank, "
+        "SELECT CAST(:term AS text), "
+        f"ts_rank_cd(lead, CAST(CAST(:term AS text) AS tsquery), {RANK_NORMALISATION}) AS rank, "
         "article_id FROM article_search WHERE lead @@ CAST(CAST(:term AS text) AS tsquery) "
         "ORDER BY rank DESC, article_id DESC LIMIT :size"
     ),
