@@ -36,6 +36,7 @@ from sqlalchemy.engine import make_url
 from benchmarks.store import (
     CHUNK,
     DEFAULT_POSTGRES_URL,
+    TEXT_BYTES_SQL,
     create_pg_database,
     drop_pg_database,
     drop_search_indexes,
@@ -91,9 +92,8 @@ async def _database_bytes(db: Database) -> tuple[int, int]:
     async with db.engine.connect() as conn:
         if db.dialect == "postgresql":
             await conn.execution_options(isolation_level="AUTOCOMMIT")
-        # Bytes, not characters: the texts are UTF-8, some in other languages than English.
-        octets = "length(CAST(text AS BLOB))" if db.dialect == "sqlite" else "octet_length(text)"
-        text_bytes = await conn.scalar(sa.text(f"SELECT coalesce(sum({octets}), 0) FROM articles"))  # noqa: S608
+        # Bytes, not characters (the texts are UTF-8, some in other languages than English), uncompressed.
+        text_bytes = await conn.scalar(sa.text(TEXT_BYTES_SQL[db.dialect]))
         if db.dialect == "sqlite":
             size = await conn.scalar(sa.text("SELECT sum(pgsize) FROM dbstat"))
         else:

@@ -68,6 +68,7 @@ from bot.store.library import Audience, ShareFilters, find_shared
 from bot.store.models import Article, ArticleURL, StoredSummary, utcnow
 from bot.store.search import SearchHit, SearchQuery, index_statements, is_searchable, search
 from bot.store.search_lists import refresh_search_lists
+from bot.store.stored_text import SQLITE_TEXT_FUNCTION
 from bot.summarize.base import Summary
 
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -77,6 +78,8 @@ TOPIC_RANKS = (300, 20_000)  # topic words: neither function words nor hapaxes
 # Query words chosen by the share of articles containing them: search cost grows with the number of matches.
 DF_BANDS = (0.01, 0.05, 0.2, 0.8)
 TOPIC_SAMPLES = 500
+# For building the search indexes after the bulk load (the machine has 24 GiB; one GIN build at a time uses it).
+MAINTENANCE_WORK_MEM = "4GB"
 
 # --- synthetic corpus ----------------------------------------------------------------------------------------
 
@@ -320,8 +323,11 @@ async def index_all(db: Database, definitions: dict[str, str] | None = None) -> 
     if definitions is None:
         definitions = await drop_search_indexes(db)
     # Three connections at once: the text's GIN index (it needs only `articles`; PostgreSQL builds a GIN index
-    # on one core) while two more compute the lead vectors, whose GIN index follows.
+    # on one core) while two more compute the lead vectors, whose GIN index follows. A GIN build gathers its
+    # entries in maintenance_work_mem and merges them into the index each time it fills: at 1,000,000 articles
+    # the text's entries are several GB, so 512 MB meant many merges (`MAINTENANCE_WORK_MEM`).
     workers = 2
+    phases: dict[str, float] = {}
 
     async def part(remainder: int) -> None:
         async with db.engine.begin() as conn:
@@ -331,18 +337,25 @@ async def index_all(db: Database, definitions: dict[str, str] | None = None) -> 
     async def build(names: tuple[str, ...]) -> None:
         async with db.engine.connect() as conn:
             await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.exec_driver_sql("SET maintenance_work_mem = '512MB'")
+            await conn.exec_driver_sql(f"SET maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
             for name in names:
+                t0 = time.perf_counter()
                 await conn.exec_driver_sql(definitions[name])
+                phases[name] = time.perf_counter() - t0
 
     async def leads_then_their_index() -> None:
+        t0 = time.perf_counter()
         await asyncio.gather(*(part(r) for r in range(workers)))
+        phases["lead vectors"] = time.perf_counter() - t0
         await build(("ix_article_search_lead",))
 
     await asyncio.gather(build(("article_search_text",)), leads_then_their_index())
+    t0 = time.perf_counter()
     async with db.engine.connect() as conn:
         await conn.execution_options(isolation_level="AUTOCOMMIT")
         await conn.exec_driver_sql("VACUUM ANALYZE")
+    phases["VACUUM ANALYZE"] = time.perf_counter() - t0
+    print("  postgresql: " + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in phases.items()), flush=True)
     # The top-k lists of the common words, as the worker's periodic refresh builds them once ANALYZE (here
     # above; autovacuum in a deployment) has named the common words.
     started = time.perf_counter()
@@ -704,11 +717,18 @@ async def load(corpus: Corpus, targets: dict[str, Database], fingerprint: str) -
     return built
 
 
+# The stored texts' own size in bytes (UTF-8): on SQLite the column holds them compressed (bot.store.stored_text).
+TEXT_BYTES_SQL = {
+    "sqlite": f"SELECT coalesce(sum(length(CAST({SQLITE_TEXT_FUNCTION}(text) AS BLOB))), 0) FROM articles",  # noqa: S608
+    "postgresql": "SELECT coalesce(sum(octet_length(text)), 0) FROM articles",
+}
+
+
 async def storage_row(db: Database, total: int) -> Row:
     """Bytes the whole database takes per article, against the article text's own bytes, and the search
     structures' share of it."""
     async with db.engine.connect() as conn:
-        text_bytes = await conn.scalar(sa.text("SELECT sum(length(text)) FROM articles"))
+        text_bytes = await conn.scalar(sa.text(TEXT_BYTES_SQL[db.dialect]))
         if db.dialect == "sqlite":
             size = await conn.scalar(sa.text("SELECT sum(pgsize) FROM dbstat"))
             search_bytes = await conn.scalar(

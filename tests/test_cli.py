@@ -15,6 +15,7 @@ from bot.settings import sqlite_file
 from bot.store import lookup
 from bot.store.db import Database, read_sqlite_at_newest
 from bot.store.models import Base
+from bot.store.stored_text import StoredText
 
 
 @pytest.fixture
@@ -113,7 +114,10 @@ def test_the_lookup_reads_the_models_columns_in_their_types() -> None:
         table = Base.metadata.tables[light.name]
         for column in light.columns:
             declared = table.c[column.name].type
-            assert type(column.type) is type(getattr(declared, "impl", declared)), (light.name, column.name)
+            # The type under a decorator that only re-labels what is read (UTCDateTime's timezone) will do;
+            # a decorator that changes what is stored (StoredText's compression) must be read by itself.
+            expected = declared if isinstance(declared, StoredText) else getattr(declared, "impl", declared)
+            assert type(column.type) is type(expected), (light.name, column.name)
 
 
 async def test_sqlite_is_read_directly_only_at_the_newest_schema(sqlite_url: str) -> None:

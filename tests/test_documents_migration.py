@@ -3,13 +3,13 @@ away again, the articles already stored kept either way."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
 from sqlalchemy.engine import make_url
+from stored_rows import INSERT_ARTICLE_AS_TEXT, article_row
 
 from bot.store.db import Database, alembic_config
 
@@ -27,28 +27,7 @@ async def _columns(db: Database) -> set[str]:
 
 
 def _row(n: int) -> dict[str, Any]:
-    text = f"Article {n} about the harbour."
-    return {
-        "id": n,
-        "canonical_url": f"https://example.com/{n}",
-        "url_key": f"example.com/{n}",
-        "host": "example.com",
-        "title": f"Article {n}",
-        "text": text,
-        "word_count": len(text.split()),
-        "content_hash": f"{n:064d}",
-        "simhash": n,
-        **{f"simhash_band{band}": 0 for band in range(4)},
-        "created_at": datetime(2026, 12, 1, tzinfo=UTC),
-    }
-
-
-_INSERT = sa.text(
-    "INSERT INTO articles (id, canonical_url, url_key, host, title, text, word_count, content_hash, simhash, "
-    "simhash_band0, simhash_band1, simhash_band2, simhash_band3, created_at) VALUES (:id, :canonical_url, "
-    ":url_key, :host, :title, :text, :word_count, :content_hash, :simhash, :simhash_band0, :simhash_band1, "
-    ":simhash_band2, :simhash_band3, :created_at)"
-)
+    return article_row(n, title=f"Article {n}", text=f"Article {n} about the harbour.")
 
 
 async def test_the_doi_column_comes_and_goes_with_the_articles_kept(empty_database_url: str) -> None:
@@ -59,14 +38,14 @@ async def test_the_doi_column_comes_and_goes_with_the_articles_kept(empty_databa
         await _alembic(db, command.upgrade, "0006_installations")
         assert "doi" not in await _columns(db)
         async with db.engine.begin() as connection:
-            await connection.execute(_INSERT, [_row(1)])
+            await connection.execute(INSERT_ARTICLE_AS_TEXT, [_row(1)])
 
         await _alembic(db, command.upgrade, "0007_documents")
         assert "doi" in await _columns(db)
         async with db.engine.begin() as connection:
             # Stored before the revision: read without looking for a DOI, so none.
             assert (await connection.execute(sa.text("SELECT doi FROM articles WHERE id = 1"))).scalar() is None
-            await connection.execute(_INSERT, [_row(2)])
+            await connection.execute(INSERT_ARTICLE_AS_TEXT, [_row(2)])
             await connection.execute(sa.text("UPDATE articles SET doi = '10.5555/quay.17' WHERE id = 2"))
             stored = await connection.execute(sa.text("SELECT id, doi FROM articles ORDER BY id"))
             assert [tuple(row) for row in stored] == [(1, None), (2, "10.5555/quay.17")]

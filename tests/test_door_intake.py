@@ -17,11 +17,12 @@ import test_slack_http as http_tests
 from slackbot import ArticleSite, BotClient, blocks_text
 from slacksign import LinkPart, event_callback, message_event
 
-from bot.slack.intake import Intake, IntakeFirstDatabase
+from bot.slack.intake import Intake
 from bot.slack.links import links_in_message
 from bot.store.db import Database
 from bot.store.models import Share
 from bot.store.shares import has_control_characters
+from bot.store.write_gate import IntakeFirstDatabase
 
 PUBLIC = "C0PUBLIC"
 GOOD_EVENTS = 30

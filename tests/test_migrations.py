@@ -13,6 +13,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 from sqlalchemy.engine import make_url
+from stored_rows import article_row
 
 from bot.store.articles import save_summary
 from bot.store.db import Database, alembic_config, migrations_dir
@@ -157,20 +158,11 @@ _OLD_SEARCH = {
 }
 
 
-def _article_row(n: int, title: str, text: str) -> dict[str, Any]:
-    return {
-        "id": n,
-        "canonical_url": f"https://example.com/{n}",
-        "url_key": f"example.com/{n}",
-        "host": "example.com",
-        "title": title,
-        "text": text,
-        "word_count": len(text.split()),
-        "content_hash": f"{n:064d}",
-        "simhash": n,
-        **{f"simhash_band{band}": 0 for band in range(4)},
-        "created_at": datetime(2026, 12, 1, tzinfo=UTC),
-    }
+# `articles` as revisions before 0012 stored it: the text as TEXT (the model's type compresses it on SQLite).
+_ARTICLES_AS_TEXT = sa.table(
+    "articles",
+    *(sa.column(c.name, sa.Text() if c.name == "text" else c.type) for c in Article.__table__.columns),
+)
 
 
 async def _seed_at_0004(db: Database) -> None:
@@ -178,11 +170,11 @@ async def _seed_at_0004(db: Database) -> None:
     summary = "Dredging starts in spring.\nThe quay closes\nWho pays?\nThe port authority."
     async with db.engine.begin() as connection:
         await connection.execute(
-            sa.insert(Article),
+            _ARTICLES_AS_TEXT.insert(),
             [
-                _article_row(1, "Harbour dredging", "Silt has narrowed the channel."),
-                _article_row(2, "Lighthouse repairs", "The lamp was replaced with a lantern."),
-                _article_row(3, "Orchard survey", "Volunteers mapped the channel orchards."),
+                article_row(1, title="Harbour dredging", text="Silt has narrowed the channel."),
+                article_row(2, title="Lighthouse repairs", text="The lamp was replaced with a lantern."),
+                article_row(3, title="Orchard survey", text="Volunteers mapped the channel orchards."),
             ],
         )
         await connection.execute(

@@ -10,9 +10,10 @@ import pytest
 import sqlalchemy as sa
 from slacksign import LinkPart, event_callback, message_event
 
-from bot.slack.intake import Intake, IntakeFirstDatabase, WriteGate, channel_type_of, reply_thread_of
+from bot.slack.intake import Intake, channel_type_of, reply_thread_of
 from bot.store.db import Database
 from bot.store.models import Share
+from bot.store.write_gate import IntakeFirstDatabase, WriteGate
 
 
 @pytest.fixture

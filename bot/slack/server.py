@@ -30,12 +30,10 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import parse_qsl
 
 import aiohttp
-import sqlalchemy as sa
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -49,7 +47,6 @@ from slack_sdk.socket_mode.aiohttp import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import __version__, metrics
 from bot.followups.answer import FollowUpModel
@@ -63,13 +60,15 @@ from bot.slack.ask import ArchiveQuestions
 from bot.slack.commands import BriefCommands
 from bot.slack.digests import Digests
 from bot.slack.followups import FollowUps
-from bot.slack.intake import Intake, IntakeFirstDatabase
+from bot.slack.intake import Intake
 from bot.slack.oauth import Workspaces, check_oauth_settings, oauth_requested
 from bot.slack.permissions import MembershipCache, Visibility
 from bot.slack.replies import TRANSIENT_ERRORS, ChannelPacer, Replier, web_client
 from bot.slack.worker import Delivery, RetryPolicy, Worker
 from bot.store.db import Database, database_label
-from bot.store.models import Share, ShareStatus
+from bot.store.models import ShareStatus
+from bot.store.shares import share_stats
+from bot.store.write_gate import IntakeFirstDatabase
 from bot.summarize.base import SummaryInput
 
 log = get_logger(__name__)
@@ -807,31 +806,6 @@ def _web_app(
 
 
 # ------------------------------------------------------------------------------------ health and metrics
-
-
-@dataclass(frozen=True, slots=True)
-class ShareStats:
-    """Shares per status and the age of the oldest one still waiting (pending or working)."""
-
-    counts: dict[str, int]
-    oldest_waiting: float
-
-
-async def share_stats(session: AsyncSession, statuses: tuple[str, ...] = _STATUSES) -> ShareStats:
-    """`ShareStats` for `statuses` in one grouped query on the (status, created_at) index."""
-    rows = await session.execute(
-        sa.select(Share.status, sa.func.count(), sa.func.min(Share.created_at))
-        .where(Share.status.in_(statuses))
-        .group_by(Share.status)
-    )
-    counts: dict[str, int] = {}
-    oldest: datetime | None = None
-    for status, count, first in rows:
-        counts[status] = int(count)
-        if status in _WAITING and first is not None and (oldest is None or first < oldest):
-            oldest = first
-    age = max(0.0, (datetime.now(UTC) - oldest).total_seconds()) if oldest is not None else 0.0
-    return ShareStats(counts, age)
 
 
 class _Health:

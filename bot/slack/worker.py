@@ -44,7 +44,6 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import TypeVar
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import metrics
@@ -166,27 +165,11 @@ class ArticleLocks:
                 if self.database.dialect != "postgresql":
                     yield
                     return
-                async with self._advisory(article_id):
+                async with self.database.advisory_lock(ARTICLE_LOCK_NAMESPACE, article_id):
                     yield
         finally:
             if not lock.locked() and self._local.get(article_id) is lock:
                 del self._local[article_id]
-
-    @contextlib.asynccontextmanager
-    async def _advisory(self, article_id: int) -> AsyncIterator[None]:
-        key = (ARTICLE_LOCK_NAMESPACE, article_id)
-        async with self.database.engine.connect() as connection:
-            await connection.execute(sa.select(sa.func.pg_advisory_lock(*key)))
-            await connection.commit()
-            try:
-                yield
-            finally:
-                try:
-                    await connection.execute(sa.select(sa.func.pg_advisory_unlock(*key)))
-                    await connection.commit()
-                except Exception:
-                    # The session is gone with its lock, or must go: never return a locked session to the pool.
-                    await connection.invalidate()
 
 
 class Delivery:

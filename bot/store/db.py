@@ -17,7 +17,8 @@ Rule for callers on SQLite: keep a write session short, and never await network 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+import contextlib
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -27,6 +28,7 @@ from sqlalchemy.pool import NullPool
 
 import bot
 from bot.settings import async_database_url, default_data_dir, sqlite_file
+from bot.store.stored_text import register_sqlite_function
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -68,6 +70,8 @@ def newest_revision() -> str:
 
 
 _STORED_REVISION = text("SELECT version_num FROM alembic_version")
+_ADVISORY_LOCK = text("SELECT pg_advisory_lock(:namespace, :key)")
+_ADVISORY_UNLOCK = text("SELECT pg_advisory_unlock(:namespace, :key)")
 
 
 def _is_newest(stored: Sequence[str]) -> bool:
@@ -111,6 +115,8 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # Take transaction control away from the sqlite3 driver (it would emit a deferred BEGIN itself, and only
     # before DML); SQLAlchemy's "begin" hook below emits the BEGIN we want.
     dbapi_connection.isolation_level = None
+    # The SQL reader of compressed article texts (the FTS5 source view): see bot.store.stored_text.
+    register_sqlite_function(dbapi_connection)
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -182,6 +188,23 @@ class Database:
         does not stop writes, and on PostgreSQL it makes no difference.
         """
         return (self._read_sessions if read_only else self._sessions)()
+
+    @contextlib.asynccontextmanager
+    async def advisory_lock(self, namespace: int, key: int) -> AsyncIterator[None]:
+        """Hold PostgreSQL's session advisory lock (namespace, key) for the block, on a connection of its own (so
+        a lock held across a Slack post never pins a session's transaction); PostgreSQL releases it with the
+        connection if the process dies. A connection that cannot unlock is invalidated, never pooled locked."""
+        async with self.engine.connect() as connection:
+            await connection.execute(_ADVISORY_LOCK, {"namespace": namespace, "key": key})
+            await connection.commit()
+            try:
+                yield
+            finally:
+                try:
+                    await connection.execute(_ADVISORY_UNLOCK, {"namespace": namespace, "key": key})
+                    await connection.commit()
+                except Exception:
+                    await connection.invalidate()
 
     async def migrate(self) -> None:
         """Bring the schema up to the newest Alembic revision.

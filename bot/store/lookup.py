@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from bot.article import QAPair, page_qa_from_json
+from bot.store.stored_text import StoredText
 from bot.summarize.base import Summary
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ ARTICLES = sa.table(
     sa.column("published", sa.Date),
     sa.column("site_name", sa.Text),
     sa.column("language", sa.String),
-    sa.column("text", sa.Text),
+    sa.column("text", StoredText),
     sa.column("word_count", sa.Integer),
     sa.column("page_qa", sa.JSON),
     sa.column("doi", sa.Text),

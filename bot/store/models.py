@@ -38,6 +38,8 @@ from sqlalchemy import (
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot.store.stored_text import StoredText
+
 NAMING_CONVENTION: dict[str, str] = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -102,7 +104,7 @@ class Article(Base):
     published: Mapped[date | None] = mapped_column(Date)
     site_name: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str | None] = mapped_column(String(16))
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(StoredText)
     word_count: Mapped[int] = mapped_column(Integer)
     # The page's own questions and answers ([{"question", "answer"}]), or NULL when it has none.
     page_qa: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)

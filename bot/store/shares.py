@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -503,3 +503,34 @@ async def shares_of_message(session: AsyncSession, channel_id: str, message_ts: 
         .order_by(Share.created_at, Share.id)
     )
     return [ShareRow.from_row(r) for r in rows]
+
+
+# --- health and metrics
+
+_ALL_STATUSES = tuple(s.value for s in ShareStatus)
+_WAITING_STATUSES = (ShareStatus.PENDING.value, ShareStatus.WORKING.value)
+
+
+@dataclass(frozen=True, slots=True)
+class ShareStats:
+    """Shares per status and the age of the oldest one still waiting (pending or working)."""
+
+    counts: dict[str, int]
+    oldest_waiting: float
+
+
+async def share_stats(session: AsyncSession, statuses: tuple[str, ...] = _ALL_STATUSES) -> ShareStats:
+    """`ShareStats` for `statuses` in one grouped query on the (status, created_at) index."""
+    rows = await session.execute(
+        sa.select(Share.status, sa.func.count(), sa.func.min(Share.created_at))
+        .where(Share.status.in_(statuses))
+        .group_by(Share.status)
+    )
+    counts: dict[str, int] = {}
+    oldest: datetime | None = None
+    for status, count, first in rows:
+        counts[status] = int(count)
+        if status in _WAITING_STATUSES and first is not None and (oldest is None or first < oldest):
+            oldest = first
+    age = max(0.0, (datetime.now(UTC) - oldest).total_seconds()) if oldest is not None else 0.0
+    return ShareStats(counts, age)
