@@ -1,6 +1,6 @@
-"""Rows of `articles` written straight into a database, for tests of migrations and of what is stored: the
-columns every revision has, and an INSERT that stores the text as TEXT, as revisions before 0012 did (the
-model's column type would compress it on SQLite)."""
+"""Helpers for tests of migrations and of what is stored: Alembic driven on a `Database`, and rows of
+`articles` written straight into it, with the columns every revision has and the text stored as TEXT, as
+revisions before 0012 stored it (the model's column type would compress it on SQLite)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+
+from bot.store.db import Database, alembic_config
+from bot.store.models import Article
+
+
+async def run_alembic(db: Database, action: Any, *args: str) -> None:
+    """`action` (`alembic.command.upgrade`, `downgrade`, …) with `args`, on a connection of `db`."""
+    async with db.engine.begin() as connection:
+        await connection.run_sync(lambda sync: action(alembic_config(db.url, sync), *args))
 
 
 def article_row(n: int, *, title: str, text: str) -> dict[str, Any]:
@@ -27,9 +36,9 @@ def article_row(n: int, *, title: str, text: str) -> dict[str, Any]:
     }
 
 
-INSERT_ARTICLE_AS_TEXT = sa.text(
-    "INSERT INTO articles (id, canonical_url, url_key, host, title, text, word_count, content_hash, simhash, "
-    "simhash_band0, simhash_band1, simhash_band2, simhash_band3, created_at) VALUES (:id, :canonical_url, "
-    ":url_key, :host, :title, :text, :word_count, :content_hash, :simhash, :simhash_band0, :simhash_band1, "
-    ":simhash_band2, :simhash_band3, :created_at)"
+# `articles` with the model's column types except the text's, plain TEXT. An insert names only the columns of
+# its rows, so `article_row`s go into a database at any revision.
+ARTICLES_AS_TEXT = sa.table(
+    "articles",
+    *(sa.column(c.name, sa.Text() if c.name == "text" else c.type) for c in Article.__table__.columns),
 )

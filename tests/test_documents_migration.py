@@ -9,14 +9,9 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import command
 from sqlalchemy.engine import make_url
-from stored_rows import INSERT_ARTICLE_AS_TEXT, article_row
+from stored_rows import ARTICLES_AS_TEXT, article_row, run_alembic
 
-from bot.store.db import Database, alembic_config
-
-
-async def _alembic(db: Database, action: Any, *args: str) -> None:
-    async with db.engine.begin() as connection:
-        await connection.run_sync(lambda sync: action(alembic_config(db.url, sync), *args))
+from bot.store.db import Database
 
 
 async def _columns(db: Database) -> set[str]:
@@ -35,28 +30,28 @@ async def test_the_doi_column_comes_and_goes_with_the_articles_kept(empty_databa
     if db.dialect == "sqlite":
         Path(make_url(db.url).database or "").parent.mkdir(parents=True, exist_ok=True)
     try:
-        await _alembic(db, command.upgrade, "0006_installations")
+        await run_alembic(db, command.upgrade, "0006_installations")
         assert "doi" not in await _columns(db)
         async with db.engine.begin() as connection:
-            await connection.execute(INSERT_ARTICLE_AS_TEXT, [_row(1)])
+            await connection.execute(ARTICLES_AS_TEXT.insert(), [_row(1)])
 
-        await _alembic(db, command.upgrade, "0007_documents")
+        await run_alembic(db, command.upgrade, "0007_documents")
         assert "doi" in await _columns(db)
         async with db.engine.begin() as connection:
             # Stored before the revision: read without looking for a DOI, so none.
             assert (await connection.execute(sa.text("SELECT doi FROM articles WHERE id = 1"))).scalar() is None
-            await connection.execute(INSERT_ARTICLE_AS_TEXT, [_row(2)])
+            await connection.execute(ARTICLES_AS_TEXT.insert(), [_row(2)])
             await connection.execute(sa.text("UPDATE articles SET doi = '10.5555/quay.17' WHERE id = 2"))
             stored = await connection.execute(sa.text("SELECT id, doi FROM articles ORDER BY id"))
             assert [tuple(row) for row in stored] == [(1, None), (2, "10.5555/quay.17")]
 
-        await _alembic(db, command.downgrade, "0006_installations")
+        await run_alembic(db, command.downgrade, "0006_installations")
         assert "doi" not in await _columns(db)
         async with db.engine.connect() as connection:
             ids = await connection.execute(sa.text("SELECT id FROM articles ORDER BY id"))
             assert [row[0] for row in ids] == [1, 2]
 
-        await _alembic(db, command.upgrade, "head")
+        await run_alembic(db, command.upgrade, "head")
         assert "doi" in await _columns(db)
     finally:
         await db.dispose()

@@ -13,16 +13,12 @@ import sqlalchemy as sa
 from alembic import command
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
+from stored_rows import run_alembic
 
-from bot.store.db import Database, alembic_config
+from bot.store.db import Database
 
 SHARED_AT = datetime(2026, 1, 1, tzinfo=UTC)
 SHARE_COLUMNS = ("id", "channel_id", "message_ts", "url", "status", "article_id", "duplicate_of_share_id")
-
-
-async def _alembic(db: Database, action: Any, revision: str) -> None:
-    async with db.engine.begin() as connection:
-        await connection.run_sync(lambda sync: action(alembic_config(db.url, sync), revision))
 
 
 async def _shares(db: Database) -> list[tuple[Any, ...]]:
@@ -55,7 +51,7 @@ async def test_upgrade_keeps_shares_and_their_links_and_downgrade_restores_them(
     if db.dialect == "sqlite":
         Path(make_url(db.url).database or "").parent.mkdir(parents=True, exist_ok=True)
     try:
-        await _alembic(db, command.upgrade, "0002_page_qa")
+        await run_alembic(db, command.upgrade, "0002_page_qa")
         async with db.engine.begin() as connection:
             await connection.execute(
                 sa.text(
@@ -75,7 +71,7 @@ async def test_upgrade_keeps_shares_and_their_links_and_downgrade_restores_them(
                 )
         before = await _shares(db)
 
-        await _alembic(db, command.upgrade, "head")
+        await run_alembic(db, command.upgrade, "head")
         assert await _shares(db) == before
         async with db.engine.connect() as connection:
             digests = dict((await connection.execute(sa.text("SELECT url, url_digest FROM shares"))).all())
@@ -87,7 +83,7 @@ async def test_upgrade_keeps_shares_and_their_links_and_downgrade_restores_them(
             await _insert_share(connection, id=4, message_ts="1.3", url=long_url, url_digest=digest)
             await connection.execute(sa.text("DELETE FROM shares WHERE message_ts = '1.3'"))
 
-        await _alembic(db, command.downgrade, "0002_page_qa")
+        await run_alembic(db, command.downgrade, "0002_page_qa")
         assert await _shares(db) == before
         async with db.engine.connect() as connection:
             columns = await connection.run_sync(lambda c: {col["name"] for col in sa.inspect(c).get_columns("shares")})

@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from alembic import command
 from sqlalchemy.engine import make_url
-from stored_rows import INSERT_ARTICLE_AS_TEXT, article_row
+from stored_rows import ARTICLES_AS_TEXT, article_row, run_alembic
 
 from bot.settings import sqlite_file
 from bot.store import lookup
 from bot.store.articles import save_summary
-from bot.store.db import Database, alembic_config
+from bot.store.db import Database
 from bot.store.models import Article
 from bot.store.search import SearchQuery, index_article, search
 from bot.summarize.base import Summary
@@ -36,11 +35,6 @@ _STORAGE_CLASS = {
     "sqlite": "SELECT typeof(text), length(CAST(text AS BLOB)) FROM articles WHERE id = :id",
     "postgresql": "SELECT pg_typeof(text)::text, octet_length(text) FROM articles WHERE id = :id",
 }
-
-
-async def _alembic(db: Database, action: Any, *args: str) -> None:
-    async with db.engine.begin() as connection:
-        await connection.run_sync(lambda sync: action(alembic_config(db.url, sync), *args))
 
 
 async def _stored(db: Database, article_id: int) -> tuple[str, int]:
@@ -127,19 +121,19 @@ async def test_the_migration_compresses_stored_texts_and_restores_them(empty_dat
     if db.dialect == "sqlite":
         Path(make_url(db.url).database or "").parent.mkdir(parents=True, exist_ok=True)
     try:
-        await _alembic(db, command.upgrade, "0011_search_lists")
+        await run_alembic(db, command.upgrade, "0011_search_lists")
         texts = {n: f"Story {n}: {TEXT}" for n in range(1, 1204)}  # more than two of the migration's batches
         texts[7] = "Short."  # compressed larger than it is: still converted, still read back
         async with db.session() as session, session.begin():
             await session.execute(
-                INSERT_ARTICLE_AS_TEXT,
+                ARTICLES_AS_TEXT.insert(),
                 [article_row(n, title=f"Harbour story {n}", text=text) for n, text in texts.items()],
             )
             for n in (1, 7, 1203):
                 await index_article(session, n)
         await _integrity_checked(db)
 
-        await _alembic(db, command.upgrade, "0012_sqlite_compressed_text")
+        await run_alembic(db, command.upgrade, "0012_sqlite_compressed_text")
         expected_kind = "blob" if db.dialect == "sqlite" else "text"
         if db.dialect == "sqlite":
             async with db.engine.connect() as connection:
@@ -153,7 +147,7 @@ async def test_the_migration_compresses_stored_texts_and_restores_them(empty_dat
         assert {n for n, _ in await _hits(db, "Kéréon")} == {1, 1203}
         assert [n for n, _ in await _hits(db, "short")] == [7]
 
-        await _alembic(db, command.downgrade, "0011_search_lists")
+        await run_alembic(db, command.downgrade, "0011_search_lists")
         async with db.engine.connect() as connection:
             rows = await connection.execute(sa.text("SELECT id, text FROM articles"))
             assert {n: text for n, text in rows} == texts  # TEXT again, readable without the application
@@ -164,7 +158,7 @@ async def test_the_migration_compresses_stored_texts_and_restores_them(empty_dat
                 match = "SELECT rowid FROM article_search WHERE article_search MATCH 'phare' ORDER BY rowid"
                 assert [row[0] for row in await connection.execute(sa.text(match))] == [1, 1203]
 
-        await _alembic(db, command.upgrade, "head")
+        await run_alembic(db, command.upgrade, "head")
         assert (await _stored(db, 1000))[0] == expected_kind
         await _integrity_checked(db)
     finally:

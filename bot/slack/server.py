@@ -67,7 +67,7 @@ from bot.slack.replies import TRANSIENT_ERRORS, ChannelPacer, Replier, web_clien
 from bot.slack.worker import Delivery, RetryPolicy, Worker
 from bot.store.db import Database, database_label
 from bot.store.models import ShareStatus
-from bot.store.shares import share_stats
+from bot.store.shares import SHARE_STATUSES, WAITING_STATUSES, share_stats
 from bot.store.write_gate import IntakeFirstDatabase
 from bot.summarize.base import SummaryInput
 
@@ -80,8 +80,6 @@ METRICS_PATH = "/metrics"
 HEALTH_DB_TIMEOUT = 3.0
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 JSON_CONTENT_TYPE = "application/json"
-_WAITING = (ShareStatus.PENDING.value, ShareStatus.WORKING.value)
-_STATUSES = tuple(s.value for s in ShareStatus)
 
 # Start-up checks of the tokens: one call each, retried while Slack cannot be reached.
 CHECK_TIMEOUT = 10  # seconds per call
@@ -825,8 +823,8 @@ class _Health:
             async with asyncio.timeout(HEALTH_DB_TIMEOUT):
                 await self.database.ping()
                 async with self.database.session(read_only=True) as session:
-                    stats = await share_stats(session, _WAITING)
-            database["queued_shares"] = {status: stats.counts.get(status, 0) for status in _WAITING}
+                    stats = await share_stats(session, WAITING_STATUSES)
+            database["queued_shares"] = {status: stats.counts.get(status, 0) for status in WAITING_STATUSES}
             database["oldest_waiting_seconds"] = round(stats.oldest_waiting, 1)
             if stats.oldest_waiting > self.stuck_after:
                 reasons.append(
@@ -861,7 +859,7 @@ class _Health:
         try:
             async with asyncio.timeout(HEALTH_DB_TIMEOUT), self.database.session(read_only=True) as session:
                 stats = await share_stats(session)
-            metrics.set_share_gauges(stats.counts, _STATUSES, stats.oldest_waiting)
+            metrics.set_share_gauges(stats.counts, SHARE_STATUSES, stats.oldest_waiting)
             metrics.QUEUE_DEPTH.labels("pending").set(stats.counts.get(ShareStatus.PENDING.value, 0))
         except Exception as exc:
             log.warning("metrics_store_unavailable", error=type(exc).__name__)

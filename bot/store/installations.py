@@ -17,11 +17,10 @@ from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStor
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.store.models import Share, ShareStatus, utcnow
-from bot.store.shares import of_team
+from bot.store.shares import WAITING_STATUSES, of_team
 
 UNINSTALLED_CODE = "app_uninstalled"
 UNINSTALLED_MESSAGE = "the app was uninstalled from this workspace before the link was answered"
-_WAITING = (ShareStatus.PENDING.value, ShareStatus.WORKING.value)
 
 
 def installation_store(engine: AsyncEngine, client_id: str) -> AsyncSQLAlchemyInstallationStore:
@@ -38,7 +37,7 @@ async def drop_team_work(session: AsyncSession, team_id: str) -> int:
     """End the waiting (pending or working) shares of `team_id` as failed; returns how many."""
     result = await session.execute(
         sa.update(Share)
-        .where(of_team(team_id), Share.status.in_(_WAITING))
+        .where(of_team(team_id), Share.status.in_(WAITING_STATUSES))
         .values(
             status=ShareStatus.FAILED.value,
             error_code=UNINSTALLED_CODE,

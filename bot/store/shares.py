@@ -507,8 +507,9 @@ async def shares_of_message(session: AsyncSession, channel_id: str, message_ts: 
 
 # --- health and metrics
 
-_ALL_STATUSES = tuple(s.value for s in ShareStatus)
-_WAITING_STATUSES = (ShareStatus.PENDING.value, ShareStatus.WORKING.value)
+SHARE_STATUSES = tuple(s.value for s in ShareStatus)
+# Shares not answered yet: queued, or claimed by a worker.
+WAITING_STATUSES = (ShareStatus.PENDING.value, ShareStatus.WORKING.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -519,7 +520,7 @@ class ShareStats:
     oldest_waiting: float
 
 
-async def share_stats(session: AsyncSession, statuses: tuple[str, ...] = _ALL_STATUSES) -> ShareStats:
+async def share_stats(session: AsyncSession, statuses: tuple[str, ...] = SHARE_STATUSES) -> ShareStats:
     """`ShareStats` for `statuses` in one grouped query on the (status, created_at) index."""
     rows = await session.execute(
         sa.select(Share.status, sa.func.count(), sa.func.min(Share.created_at))
@@ -530,7 +531,7 @@ async def share_stats(session: AsyncSession, statuses: tuple[str, ...] = _ALL_ST
     oldest: datetime | None = None
     for status, count, first in rows:
         counts[status] = int(count)
-        if status in _WAITING_STATUSES and first is not None and (oldest is None or first < oldest):
+        if status in WAITING_STATUSES and first is not None and (oldest is None or first < oldest):
             oldest = first
     age = max(0.0, (datetime.now(UTC) - oldest).total_seconds()) if oldest is not None else 0.0
     return ShareStats(counts, age)
