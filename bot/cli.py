@@ -308,7 +308,7 @@ async def _migrate_queue(settings: Settings) -> str:
     """Apply the procrastinate queue's schema when that queue is in use; what to add to the message."""
     if settings.queue_kind != "procrastinate":
         return ""
-    from bot.queue import apply_queue_schema
+    from bot.store.queue_schema import apply_queue_schema
 
     try:
         done = await apply_queue_schema(settings.database_url)

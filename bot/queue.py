@@ -31,9 +31,8 @@ a dead process is picked up within STALLED_AFTER + SWEEP_INTERVAL + POLL_INTERVA
 default). The new job takes the dead one's `working` shares over, looking each up in its thread before
 posting (bot.slack.worker). Nothing is requeued on start: a second process never touches the first one's work.
 
-`apply_queue_schema` (run by `linkbrief migrate` and on start) installs procrastinate's schema once, and its
-migrations after an upgrade of procrastinate, under an advisory lock so that processes starting together do
-not race.
+`bot.store.queue_schema.apply_queue_schema` (run by `linkbrief migrate` and on start) installs procrastinate's
+schema once, and its migrations after an upgrade of procrastinate.
 """
 
 from __future__ import annotations
@@ -41,18 +40,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 from datetime import datetime
-from typing import Any
 
-import psycopg
 from procrastinate import App, PsycopgConnector
-from procrastinate import __version__ as procrastinate_version
 from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
 from procrastinate.jobs import Status
-from procrastinate.schema import SchemaManager
 from procrastinate.worker import Worker as _ProcrastinateWorker  # noqa: F401  (its logger, for the filter below)
-from sqlalchemy.engine import make_url
 
 from bot.logs import get_logger
 from bot.settings import Settings
@@ -61,6 +54,7 @@ from bot.slack.worker import Delivery, give_back
 from bot.store import shares as share_store
 from bot.store.db import Database
 from bot.store.outage import is_database_outage
+from bot.store.queue_schema import libpq_url
 from bot.store.search_lists import refresh_search_lists
 
 log = get_logger(__name__)
@@ -72,10 +66,8 @@ SEARCH_LISTS_TASK = "linkbrief.search_lists"
 # The top-k lists of search words that became common (bot.store.search_lists): at minute 7 of every ten, so
 # that a word needs at most ten minutes (and an autovacuum ANALYZE) from common to listed.
 SEARCH_LISTS_CRON = "7-59/10 * * * *"
-SCHEMA_LOCK_KEY = 0x6C62_7100  # advisory lock around applying the queue schema
 DISPATCH_GATHER = 0.05  # seconds the dispatcher waits after a notification for more of them
 WORKER_RESTART_DELAY = 2.0  # seconds before a procrastinate worker that stopped (database away) starts again
-_MIGRATION_VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)_")
 
 # procrastinate logs every job start and end at INFO: one line per link is noise next to our own log.
 logging.getLogger("procrastinate").setLevel(logging.WARNING)
@@ -109,11 +101,6 @@ def _procrastinate_outages_in_one_line() -> None:
 _procrastinate_outages_in_one_line()
 
 
-def libpq_url(database_url: str) -> str:
-    """The SQLAlchemy URL (`postgresql+asyncpg://…`) as the libpq URL psycopg takes."""
-    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 def channel_lock(channel_id: str) -> str:
     return f"linkbrief-channel:{channel_id}"
 
@@ -126,62 +113,6 @@ def sweep_cron(interval: int) -> str:
     unswept for up to nine minutes of every ten.
     """
     return "* * * * * *" if interval <= 1 else f"* * * * * */{interval}"
-
-
-# ------------------------------------------------------------------------------------------------ schema
-
-
-def _version(text: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in re.findall(r"\d+", text)[:3])
-
-
-async def apply_queue_schema(database_url: str) -> str:
-    """Install procrastinate's schema, or bring it up to the installed procrastinate; idempotent.
-
-    The version applied is kept in `linkbrief_queue_schema`; on an upgrade of procrastinate, its migration
-    scripts newer than that version are applied in order. Returns what was done ("installed", "migrated to
-    …", "up to date").
-    """
-    async with await psycopg.AsyncConnection.connect(libpq_url(database_url), autocommit=True) as connection:
-        await connection.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK_KEY,))
-        try:
-            await connection.execute("CREATE TABLE IF NOT EXISTS linkbrief_queue_schema (version text NOT NULL)")
-            row = await (await connection.execute("SELECT version FROM linkbrief_queue_schema")).fetchone()
-            installed = await (await connection.execute("SELECT to_regclass('procrastinate_jobs')")).fetchone()
-            if installed is None or installed[0] is None:
-                async with connection.transaction():
-                    await connection.execute(SchemaManager.get_schema())
-                    await _record_version(connection)
-                log.info("queue_schema_installed", procrastinate=procrastinate_version)
-                return "installed"
-            applied = _version(row[0]) if row else (0, 0, 0)
-            if applied >= _version(procrastinate_version):
-                return "up to date"
-            async with connection.transaction():
-                for script in _migrations_after(applied):
-                    await connection.execute(script.read_text(encoding="utf-8"))
-                await _record_version(connection)
-            log.info("queue_schema_migrated", procrastinate=procrastinate_version)
-            return f"migrated to {procrastinate_version}"
-        finally:
-            await connection.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK_KEY,))
-
-
-async def _record_version(connection: psycopg.AsyncConnection[Any]) -> None:
-    await connection.execute("DELETE FROM linkbrief_queue_schema")
-    await connection.execute("INSERT INTO linkbrief_queue_schema (version) VALUES (%s)", (procrastinate_version,))
-
-
-def _migrations_after(applied: tuple[int, ...]) -> list[Any]:
-    from pathlib import Path
-
-    folder = Path(SchemaManager.get_migrations_path())
-    scripts = []
-    for script in folder.glob("*.sql"):
-        match = _MIGRATION_VERSION.match(script.name)
-        if match and tuple(int(g) for g in match.groups()) > applied:
-            scripts.append(script)
-    return sorted(scripts, key=lambda path: path.name)
 
 
 # ------------------------------------------------------------------------------------------------ the queue

@@ -22,7 +22,6 @@ other reply (`bot.slack.render`).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk.models.blocks import Block
 
 from bot.logs import get_logger
+from bot.periodic import Periodic
 from bot.slack.links import is_slack_id
 from bot.slack.permissions import MembershipCache
 from bot.slack.render import (
@@ -215,26 +215,17 @@ class Digests:
         self.replier = replier
         self.clock = clock
         self.stale_after = stale_after
-        self._timer: asyncio.Task[None] | None = None
+        self._timer: Periodic | None = None
 
     def start(self, interval: float) -> None:
         """Tick every `interval` seconds in this process (the embedded queue: one process holds the store)."""
-        self._timer = asyncio.create_task(self._tick_forever(interval), name="digest-timer")
+        if self._timer is None:
+            self._timer = Periodic(self.tick, interval, name="digest-tick")
+            self._timer.start()
 
     async def aclose(self) -> None:
         if self._timer is not None:
-            self._timer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._timer
-            self._timer = None
-
-    async def _tick_forever(self, interval: float) -> None:
-        while True:
-            try:
-                await self.tick()
-            except Exception as exc:  # the database may be away; the next tick tries again
-                log.warning("digest_tick_failed", error=type(exc).__name__)
-            await asyncio.sleep(interval)
+            await self._timer.aclose()
 
     async def tick(self) -> int:
         """Post every digest whose period has ended and that no process has claimed; how many were posted."""

@@ -31,7 +31,6 @@ request) may change it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -52,6 +51,7 @@ from bot.followups.answer import (
     offline_answer,
 )
 from bot.logs import get_logger
+from bot.periodic import Periodic
 from bot.slack.links import (
     READABLE_SUBTYPES,
     is_message_ts,
@@ -146,27 +146,19 @@ class FollowUps:
         self.replier = replier
         self.membership = membership
         self.model = model
-        self._sweeper: asyncio.Task[None] | None = None
+        self._sweeper: Periodic | None = None
 
     def start(self, *, interval: float = SWEEP_INTERVAL, stale_after: timedelta = STALE_CLAIM) -> None:
         """Answer, now and every `interval` seconds, the questions a dead process stored but never answered."""
-        self._sweeper = asyncio.create_task(self._sweep_forever(interval, stale_after), name="followup-sweep")
+        if self._sweeper is None:
+            self._sweeper = Periodic(lambda: self.sweep(stale_after=stale_after), interval, name="followup-sweep")
+            self._sweeper.start()
 
     async def aclose(self) -> None:
         if self._sweeper is not None:
-            self._sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sweeper
+            await self._sweeper.aclose()
         if self.model is not None:
             await self.model.aclose()
-
-    async def _sweep_forever(self, interval: float, stale_after: timedelta) -> None:
-        while True:
-            try:
-                await self.sweep(stale_after=stale_after)
-            except Exception as exc:  # the database may be away; the next round tries again
-                log.warning("followup_sweep_failed", error=type(exc).__name__)
-            await asyncio.sleep(interval)
 
     async def sweep(self, *, stale_after: timedelta = STALE_CLAIM) -> int:
         """Answer the questions left pending longer than `stale_after`; how many were taken over."""

@@ -53,7 +53,7 @@ from bot.followups.answer import FollowUpModel
 from bot.logs import get_logger, one_line_logger
 from bot.pipeline.extract import extract_article
 from bot.pipeline.runner import ArticlePipeline
-from bot.queue import ProcrastinateQueue, apply_queue_schema
+from bot.queue import ProcrastinateQueue
 from bot.settings import Settings
 from bot.slack.app import AppParts, Background, build_app
 from bot.slack.ask import ArchiveQuestions
@@ -67,7 +67,9 @@ from bot.slack.replies import TRANSIENT_ERRORS, ChannelPacer, Replier, web_clien
 from bot.slack.worker import Delivery, RetryPolicy, Worker
 from bot.store.db import Database, database_label
 from bot.store.models import ShareStatus
+from bot.store.queue_schema import apply_queue_schema
 from bot.store.shares import SHARE_STATUSES, WAITING_STATUSES, share_stats
+from bot.store.statistics import PlannerStatistics
 from bot.store.write_gate import IntakeFirstDatabase
 from bot.summarize.base import SummaryInput
 
@@ -249,8 +251,10 @@ async def running_bot(
     socket_url = await check_tokens(settings.slack_api_url, token or None, app_token)
     checked_at = time.monotonic()
     database = IntakeFirstDatabase(settings.database_url)
+    statistics = PlannerStatistics(database)  # SQLite's planner counts, at start and hourly
     try:
         await migrate(settings, database)
+        statistics.start()
         workspaces = Workspaces.open(settings, database) if many else None
         async with ArticlePipeline.open(settings, database) as pipeline:
             if warm_up:
@@ -354,6 +358,7 @@ async def running_bot(
                 await runner.cleanup()
                 log.info("bot_stopped", mode=resolved)
     finally:
+        await statistics.aclose()
         await database.dispose()
 
 
