@@ -1295,3 +1295,55 @@ def _displayed(blocks: list[dict]) -> list[str]:
         elif text.startswith("*Questions answered*"):
             items += [line[3:] for line in text.split("\n") if line.startswith("*A*")]
     return items
+
+
+# --- a reply with no question: a key point's sentence may be shown as the question it answers ----------------------
+
+LIBRARY_LEAD = (
+    "Riverton's city council voted on Tuesday to close the Elm Street library at the end of the year, ending more "
+    "than a century of lending on the east side."
+)
+LIBRARY_REASON = (
+    "Council members closed the library because repairs to its roof and heating would cost the city $2.4 million."
+)
+LIBRARY_MIDDLE = (
+    f"{LIBRARY_LEAD}\n\n{LIBRARY_REASON} The building has stood on Elm Street since 1911 and holds 40,000 books."
+)
+LIBRARY = (
+    f"{LIBRARY_MIDDLE}\n\nReaders packed the council chamber for the vote. Several of them held signs asking the "
+    "council to reconsider. The library's collection will move to the main branch downtown."
+)
+
+
+def _library(text: str) -> Summary:
+    return summarize_extractive(SummaryInput(text=text, title="Riverton council votes to close Elm Street library"))
+
+
+def test_a_reply_without_questions_asks_the_one_a_key_point_answers() -> None:
+    """The reason for the closure is the only sentence a question fits, and it would be a key point: it is shown
+    under its question instead, and the next sentence in importance takes its place among the key points."""
+    summary = _library(LIBRARY)
+    [pair] = summary.qa
+    assert pair.question == "Why did council members close the library?"
+    assert pair.answer == LIBRARY_REASON
+    assert LIBRARY_REASON not in summary.key_points
+    assert len(summary.key_points) == 2  # as many key points as before the swap
+    tools = language_tools(LIBRARY, "en")
+    shown = [summary.tldr, *summary.key_points, pair.answer]
+    assert first_repeat([content_words(line, tools) for line in shown]) is None, shown
+
+
+def test_a_key_point_stays_a_key_point_when_another_question_exists() -> None:
+    """With a question from elsewhere in the article, the reason stays a key point and is not asked about."""
+    summary = _library(f"{LIBRARY}\n\nThe council will decide the building's future next spring.")
+    assert LIBRARY_REASON in summary.key_points
+    assert [pair.question for pair in summary.qa] == ["When will the council decide the building's future?"]
+
+
+def test_a_key_point_is_not_given_up_when_nothing_could_take_its_place() -> None:
+    """Three sentences: the TL;DR and two key points. Asking about the reason would leave one key point, so the
+    reply keeps both and asks nothing."""
+    summary = _library(LIBRARY_MIDDLE)
+    assert LIBRARY_REASON in summary.key_points
+    assert len(summary.key_points) == 2
+    assert summary.qa == ()

@@ -22,7 +22,8 @@ subject is a named person or organisation: without the place the question would 
 languages an answer opening with a pronoun is dropped.
 
 This module picks among the candidates. The Q&A should add to the summary, not restate it: sentences shown as
-the TL;DR or a key point are not used as answers while the rest of the article can supply a question, and an
+the TL;DR or a key point are not used as answers while the rest of the article can supply a question (a reply
+with none may trade one key point for the fact question it answers: `key_point_question`), and an
 answer that says the TL;DR, a key point or another chosen answer again (`overlap`, as the reply judges it) is no
 candidate at all, since the reply would hide it and a pair the reader can see should take its place. Among
 the rest: the summariser's own sentence score plus a bonus per kind of question (a reason or a number is what
@@ -116,8 +117,10 @@ _KIND_BONUS = {
     "object": 0.04,
     "happened": 0.06,
 }
-# Kinds asked about what a speaker reports ("Police said the man was arrested after …"): the facts, not "what".
-_REPORTED_KINDS = frozenset({"why", "how many", "how", "when", "how long", "where"})
+# Kinds whose answer is checked to hold what the question asks for (a cause, a number, a manner, a time, a place;
+# `question_checks.answer_answers`). The ones asked about what a speaker reports ("Police said the man was
+# arrested after …": the facts, not "what"), and the only ones worth giving a key point up for.
+_FACT_KINDS = frozenset({"why", "how many", "how", "when", "how long", "where"})
 # A second question of a kind already chosen must beat the others by this much.
 _REPEATED_KIND_PENALTY = 0.15
 # Sentences already on screen as a key point are answers only when nothing else is left, and then rank lower.
@@ -225,7 +228,7 @@ def _english_questions(
         reported = reported_clause(sentence)
         clause = parse_clause(reported) if reported else None
         facts = fact_questions(clause, ctx, None) if clause is not None else []
-        found += [_Found(q.kind, q.question, q.subject) for q in facts if q.kind in _REPORTED_KINDS]
+        found += [_Found(q.kind, q.question, q.subject) for q in facts if q.kind in _FACT_KINDS]
         return found + _identity(sentence, ctx), speaker
     recent = last_person[1] if last_person and sentence.index - last_person[0] <= PRONOUN_RESOLUTION_WINDOW else None
     clause = parse_clause(sentence.text)
@@ -520,23 +523,14 @@ def _lead_terms(ranked: RankedArticle, tools: LanguageTools, title: str | None) 
     return frozenset(tools.content_terms(" ".join(opening)))
 
 
-def generate_questions(
-    ranked: RankedArticle,
-    tools: LanguageTools,
-    title: str | None,
-    tldr_sentences: frozenset[int] = frozenset(),
-    key_point_sentences: frozenset[int] = frozenset(),
-) -> list[QAPair]:
-    """Up to three question–answer pairs, in article order; fewer (or none) rather than generic ones.
-
-    `tldr_sentences` are never answers; `key_point_sentences` only when the rest of the article offers none.
-    """
+def _context(ranked: RankedArticle, tools: LanguageTools, title: str | None) -> QuestionContext | None:
+    """What the question patterns need to know about the whole article; None for a language without them."""
     language = tools.code or ""
     if language != "en" and language not in TEMPLATES:
-        return []
+        return None
     term_counts = ranked.term_counts + Counter(tools.content_terms(title)) if title else ranked.term_counts
     proper, common = proper_words(ranked.sentences)
-    ctx = QuestionContext(
+    return QuestionContext(
         language,
         proper,
         common,
@@ -548,5 +542,57 @@ def generate_questions(
         # German capitalises every noun: "Ressortchef Geyer" and "Matthias Geyer" are one man, not two first names
         shared_surnames(ranked.sentences, common) if language != "de" else frozenset(),
     )
+
+
+def generate_questions(
+    ranked: RankedArticle,
+    tools: LanguageTools,
+    title: str | None,
+    tldr_sentences: frozenset[int] = frozenset(),
+    key_point_sentences: frozenset[int] = frozenset(),
+) -> list[QAPair]:
+    """Up to three question–answer pairs, in article order; fewer (or none) rather than generic ones.
+
+    `tldr_sentences` are never answers; `key_point_sentences` only when the rest of the article offers none.
+    """
+    ctx = _context(ranked, tools, title)
+    if ctx is None:
+        return []
     pool = list(_candidates(ranked, ctx, set(tldr_sentences), set(key_point_sentences)))
     return [QAPair(question=c.question, answer=c.answer) for c in _choose(pool)]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPointQuestion:
+    """A question a key point's sentence answers, and the sentences its answer takes."""
+
+    pair: QAPair
+    sentences: frozenset[int]
+
+
+def key_point_question(
+    ranked: RankedArticle,
+    tools: LanguageTools,
+    title: str | None,
+    tldr_sentences: frozenset[int],
+    key_point_sentences: frozenset[int],
+) -> KeyPointQuestion | None:
+    """The best question of a checked kind (`_FACT_KINDS`) whose answer is one of the key points' sentences.
+
+    For a reply that would otherwise have none: the summariser may show that sentence as this pair instead of
+    as a key point (`bot.summarize.extractive`). Judged with only the TL;DR on screen, since the key point it
+    comes from is what the pair would replace.
+    """
+    ctx = _context(ranked, tools, title)
+    if ctx is None:
+        return None
+    pool = [
+        c
+        for c in _candidates(ranked, ctx, set(tldr_sentences), set())
+        if c.kind in _FACT_KINDS and set(range(c.index, c.index + c.span)) & key_point_sentences
+    ]
+    chosen = _choose(pool)
+    if not chosen:
+        return None
+    best = max(chosen, key=lambda c: (c.score, -c.index))
+    return KeyPointQuestion(QAPair(best.question, best.answer), frozenset(range(best.index, best.index + best.span)))
