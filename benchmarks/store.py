@@ -326,9 +326,9 @@ async def index_all(db: Database, definitions: dict[str, str] | None = None) -> 
     if definitions is None:
         definitions = await drop_search_indexes(db)
     # Three connections at once: the text's GIN index (it needs only `articles`; PostgreSQL builds a GIN index
-    # on one core) while two more compute the lead vectors, whose GIN index follows. A GIN build gathers its
-    # entries in maintenance_work_mem and merges them into the index each time it fills: at 1,000,000 articles
-    # the text's entries are several GB, so 512 MB meant many merges (`MAINTENANCE_WORK_MEM`).
+    # on one core) while two more compute the lead vectors, whose GIN index and the top-k lists follow. A GIN
+    # build gathers its entries in maintenance_work_mem and merges them into the index each time it fills: at
+    # 1,000,000 articles the text's entries are several GB, so 512 MB meant many merges (`MAINTENANCE_WORK_MEM`).
     workers = 2
     phases: dict[str, float] = {}
 
@@ -346,26 +346,32 @@ async def index_all(db: Database, definitions: dict[str, str] | None = None) -> 
                 await conn.exec_driver_sql(definitions[name])
                 phases[name] = time.perf_counter() - t0
 
-    async def leads_then_their_index() -> None:
+    lists = 0
+
+    async def leads_then_their_index_then_lists() -> None:
+        nonlocal lists
         t0 = time.perf_counter()
         await asyncio.gather(*(part(r) for r in range(workers)))
         phases["lead vectors"] = time.perf_counter() - t0
         await build(("ix_article_search_lead",))
+        # The top-k lists of the common words, as the worker's periodic refresh builds them once ANALYZE
+        # (autovacuum in a deployment) has named the common words. They rank lead vectors only, so they are
+        # built on the second core while the first still builds the text's index.
+        t0 = time.perf_counter()
+        async with db.engine.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.exec_driver_sql("ANALYZE article_search")
+        lists = await refresh_search_lists(db)
+        phases["top-k lists"] = time.perf_counter() - t0
 
-    await asyncio.gather(build(("article_search_text",)), leads_then_their_index())
+    await asyncio.gather(build(("article_search_text",)), leads_then_their_index_then_lists())
     t0 = time.perf_counter()
     async with db.engine.connect() as conn:
         await conn.execution_options(isolation_level="AUTOCOMMIT")
         await conn.exec_driver_sql("VACUUM ANALYZE")
     phases["VACUUM ANALYZE"] = time.perf_counter() - t0
     print("  postgresql: " + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in phases.items()), flush=True)
-    # The top-k lists of the common words, as the worker's periodic refresh builds them once ANALYZE (here
-    # above; autovacuum in a deployment) has named the common words.
-    started = time.perf_counter()
-    lists = await refresh_search_lists(db)
-    print(
-        f"  postgresql: top-k lists of {lists} common words built in {time.perf_counter() - started:.1f} s", flush=True
-    )
+    print(f"  postgresql: top-k lists of {lists} common words", flush=True)
 
 
 # --- measuring -----------------------------------------------------------------------------------------------
