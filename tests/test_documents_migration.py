@@ -3,12 +3,10 @@ away again, the articles already stored kept either way."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
-from sqlalchemy.engine import make_url
 from stored_rows import ARTICLES_AS_TEXT, article_row, run_alembic
 
 from bot.store.db import Database
@@ -27,8 +25,6 @@ def _row(n: int) -> dict[str, Any]:
 
 async def test_the_doi_column_comes_and_goes_with_the_articles_kept(empty_database_url: str) -> None:
     db = Database(empty_database_url)
-    if db.dialect == "sqlite":
-        Path(make_url(db.url).database or "").parent.mkdir(parents=True, exist_ok=True)
     try:
         await run_alembic(db, command.upgrade, "0006_installations")
         assert "doi" not in await _columns(db)

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 from stored_rows import run_alembic
 
@@ -48,8 +46,6 @@ async def _insert_share(connection: AsyncConnection, **values: Any) -> None:
 
 async def test_upgrade_keeps_shares_and_their_links_and_downgrade_restores_them(empty_database_url: str) -> None:
     db = Database(empty_database_url)
-    if db.dialect == "sqlite":
-        Path(make_url(db.url).database or "").parent.mkdir(parents=True, exist_ok=True)
     try:
         await run_alembic(db, command.upgrade, "0002_page_qa")
         async with db.engine.begin() as connection:

@@ -43,8 +43,6 @@ async def _objects(db: Database) -> dict[str, set[str]]:
 
 async def test_upgrade_to_head_then_downgrade_to_base(empty_database_url: str) -> None:
     db = Database(empty_database_url)
-    if db.dialect == "sqlite":  # Database.migrate would create it; here Alembic is driven directly
-        Path(make_url(db.url).database or "").parent.mkdir(parents=True, exist_ok=True)
     try:
         await run_alembic(db, command.upgrade, "head")
         upgraded = await _objects(db)
@@ -191,8 +189,6 @@ async def _found(db: Database, word: str) -> list[int]:
 
 async def test_search_rank_migration_carries_the_index_over_and_back(empty_database_url: str) -> None:
     db = Database(empty_database_url)
-    if db.dialect == "sqlite":
-        Path(make_url(db.url).database or "").parent.mkdir(parents=True, exist_ok=True)
     try:
         await run_alembic(db, command.upgrade, "0004_delivery")
         await _seed_at_0004(db)

@@ -5,12 +5,10 @@ migration in both directions with the FTS5 index still matching its content."""
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from alembic import command
-from sqlalchemy.engine import make_url
 from stored_rows import ARTICLES_AS_TEXT, article_row, run_alembic
 
 from bot.settings import sqlite_file
@@ -118,8 +116,6 @@ async def test_the_text_reads_back_exactly_and_sqlite_keeps_it_compressed(databa
 
 async def test_the_migration_compresses_stored_texts_and_restores_them(empty_database_url: str) -> None:
     db = Database(empty_database_url)
-    if db.dialect == "sqlite":
-        Path(make_url(db.url).database or "").parent.mkdir(parents=True, exist_ok=True)
     try:
         await run_alembic(db, command.upgrade, "0011_search_lists")
         texts = {n: f"Story {n}: {TEXT}" for n in range(1, 1204)}  # more than two of the migration's batches

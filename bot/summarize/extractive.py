@@ -44,7 +44,7 @@ from bot.summarize.fitness import carries_point
 from bot.summarize.keypoints import MAX_KEY_POINTS, MIN_KEY_POINTS, choose_key_points
 from bot.summarize.overlap import content_words, says_again
 from bot.summarize.page_qa import DISPLAY_COUNT, questions_answered, readable_pairs
-from bot.summarize.questions import generate_questions, key_point_question
+from bot.summarize.questions import QuestionPool, question_pool
 from bot.summarize.ranking import RankedArticle, rank
 from bot.summarize.sentences import Sentence, join_sentences, split_sentences, word_count
 
@@ -129,9 +129,10 @@ def _page_pairs_beyond(
 def _key_point_as_question(
     ranked: RankedArticle,
     tools: LanguageTools,
-    article: SummaryInput,
+    asked_about: QuestionPool,
     article_words: int,
     tldr_indexes: tuple[int, ...],
+    tldr_words: list[frozenset[str]],
     key_point_indexes: list[int],
 ) -> tuple[list[int], list[QAPair]] | None:
     """For a reply with no question at all: one key point's sentence shown as the question it answers, and
@@ -145,16 +146,15 @@ def _key_point_as_question(
     answers first whenever one exists costs about one R-1 point of what a reader sees, a swap limited this
     way costs nothing), hence one pair at most and only where no other question exists.
     """
-    asked = key_point_question(ranked, tools, article.title, frozenset(tldr_indexes), frozenset(key_point_indexes))
+    asked = asked_about.key_point_question(frozenset(key_point_indexes))
     if asked is None:
         return None
-    said = [content_words(join_sentences([ranked.sentences[i].text for i in tldr_indexes]), tools)]
     replaced = choose_key_points(
         ranked,
         tools,
         article_words,
         tuple(sorted({*tldr_indexes, *asked.sentences})),
-        [*said, content_words(asked.pair.answer, tools)],
+        [*tldr_words, content_words(asked.pair.answer, tools)],
     )
     importance = ranked.importance
     if len(replaced) < len(key_point_indexes) or sum(importance[i] for i in replaced) < _SWAP_MIN_IMPORTANCE * sum(
@@ -181,13 +181,14 @@ def summarize_extractive(article: SummaryInput) -> Summary:
     key_point_indexes = choose_key_points(ranked, tools, article_words, tldr_indexes, tldr_words + page_answers)
     generated: list[QAPair] = []
     if len(page_pairs) < DISPLAY_COUNT:
-        generated = generate_questions(
-            ranked, tools, article.title, frozenset(tldr_indexes), frozenset(key_point_indexes)
-        )
-    if not generated and not page_pairs:
-        swapped = _key_point_as_question(ranked, tools, article, article_words, tldr_indexes, key_point_indexes)
-        if swapped is not None:
-            key_point_indexes, generated = swapped
+        asked_about = question_pool(ranked, tools, article.title, frozenset(tldr_indexes))
+        generated = asked_about.questions(frozenset(key_point_indexes))
+        if not generated and not page_pairs:
+            swapped = _key_point_as_question(
+                ranked, tools, asked_about, article_words, tldr_indexes, tldr_words, key_point_indexes
+            )
+            if swapped is not None:
+                key_point_indexes, generated = swapped
     key_points = [ranked.sentences[i].text for i in key_point_indexes]
     shown = tldr_words + [content_words(point, tools) for point in key_points]
     return Summary(

@@ -23,7 +23,7 @@ languages an answer opening with a pronoun is dropped.
 
 This module picks among the candidates. The Q&A should add to the summary, not restate it: sentences shown as
 the TL;DR or a key point are not used as answers while the rest of the article can supply a question (a reply
-with none may trade one key point for the fact question it answers: `key_point_question`), and an
+with none may trade one key point for the fact question it answers: `QuestionPool.key_point_question`), and an
 answer that says the TL;DR, a key point or another chosen answer again (`overlap`, as the reply judges it) is no
 candidate at all, since the reply would hide it and a pair the reader can see should take its place. Among
 the rest: the summariser's own sentence score plus a bonus per kind of question (a reason or a number is what
@@ -149,6 +149,11 @@ class _Candidate:
     span: int = 1  # sentences the answer takes
     shown: bool = False  # the answer is already a key point
     words: frozenset[str] = frozenset()  # the answer's content words, to tell a repeat
+
+    @property
+    def sentences(self) -> frozenset[int]:
+        """The sentences the answer takes."""
+        return frozenset(range(self.index, self.index + self.span))
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,14 +372,13 @@ def _on_screen(
     return [content_words(line, ctx.tools) for line in lines]
 
 
-def _candidates(
-    ranked: RankedArticle, ctx: QuestionContext, tldr: set[int], key_points: set[int]
-) -> Iterator[_Candidate]:
+def _candidates(ranked: RankedArticle, ctx: QuestionContext, tldr: set[int]) -> Iterator[_Candidate]:
     """Every sentence that answers a question, with its questions; in article order, as speakers carry over.
 
-    An answer the reply would hide as a repeat of the TL;DR or a key point (`overlap`) is no candidate: it
-    would only take the place of one the reader gets to see."""
-    on_screen = _on_screen(ranked, ctx, tldr, key_points)
+    An answer the reply would hide as a repeat of the TL;DR (`overlap`) is no candidate: it would only take the
+    place of one the reader gets to see. The key points are judged afterwards (`_beside_key_points`), as the
+    summariser may try more than one set of them."""
+    on_screen = _on_screen(ranked, ctx, tldr, set())
     last_speaker: tuple[int, str] | None = None  # (sentence index, name) of the last attributed speech
     templates = TEMPLATES.get(ctx.language)
     worth = _worth_reading(ranked)
@@ -406,21 +410,35 @@ def _candidates(
             answer = item.answer or _checked_answer(ranked, sentence.index, answer_span, item, ctx)
             if answer is None:
                 continue
-            shown = any(i in key_points for i in range(sentence.index, sentence.index + answer_span))
             words = content_words(answer, ctx.tools)
             if any(says_again(words, said) for said in on_screen):
-                continue  # the reply would hide it: the TL;DR or a key point says it already
+                continue  # the reply would hide it: the TL;DR says it already
             yield _Candidate(
                 index=sentence.index,
                 question=question,
                 answer=answer,
                 kind=kind,
                 subject=subject.lower(),
-                score=score + _KIND_BONUS[kind] - (_SHOWN_PENALTY if shown else 0.0),
+                score=score + _KIND_BONUS[kind],
                 span=answer_span,
-                shown=shown,
                 words=words,
             )
+
+
+def _beside_key_points(
+    pool: list[_Candidate], ranked: RankedArticle, ctx: QuestionContext, key_points: frozenset[int]
+) -> list[_Candidate]:
+    """The candidates a reply showing these key points can have: none that says a key point again (the reply
+    would hide it), and those whose answer is a key point's sentence marked as shown and ranked lower."""
+    said = _on_screen(ranked, ctx, set(), set(key_points))
+    kept: list[_Candidate] = []
+    for candidate in pool:
+        if any(says_again(candidate.words, line) for line in said):
+            continue
+        if key_points & candidate.sentences:
+            candidate = replace(candidate, shown=True, score=candidate.score - _SHOWN_PENALTY)
+        kept.append(candidate)
+    return kept
 
 
 def _surname_of_several(question: str, ctx: QuestionContext) -> bool:
@@ -544,6 +562,54 @@ def _context(ranked: RankedArticle, tools: LanguageTools, title: str | None) -> 
     )
 
 
+@dataclass(frozen=True, slots=True)
+class KeyPointQuestion:
+    """A question a key point's sentence answers, and the sentences its answer takes."""
+
+    pair: QAPair
+    sentences: frozenset[int]
+
+
+class QuestionPool:
+    """Every question an article's sentences support outside its TL;DR, found once; which of them a reply
+    asks depends on its key points, which the summariser may choose twice (`bot.summarize.extractive`)."""
+
+    def __init__(self, ranked: RankedArticle, ctx: QuestionContext | None, tldr_sentences: frozenset[int]) -> None:
+        self._ranked = ranked
+        self._ctx = ctx
+        self._pool = list(_candidates(ranked, ctx, set(tldr_sentences))) if ctx is not None else []
+
+    def questions(self, key_point_sentences: frozenset[int] = frozenset()) -> list[QAPair]:
+        """Up to three pairs, in article order, beside these key points: their sentences are answers only when
+        the rest of the article offers none."""
+        if self._ctx is None:
+            return []
+        pool = _beside_key_points(self._pool, self._ranked, self._ctx, key_point_sentences)
+        return [QAPair(question=c.question, answer=c.answer) for c in _choose(pool)]
+
+    def key_point_question(self, key_point_sentences: frozenset[int]) -> KeyPointQuestion | None:
+        """The best question of a checked kind (`_FACT_KINDS`) whose answer is one of the key points' sentences.
+
+        For a reply that would otherwise have none: the summariser may show that sentence as this pair instead
+        of as a key point. Judged with only the TL;DR on screen, since the key point it comes from is what the
+        pair would replace.
+        """
+        pool = [c for c in self._pool if c.kind in _FACT_KINDS and c.sentences & key_point_sentences]
+        chosen = _choose(pool)
+        if not chosen:
+            return None
+        best = max(chosen, key=lambda c: (c.score, -c.index))
+        return KeyPointQuestion(QAPair(best.question, best.answer), best.sentences)
+
+
+def question_pool(
+    ranked: RankedArticle, tools: LanguageTools, title: str | None, tldr_sentences: frozenset[int] = frozenset()
+) -> QuestionPool:
+    """The questions of an article whose TL;DR is `tldr_sentences` (never answers); none for a language
+    without question patterns."""
+    return QuestionPool(ranked, _context(ranked, tools, title), tldr_sentences)
+
+
 def generate_questions(
     ranked: RankedArticle,
     tools: LanguageTools,
@@ -555,44 +621,4 @@ def generate_questions(
 
     `tldr_sentences` are never answers; `key_point_sentences` only when the rest of the article offers none.
     """
-    ctx = _context(ranked, tools, title)
-    if ctx is None:
-        return []
-    pool = list(_candidates(ranked, ctx, set(tldr_sentences), set(key_point_sentences)))
-    return [QAPair(question=c.question, answer=c.answer) for c in _choose(pool)]
-
-
-@dataclass(frozen=True, slots=True)
-class KeyPointQuestion:
-    """A question a key point's sentence answers, and the sentences its answer takes."""
-
-    pair: QAPair
-    sentences: frozenset[int]
-
-
-def key_point_question(
-    ranked: RankedArticle,
-    tools: LanguageTools,
-    title: str | None,
-    tldr_sentences: frozenset[int],
-    key_point_sentences: frozenset[int],
-) -> KeyPointQuestion | None:
-    """The best question of a checked kind (`_FACT_KINDS`) whose answer is one of the key points' sentences.
-
-    For a reply that would otherwise have none: the summariser may show that sentence as this pair instead of
-    as a key point (`bot.summarize.extractive`). Judged with only the TL;DR on screen, since the key point it
-    comes from is what the pair would replace.
-    """
-    ctx = _context(ranked, tools, title)
-    if ctx is None:
-        return None
-    pool = [
-        c
-        for c in _candidates(ranked, ctx, set(tldr_sentences), set())
-        if c.kind in _FACT_KINDS and set(range(c.index, c.index + c.span)) & key_point_sentences
-    ]
-    chosen = _choose(pool)
-    if not chosen:
-        return None
-    best = max(chosen, key=lambda c: (c.score, -c.index))
-    return KeyPointQuestion(QAPair(best.question, best.answer), frozenset(range(best.index, best.index + best.span)))
+    return question_pool(ranked, tools, title, tldr_sentences).questions(key_point_sentences)
