@@ -189,6 +189,38 @@ def test_paragraphs_of_a_br_separated_div_stay_whole_sentences() -> None:
     ]
 
 
+def test_hard_wrapped_source_lines_are_spaces_not_line_breaks() -> None:
+    """A paragraph whose HTML source wraps its lines (a newline every 60–80 characters, mid-sentence) reads as
+    one line, as a browser shows it: a kept source newline ended a sentence at the wrap ("… um 19:38 Uhr in
+    Stockholm Central" / "an."). A <br> inside a paragraph still breaks its line."""
+    wrapped = [re.sub(r"(.{60,80}?) ", lambda m: m.group(1) + "\n", text) for text in PARAGRAPHS]
+    assert all("\n" in text for text in wrapped)
+    wrapped[1] = wrapped[1].replace("decade. Construction", "decade.<br>Construction")
+
+    article = extract_article(page(wrapped))
+
+    assert paragraphs_of(article) == [
+        *PARAGRAPHS[:1],
+        PARAGRAPHS[1].replace("decade. Construction", "decade.\nConstruction"),
+        *PARAGRAPHS[2:],
+    ]
+
+
+def test_drop_cap_outside_its_paragraph_is_put_back() -> None:
+    """A first letter styled as its own element before the paragraph (`<span>F</span><p>ive towns …`) opens
+    the article again; a lone capital that is not a paragraph's first letter (a grade, a list marker) stays
+    where it is."""
+    html = page(PARAGRAPHS).replace("<p>Five towns", '<span class="drop-cap">F</span><p>ive towns')
+    html = html.replace("<p>Under the agreement", '<span class="grade">A</span><p>Under the agreement')
+    assert "<p>ive towns" in html
+
+    article = extract_article(html)
+
+    paragraphs = paragraphs_of(article)
+    assert paragraphs[0] == PARAGRAPHS[0]
+    assert all(paragraph in paragraphs for paragraph in PARAGRAPHS[1:])
+
+
 # --- repeated and truncated blocks ---------------------------------------------------------------------------
 
 

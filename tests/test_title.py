@@ -73,3 +73,108 @@ def test_an_ip_address_names_no_site() -> None:
     title = "Bus fares rise to 100 crowns - 01"
     tree = lxml.html.fromstring(head(title=title, og_title=title, h1=title))
     assert choose_title(tree, "http://10.0.0.1/news/fares") == title
+
+
+# --- headings whose markup holds a label and the headline ---------------------------------------------------------
+
+KICKER = "Night trains"
+
+
+def page(h1: str, *, meta: dict[str, str], title: str | None = None, lang: str = "en") -> str:
+    """A page whose `<h1>` is raw markup (kicker and headline in elements of their own) under meta titles."""
+    tags = [f"<title>{escape(title)}</title>"] if title is not None else []
+    tags += [f'<meta property="{name}" content="{escape(content)}">' for name, content in meta.items()]
+    return f'<html lang="{lang}"><head>{"".join(tags)}</head><body><h1>{h1}</h1><p>Text.</p></body></html>'
+
+
+HEADING_CASES = [
+    # A section link with its separator in the <h1>, over the headline that og:title and <title> name alone.
+    (
+        page(
+            f'<div class="section"><a href="/city-life/">City Life | </a></div> <span>{HEADLINE}</span>',
+            meta={"og:title": HEADLINE},
+            title=f"{HEADLINE} – Velo News",
+        ),
+        HEADLINE,
+    ),
+    # Kicker and headline in two spans with nothing between them; <title> writes "Kicker: Headline | Site".
+    (
+        page(
+            f"<span>{KICKER}</span>\n<span>{HEADLINE}</span>",
+            meta={"og:title": f"{HEADLINE} - {KICKER}"},
+            title=f"{KICKER}: {HEADLINE} | velonews.example",
+        ),
+        f"{KICKER}: {HEADLINE}",
+    ),
+    # The metadata word the kicker otherwise ("Kicker - Headline" are two parts): the headline alone.
+    (
+        page(f"<span>{KICKER}</span>{HEADLINE}", meta={"og:title": f"{KICKER} - {HEADLINE}"}),
+        HEADLINE,
+    ),
+    (
+        page(
+            f"<span>After the timetable change</span><span>{HEADLINE}</span>",
+            meta={"og:title": f"Timetable change: {HEADLINE} | VELO.EXAMPLE"},
+        ),
+        HEADLINE,
+    ),
+    # A colon for screen readers between kicker and headline: no space before it.
+    (
+        page(
+            f'<span>{KICKER}</span><span class="visually-hidden">: </span><span>{HEADLINE}</span>',
+            meta={"og:title": f"{KICKER}: {HEADLINE}"},
+        ),
+        f"{KICKER}: {HEADLINE}",
+    ),
+    (
+        page(
+            f"<span>{KICKER} </span><span>: </span><span>{HEADLINE}</span>",
+            meta={"og:title": HEADLINE},
+            title=f"{KICKER}: {HEADLINE} - Business - Velo News",
+        ),
+        f"{KICKER}: {HEADLINE}",
+    ),
+    # The <h1> prints "Kicker: Headline" itself: it stays, whatever the metadata leave out.
+    (page(f"<span>{KICKER}:</span> {HEADLINE}", meta={"og:title": HEADLINE}), f"{KICKER}: {HEADLINE}"),
+    # Emphasis inside a sentence is no label: the sentence stays whole.
+    (
+        page(
+            "<em>Cargo bikes</em> replace delivery vans in the old town",
+            meta={"og:title": "Delivery vans in the old town give way to cargo bikes"},
+        ),
+        HEADLINE,
+    ),
+    (
+        page("<em>Cargo Bikes</em> Replace Delivery Vans", meta={"og:title": "Cargo Bikes Replace Delivery Vans"}),
+        "Cargo Bikes Replace Delivery Vans",
+    ),
+    # French typography spaces the colon; a French page keeps it.
+    (
+        page(
+            "<span>Vélos cargo</span><span> : </span><span>la vieille ville dit adieu aux camionnettes</span>",
+            meta={"og:title": "Vélos cargo : la vieille ville dit adieu aux camionnettes"},
+            lang="fr",
+        ),
+        "Vélos cargo : la vieille ville dit adieu aux camionnettes",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("html", "title"),
+    HEADING_CASES,
+    ids=[
+        "section-link",
+        "kicker-as-title-writes-it",
+        "kicker-as-separate-part",
+        "kicker-reworded",
+        "hidden-colon",
+        "spaced-colon",
+        "kicker-with-colon",
+        "emphasis-in-sentence",
+        "emphasis-title-case",
+        "french-colon",
+    ],
+)
+def test_a_label_above_the_headline_is_not_run_into_it(html: str, title: str) -> None:
+    assert choose_title(lxml.html.fromstring(html), "https://www.velonews.example/2024/05/cargo-bikes") == title

@@ -152,6 +152,11 @@ class _BlockWalker:
 
     def _add_text(self, text: str | None, linked: bool) -> None:
         if text:
+            if self._kinds[-1] != "code":
+                # A line break in the page's source is a space where HTML renders it: pages hard-wrap their
+                # paragraphs ("… von Madrid nach\nStockholm."), and a kept break would end a sentence there.
+                # Only <br> (`_BREAK_TAGS`) and <pre> keep their lines.
+                text = text.replace("\n", " ")
             self._buffer.append(text)
             if linked:
                 self._buffer_links += len(text.strip())

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from lxml.etree import ParserError
+from lxml.etree import ParserError, XPath
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
@@ -64,6 +64,7 @@ def extract_article(html: str, url: str | None = None, *, second_opinion: bool |
         raise NotArticle("The page is empty: there is no text on it.")
     tree = _parse(html)
     check_page(tree)
+    _restore_drop_caps(tree)
 
     try:
         document, primary, witnessed = trafilatura_candidate(tree, url)
@@ -121,6 +122,32 @@ def doubtful(primary: list[Block], witnessed: list[Block] | None) -> bool:
     if not primary or not witnessed:
         return True
     return agreement(primary, witnessed) < DOUBTFUL_AGREEMENT or agreement(witnessed, primary) < DOUBTFUL_AGREEMENT
+
+
+# An element holding one capital letter and nothing else: a drop cap set apart from its paragraph for styling.
+_LONE_LETTERS = XPath("//*[not(*)][string-length(normalize-space(text())) = 1]")
+
+
+def _restore_drop_caps(tree: HtmlElement) -> None:
+    """Put a drop cap back at the start of its paragraph: `<span>T</span><p>urkey, Poland …</p>`.
+
+    Pages that style the first letter as a separate element outside the paragraph lose it to every extractor
+    (it is not in the paragraph, and alone it is not text), and the article then opens "urkey, Poland …", which
+    no sentence splitter reads as a sentence start. A lone capital letter directly followed by an element whose
+    first text starts in lower case is that paragraph's first letter.
+    """
+    for letter_element in _LONE_LETTERS(tree):
+        letter = (letter_element.text or "").strip()
+        following = letter_element.getnext()
+        if not letter.isupper() or following is None or (letter_element.tail or "").strip():
+            continue
+        node = following
+        while not (node.text or "").strip() and len(node):
+            node = node[0]
+        text = (node.text or "").lstrip()
+        if text[:1].islower():
+            node.text = letter + text
+            letter_element.text = ""
 
 
 def _parse(html: str) -> HtmlElement:

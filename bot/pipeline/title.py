@@ -10,6 +10,10 @@ Every claim is also cut at the separators sites put between headline, section an
 " » ", ...), so "Storm closes schools | U.S. & World | Daily Herald" offers "Storm closes schools" as a candidate
 that the `<h1>` and `og:title` then support. Candidates that are the site's name (its `og:site_name`, publisher
 or domain), a menu entry, a slug or a page-furniture phrase lose, whatever supports them.
+
+A heading is read in the pieces its markup sets apart, not as one run of text: a kicker or section label in an
+element of its own ("City | ", a "Dachzeile") stands above the headline, and running it into the headline
+("Night trains Sleeper service returns to the coast") makes a sentence nobody wrote. See `_heading_text`.
 """
 
 from __future__ import annotations
@@ -71,6 +75,12 @@ _FURNITURE_TITLES = re.compile(
     re.IGNORECASE,
 )
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_CLOSING_PUNCTUATION = ",.;:!?)]}»”’…"
+_OPENING_PUNCTUATION = "([{«„“‚‘¿¡"
+_FRENCH_SPACED = frozenset(":;!?»")  # French typography sets a space before these
+_LANGUAGE_METAS = frozenset({"og:locale", "content-language", "language", "dc.language"})
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_UNBROKEN = frozenset({"wbr", "script", "style", "noscript", "template"})  # elements that set no piece apart
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +118,7 @@ def choose_title(
     """
     json_ld = json_ld_documents(tree) if json_ld is None else json_ld
     site_keys = _site_keys(site_names(tree, json_ld) if names is None else names, url)
-    claims = [replace(claim, core=_core_words(claim, site_keys)) for claim in _claims(tree, json_ld)]
+    claims = _claims(tree, json_ld, site_keys)
     if not claims:
         return _tidy(fallback) if fallback else None
     candidates: dict[str, _Candidate] = {}
@@ -219,24 +229,119 @@ def _candidate(source: str, text: str, *, whole: bool) -> _Candidate:
     return _Candidate(source=source, text=text, words=frozenset(words), word_count=len(words), whole=whole)
 
 
-def _claims(tree: HtmlElement, json_ld: list[object]) -> Iterator[_Claim]:
-    for index, heading in enumerate(tree.iter("h1")):
-        if index >= MAX_H1:
-            break
-        yield from _claim("h1", " ".join(_VISIBLE_TEXT(heading)))
-    for element in _HEADLINE_PROPS(tree):
-        text = element.get("content") if element.tag == "meta" else element.text_content()
-        yield from _claim("itemprop", text)
+def _claims(tree: HtmlElement, json_ld: list[object], site_keys: frozenset[str]) -> list[_Claim]:
+    """The page's claims in the order ties are broken: the `<h1>`s, `itemprop=headline`, meta titles, JSON-LD,
+    `<title>`. The headings are read last, because how a heading's pieces join depends on what the metadata say."""
+    metadata: list[_Claim] = []
     for meta in tree.iter("meta"):
         key = (meta.get("property") or meta.get("name") or "").strip().lower()
         source = _META_TITLES.get(key)
         if source:
-            yield from _claim(source, meta.get("content"))
+            metadata.extend(_claim(source, meta.get("content")))
     for headline in _json_ld_headlines(json_ld):
-        yield from _claim("jsonld", headline)
+        metadata.extend(_claim("jsonld", headline))
     title = tree.find(".//title")
     if title is not None:
-        yield from _claim("title", title.text_content())
+        metadata.extend(_claim("title", title.text_content()))
+    metadata = [replace(claim, core=_core_words(claim, site_keys)) for claim in metadata]
+    french = _is_french(tree)
+    headings: list[_Claim] = []
+    for index, heading in enumerate(tree.iter("h1")):
+        if index >= MAX_H1:
+            break
+        headings.extend(_claim("h1", _heading_text(heading, metadata, french)))
+    for element in _HEADLINE_PROPS(tree):
+        if element.tag == "meta":
+            headings.extend(_claim("itemprop", element.get("content")))
+        else:
+            headings.extend(_claim("itemprop", _heading_text(element, metadata, french)))
+    headings = [replace(claim, core=_core_words(claim, site_keys)) for claim in headings]
+    return headings + metadata
+
+
+def _heading_text(heading: HtmlElement, metadata: list[_Claim], french: bool) -> str:
+    """The text of a visible heading, its pieces joined as a reader reads them.
+
+    A heading often holds a kicker or section label and the headline in elements of their own, shown one above
+    the other ("City | " over the headline, a "Dachzeile" or kicker over it): joined, they make a run-on
+    sentence ("Night trains Sleeper service returns to the coast"), or carry a colon for screen readers with a
+    stray space before it ("Night trains : Sleeper service..."). So, when the heading has pieces:
+
+    - where the heading itself joins them with a colon ("Kicker: Headline"), or the last piece goes on in lower
+      case (inline emphasis in a sentence), the heading as it reads;
+    - where the page's metadata write the whole heading as one text, that text, in their spelling ("Kicker:
+      Headline" from a `<title>` of "Kicker: Headline | Site"); a separator between the pieces there
+      ("Kicker - Headline") says they are two parts, not one text;
+    - where the metadata agree with the last piece, the headline under its label: that piece alone;
+    - otherwise (nothing to tell) the pieces joined, as before.
+    """
+    parts = _heading_parts(heading, french)
+    joined = _join(parts, french)
+    if len(parts) < 2:
+        return joined
+    label, headline = _join(parts[:-1], french), parts[-1]
+    if label.endswith(":") or headline.startswith(":") or headline[:1].islower():
+        return joined
+    key = _key(joined)
+    for claim in metadata:
+        for segment in _segments(claim.text):
+            if _key(segment) == key:
+                return segment
+    if any(_agrees(claim, _candidate("h1", headline, whole=True)) for claim in metadata):
+        return headline
+    return joined
+
+
+def _heading_parts(heading: HtmlElement, french: bool) -> list[str]:
+    """The heading's text in the pieces its markup sets apart: each child element's text and the text between
+    them. A lone wrapper (a link round the whole heading, a `<span>` holding kicker and headline) is looked
+    through; comments, scripts and `<wbr>` do not split the text around them."""
+    node = heading
+    while True:
+        children = [child for child in node if isinstance(child.tag, str)]
+        if len(children) != 1 or _text_words(node) != _text_words(children[0]):
+            break
+        node = children[0]
+    parts: list[str] = []
+    pending = node.text or ""
+    for child in node:
+        if isinstance(child.tag, str) and child.tag not in _UNBROKEN:
+            parts.extend((pending, _join([" ".join(text.split()) for text in _VISIBLE_TEXT(child)], french)))
+            pending = ""
+        pending += child.tail or ""
+    parts.append(pending)
+    return [" ".join(part.split()) for part in parts if part.strip()]
+
+
+def _text_words(element: HtmlElement) -> list[str]:
+    return " ".join(_VISIBLE_TEXT(element)).split()
+
+
+def _join(parts: list[str], french: bool) -> str:
+    """Pieces of a heading as one text: a space between words, none before closing punctuation or after opening
+    punctuation, except where French typography sets one (before ":", ";", "!", "?" and "»", after "«")."""
+    text = ""
+    for part in parts:
+        if not part:
+            continue
+        if not text or (text[-1] in _OPENING_PUNCTUATION and not (french and text[-1] == "«")):
+            text += part
+        elif part[0] in _CLOSING_PUNCTUATION and not (french and part[0] in _FRENCH_SPACED):
+            text = text.rstrip() + part
+        else:
+            text += " " + part
+    return text
+
+
+def _is_french(tree: HtmlElement) -> bool:
+    """The page declares French (`lang`, `og:locale`, a language meta), whose typography spaces a colon."""
+    root = tree.getroottree().getroot()
+    declared = [root.get("lang"), root.get(_XML_LANG), root.get("xml:lang")]
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("http-equiv") or "").strip().lower()
+        if key in _LANGUAGE_METAS:
+            declared.append(meta.get("content"))
+    return any(value.strip().lower().startswith("fr") for value in declared if value)
 
 
 def _claim(source: str, text: str | None) -> Iterator[_Claim]:
