@@ -32,7 +32,7 @@ from bot.summarize.extractive import (
     ExtractiveSummarizer,
     summarize_extractive,
 )
-from bot.summarize.fitness import fit_for_bullet
+from bot.summarize.fitness import carries_point, fit_for_bullet
 from bot.summarize.overlap import content_words, first_repeat
 from bot.summarize.page_qa import questions_answered
 from bot.summarize.question_names import (
@@ -1268,6 +1268,140 @@ def test_displays_skip_repeats_in_summaries_from_elsewhere() -> None:
 def test_which_sentences_can_be_bullets(sentence: str, fit: bool) -> None:
     [parsed] = split_sentences(sentence, "en")
     assert fit_for_bullet(parsed, "en") is fit
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "fit"),
+    [
+        # What the sentence before named, in the languages that drop or fold in the pointer: a "da-" adverb, a
+        # pronoun "das" before its verb, "denn"; French "c'"; a verb with no subject in Spanish and Portuguese.
+        ("de", "Darin stecken große Anteile an Lithium, Graphit, Nickel und Kobalt, die sich wiederverwenden.", False),
+        ("de", "Dabei ist das Pflaster der Fußgängerzone in der Innenstadt erst sechs Jahre alt.", False),
+        ("de", "Das ist die zweithöchste von vier Warnstufen, die das Land im Herbst eingeführt hat.", False),
+        ("de", "Denn die Kommission will die Regeln für den Verkehr in der Stadt noch im Sommer ändern.", False),
+        ("de", "So lange dauert die schnellste Zugverbindung von Madrid nach Stockholm mit dem Nachtzug.", False),
+        ("de", "Die hat Strafanzeige gegen den Betreiber und die beauftragte Firma erstattet.", False),
+        ("de", "Das alles, um am Sonntag zu verkünden, dass der Konzern an dem Auftrag festhält.", False),
+        ("de", "Dann würde der Verein auf gleich zwei frühere Nationalspieler zurückgreifen können.", False),
+        ("de", "Das neue Gesetz soll im Herbst in Kraft treten und gilt für alle Betriebe im Land.", True),
+        ("de", "Die Polizei hat den Fahrer am Samstag in der Nähe des Bahnhofs festgenommen.", True),
+        ("de", "Da gibt es viele Bereiche, in denen wir die Verantwortung gern abgeben werden.", False),
+        ("de", "Da die Preise weiter steigen, erhöht die Zentralbank die Zinsen im Juni erneut.", True),
+        ("de", "Die Polizei nahm den Fahrer am Samstagabend in der Nähe des Bahnhofs vorläufig fest.", True),
+        ("fr", "C'est ce qu'a annoncé le responsable de la mobilité au comité exécutif, mercredi matin.", False),
+        ("fr", "Le bilan du projet-pilote fait état d'un taux important d'infractions chez les utilisateurs.", True),
+        ("es", "Son cifras que demuestran lo masivo del horror en la guerra durante más de cinco décadas.", False),
+        ("es", "Será este sábado desde las seis hasta las nueve de la noche sobre la avenida principal.", False),
+        ("es", "El tribunal rechazó este jueves el pedido de la defensa de no ejecutar la condena.", True),
+        ("es", "En la mañana del lunes, como ya se dijo, los ministros dialogaron con la empresa.", False),
+        ("es", "Los ministros analizaron dicho acuerdo con los sindicatos durante toda la tarde.", False),
+        ("es", "La JEP le ha dicho al país que se cometieron al menos 6.402 falsos positivos.", True),
+        ("de", "Die Hersteller dürfen sie demnach ins Ausland verkaufen, weil sie als Jagdwaffen gelten.", False),
+        ("de", "In dieser Woche hat der Landtag das Gesetz zur Öffnung der Grenzen beschlossen.", True),
+        ("pt", "É o maior contrato já assinado pela empresa desde a sua fundação no início do século.", False),
+        ("pt", "A empresa assinou nesta segunda-feira o maior contrato da sua história com o governo.", True),
+        # English: "that" as a pronoun with its verb (not "That year"), and a participle clause with no main
+        # clause after it; "According to …" is a sentence.
+        ("en", "That is the view of the football coach as the team prepares for four games in ten days.", False),
+        ("en", "That year the council voted to close the old bridge to all traffic for repairs.", True),
+        ("en", "Explaining why he argued in 2015 that the stop-and-frisk policy was a smart one.", False),
+        ("en", "According to police Mr Docherty hired the victim to complete concrete works at his home.", True),
+    ],
+)
+def test_which_sentences_lean_on_the_one_before(language: str, sentence: str, fit: bool) -> None:
+    [parsed] = split_sentences(sentence, language)
+    assert fit_for_bullet(parsed, language) is fit
+
+
+@pytest.mark.parametrize(
+    ("language", "epithet"),
+    [
+        ("de", "Seit dieser Woche trainiert der 35-Jährige bei der dritten Mannschaft des Vereins mit."),
+        ("de", "Der 35-Jährige trainiert seit dieser Woche bei der dritten Mannschaft des Vereins mit."),
+        ("en", "The 35-year-old has been training with the club's third team since this week."),
+    ],
+)
+def test_tldr_does_not_name_its_person_only_by_age(language: str, epithet: str) -> None:
+    """A person named only by age opens no TL;DR: the reply's first line has nobody before it to point back
+    to. (A key point may: the TL;DR above it names the person.)"""
+    named = {
+        "de": "Der frühere Nationalspieler Piotr Trochowski kehrt nach sechs Jahren zum Hamburger SV zurück.",
+        "en": "Former international Piotr Trochowski is returning to Hamburger SV after six years away.",
+    }[language]
+    summary = summarize_extractive(SummaryInput(text=f"{epithet}\n\n{named}", language=language))
+    assert summary.tldr == named
+
+
+@pytest.mark.parametrize(
+    ("language", "pointing", "fact"),
+    [
+        (
+            "de",
+            "Die Zuhörer konnten diese Geschichte irgendwann nicht mehr hören: Die Grenzen waren seit Langem offen.",
+            "Am Sonntag verkündete der Ministerpräsident Tobias Hans, dass die Grenze zu Frankreich geschlossen sei.",
+        ),
+        (
+            "de",
+            "Die Hersteller dürfen sie demnach ins Ausland verkaufen, weil sie als Jagdwaffen gelten.",
+            "Rund 7.300 Schusswaffen deutscher Hersteller sind über Drittstaaten nach Russland gelangt.",
+        ),
+        (
+            "es",
+            "En la mañana del lunes, como ya se dijo, los ministros dialogaron con el embajador sobre el caso.",
+            "El gobierno de Uruguay pidió explicaciones a Argentina por el secuestro de dos ciudadanos uruguayos.",
+        ),
+    ],
+)
+def test_tldr_holds_no_word_pointing_back_inside_it(language: str, pointing: str, fact: str) -> None:
+    """ "diese Geschichte", "demnach", "como ya se dijo" inside a sentence point back to one the TL;DR cannot
+    show; a time ("in dieser Woche") does not."""
+    text = "\n\n".join([pointing, fact, fact.replace("Am Sonntag", "Am Montag").replace("Rund", "Etwa")])
+    summary = summarize_extractive(SummaryInput(text=text, language=language))
+    assert summary.tldr is not None
+    assert summary.tldr.startswith(fact[:30]), summary.tldr
+
+
+def test_a_time_named_with_a_demonstrative_may_open_the_tldr() -> None:
+    [sentence] = split_sentences("In dieser Woche hat der Landtag das Gesetz zur Grenzöffnung beschlossen.", "de")
+    assert carries_point(sentence, "de")
+
+
+def test_standfirst_bullets_without_a_full_stop_are_not_the_tldr() -> None:
+    """A tabloid standfirst is a list of headline-like bullets ("- Vote will soon see if watchdogs given power …")
+    above the article; the article's first sentence says the same as a sentence."""
+    standfirst = "\n".join(
+        [
+            "- Heartfelt open letter written by a host of stars including the chef Jamie Oliver",
+            "- Vote will soon see if watchdogs given power to enforce high food standards in trade deals",
+        ]
+    )
+    lead = (
+        "A powerful alliance of chefs, celebrities and charities today urged the Prime Minister to block "
+        "sub-standard foods from flooding into the country under new trade deals."
+    )
+    rest = [
+        "In an open letter, stars including Jamie Oliver call on the government not to trade away food standards.",
+        "MPs will vote on new plans to give the Trade and Agriculture Commission permanent powers next month.",
+    ]
+    summary = summarize_extractive(SummaryInput(text="\n\n".join([standfirst, lead, *rest]), language="en"))
+    assert summary.tldr == lead
+
+
+def test_article_of_one_long_sentence_gets_it_as_tldr() -> None:
+    """A wire report of a single sentence longer than a TL;DR's usual limit is its own TL;DR, not a key point
+    under an empty one."""
+    sentence = (
+        "The president of the women's organisation Mujeres Populares, Ada Alvarez, said yesterday that members "
+        "of her own party had tried to silence her so that she would not take public positions against it, after "
+        "a senior senator called women who had had an abortion murderers in a speech that drew protests across "
+        "the island and calls for him to resign."
+    )
+    assert len(sentence.split()) > TLDR_MAX_WORDS
+
+    summary = summarize_extractive(SummaryInput(text=sentence, language="en"))
+
+    assert summary.tldr == sentence
+    assert summary.key_points == ()
 
 
 @pytest.mark.parametrize("name", [*sorted(ALL_FIXTURES), "long"])

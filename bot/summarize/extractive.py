@@ -46,7 +46,7 @@ from bot.summarize.overlap import content_words, says_again
 from bot.summarize.page_qa import DISPLAY_COUNT, questions_answered, readable_pairs
 from bot.summarize.questions import QuestionPool, question_pool
 from bot.summarize.ranking import RankedArticle, rank
-from bot.summarize.sentences import Sentence, join_sentences, split_sentences, word_count
+from bot.summarize.sentences import Sentence, ends_like_a_sentence, join_sentences, split_sentences, word_count
 
 __all__ = [
     "MAX_KEY_POINTS",
@@ -71,17 +71,22 @@ _CLAUSE_BREAK = re.compile(r"[;:,—–]\s|\s[-–—]\s")
 def _tldr_sentences(ranked: RankedArticle, language: str | None) -> tuple[int, ...]:
     """The best sentence that carries the point within the word limit, with its successor when both are short.
 
-    Sentences that only set a scene, tease or lean on the headline (`carries_point`) are passed over for the
-    next best; when no sentence carries a point, the best that fits is taken, as a summary needs a TL;DR.
+    Sentences that only set a scene, tease or lean on the headline (`carries_point`), or that end without a
+    full stop as a standfirst's bullets do, are passed over for the next best; when no sentence carries a
+    point, the best that fits is taken, as a summary needs a TL;DR.
     """
-    fitting = [
-        i
-        for i, score in enumerate(ranked.scores)
-        if score > float("-inf") and ranked.sentences[i].words <= TLDR_MAX_WORDS
+    scored = [i for i, score in enumerate(ranked.scores) if score > float("-inf")]
+    # An article of one long sentence (a wire report's single paragraph) still gets that sentence as its TL;DR
+    # rather than none, up to twice the usual length.
+    fitting = [i for i in scored if ranked.sentences[i].words <= TLDR_MAX_WORDS] or [
+        i for i in scored if ranked.sentences[i].words <= 2 * TLDR_MAX_WORDS
     ]
     if not fitting:
         return ()
     pointed = [i for i in fitting if carries_point(ranked.sentences[i], language)] or fitting
+    # A standfirst's bullets are written like headlines, without a full stop: the article's own sentences say
+    # the same as sentences.
+    pointed = [i for i in pointed if ends_like_a_sentence(ranked.sentences[i].text)] or pointed
     best = max(pointed, key=lambda i: (ranked.scores[i], -i))
     sentence = ranked.sentences[best]
     following = best + 1

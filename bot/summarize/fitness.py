@@ -2,9 +2,13 @@
 
 `Sentence.standalone` already rules out fragments by form (lower-case start, no full stop, a half quotation).
 A bullet is read without the sentence before it, so it must also not lean on one: no opening pronoun ("He
-said…", "It was…", unless the "it" stands for nothing: "It is understood that…"), no "The group is
+said…", "It was…", unless the "it" stands for nothing: "It is understood that…") or pointer in any language
+we summarise ("Darin…", "C'est…", a Spanish or Portuguese verb whose subject was the previous sentence's:
+"Son cifras que…") or inside it ("Die Hersteller dürfen sie demnach…", "diese Ausbildung", "como ya se
+dijo"), no participle clause without its main clause ("Explaining why he…"), no "The group is
 assisting…" whose group was named earlier, no caption ("Big Ben: the 20lb lamb…"), no quotation whose speaker is
-only "he" or "she", no quotation with no speaker at all. The TL;DR must in addition carry a fact (in English,
+only "he" or "she", no quotation with no speaker at all. The TL;DR must in addition carry a fact, not name
+its person by age alone ("the 35-year-old", "der 35-Jährige"), and (in English,
 where we can tell): not a teaser without a verb ("Alibaba Qwen AI team members departing."), not addressed to
 "you" as a feature opening is, not a subject that only the headline named ("The automaker isn't slowing
 down…"), and either naming someone or something or giving a number, or stating something in a sentence that
@@ -19,13 +23,20 @@ import re
 from bot.pipeline.language import word_set
 from bot.summarize.sentences import Sentence
 
-# Openers that point back to something named earlier, per language.
+# Openers that point back to something named earlier, per language. Besides pronouns: German adverbs made of
+# "da-" + a preposition ("Darin stecken …": in what?) and "deshalb"/"demnach" (because of what?); French "c'"
+# ("C'est …"); Spanish and Portuguese verbs that open a sentence whose subject was the previous sentence's
+# ("Son cifras que …", "É o maior …"), since both languages drop a subject already named.
 _POINTING_OPENERS = {
     "en": "he she it they him them his her its their this these those such",
-    "de": "er sie es ihr ihm ihn ihnen dies diese dieser dieses",
-    "fr": "il elle ils elles lui leur ceci cela ce ces cette",
-    "es": "él ella ellos ellas esto eso este esta estos estas",
-    "pt": "ele ela eles elas isso isto este esta estes estas",
+    "de": "er sie es ihr ihm ihn ihnen dies diese dieser dieses darin dabei damit dazu davon dafür dagegen danach "
+    "darauf daraufhin daher dadurch darüber darunter daneben dahinter deshalb deswegen demnach dort denn also so "
+    "auch dann",
+    "fr": "il elle ils elles lui leur ceci cela ce ces cette c ça",
+    "es": "él ella ellos ellas esto eso este esta estos estas ese esa esos esas ello aquel aquella son es fue "
+    "fueron era eran será serán está están estaba estaban",
+    "pt": "ele ela eles elas isso isto este esta estes estas esse essa esses essas aquele aquela são é foi foram "
+    "era eram será serão está estão estava estavam",
     "it": "lui lei loro questo questa questi queste",
     "nl": "hij zij ze dit dat deze",  # not "het": it is also the article
     "ru": "он она оно они это этот эта эти его её их",
@@ -51,6 +62,32 @@ _EXPLETIVE_IT = re.compile(
     r"the\s(?:first|second|third|fourth|fifth|latest|last|biggest|largest|worst|best|highest|lowest))\b"
     r"|^It\s(?:comes|came|follows|followed)\s(?:just\s|only\s)?(?:[\w-]+\s){0,3}?(?:after|as|amid|before)\b"
     r"|^It\s(?:took|takes|will\stake)\s"
+)
+# "That is the view of …", "That's why …": "that" as a pronoun, followed by its verb (not "That year", a time).
+_POINTING_THAT = re.compile(
+    r"^That(?:['’]s|\s(?:is|was|has|had|will|would|could|may|might|means|meant|makes|made|leaves|left)\b)"
+)
+# German "Das", "Die", "Der" are articles before a noun or an adjective ("Das neue Gesetz …") and pronouns
+# before a verb ("Das ist …", "Die hat Strafanzeige erstattet …"): only the verbs a pronoun usually takes count,
+# and "Das alles …" ("all that"); "Da" before its verb is "there" ("Da gibt es viele Bereiche …"), not "since"
+# ("Da die Preise steigen, …").
+_POINTING_DAS = re.compile(
+    r"^(?:Das|Die|Der|Da)\s(?:gibt|gab|kommt|kam|steht|stand|ist|war|sei|wäre|sind|waren|hat|hatte|habe|hätte|haben|hatten|wird|wurde|würde|werde|"
+    r"werden|wurden|kann|konnte|könnte|soll|sollte|muss|musste|müsse|darf|dürfte|geht|ging|zeigt|zeigte|bedeutet|"
+    r"bedeutete|heißt|hieß|gilt|galt|betrifft|betraf|sagte|sagt|erklärte|teilte|bestätigte|liegt|lag|klingt|"
+    r"klang|macht|machte|führt|führte|berichtet|berichtete|ergab|ergaben|ergibt|meldet|meldete|schreibt|schrieb|"
+    r"alles)\b"
+)
+# A person named only by age ("Der 35-Jährige trainiert …", "The 46-year-old was …"): a bullet may say so when
+# the TL;DR above it names the person, but the TL;DR itself is read first and has nobody to point back to.
+_AGE_EPITHET = re.compile(
+    r"\b(?:The|the|Der|der|Die|die|Den|den|Dem|dem)\s\d{1,3}-(?:[Jj]ährigen?\b|year-old(?=,|\s+(?:has|had|is|was|"
+    r"will|would|could|can|said|says|told|added|\w+ed)\b))"
+)
+# A participle clause with no main clause after it ("Explaining why he argued as recently as 2015 that …"): a
+# main clause would follow a comma.
+_PARTICIPLE_ONLY = re.compile(
+    r"^(?!According\b)[A-Z][a-z]+ing\s(?:why|how|what|whether|that|the|a|an|his|her|their|its)\s[^,]*$"
 )
 _FIRST_WORD = re.compile(r"^[\"'“‘«„(\[¿¡]*(\w+)", re.UNICODE)
 _QUOTE_OPEN = "\"“‘'«„"
@@ -116,13 +153,17 @@ def _opening_word(text: str) -> str:
 
 
 def leans_on_earlier_text(text: str, language: str | None) -> bool:
-    """The sentence opens with a word whose meaning was given by an earlier one ("He…", "The group…").
+    """The sentence opens with a word whose meaning was given by an earlier one ("He…", "The group…",
+    "Darin…", "So lange…", "Son cifras…", "That is the view of…"); German "Denn …" gives the reason for what
+    the sentence before said.
 
     "This week…", "That year…" point at a time, and an "it" that stands for nothing ("It is understood
     that…", "It comes after…", "It took ten hours to…") at the situation: neither needs an earlier sentence.
     """
     pointing = _opening_word(text) in _POINTING_WORDS.get(language or "", frozenset())
     if pointing and not _TIME_DEMONSTRATIVE.match(text) and not (language == "en" and _EXPLETIVE_IT.match(text)):
+        return True
+    if (language == "en" and _POINTING_THAT.match(text)) or (language == "de" and _POINTING_DAS.match(text)):
         return True
     vague = _VAGUE_SUBJECT.match(text) if language == "en" else None
     return vague is not None and _reads_as_verb(vague.group("next"))
@@ -166,9 +207,11 @@ def fit_for_bullet(sentence: Sentence, language: str | None) -> bool:
     """
     if not sentence.standalone or leans_on_earlier_text(sentence.text, language) or is_caption(sentence.text):
         return False
-    if quotation_without_speaker(sentence.text):
+    if quotation_without_speaker(sentence.text) or _points_back_inside(sentence.text, language):
         return False
-    return language != "en" or not (is_fragment(sentence.text) or _SCENE_SETTER.match(sentence.text))
+    return language != "en" or not (
+        is_fragment(sentence.text) or _SCENE_SETTER.match(sentence.text) or _PARTICIPLE_ONLY.match(sentence.text)
+    )
 
 
 def has_finite_verb(text: str) -> bool:
@@ -207,9 +250,40 @@ def names_or_counts(text: str) -> bool:
     return any(word[:1].isupper() and word not in ("I", "I'm", "I’m") for word in words[1:])
 
 
+# Inside a sentence, words that point back to an earlier one: German adverbs ("dürfen sie demnach …", "das
+# Problem ist dabei …") and a demonstrative before a noun ("diese Ausbildung", "esse acordo"), unless the noun
+# is a time ("in dieser Woche"); "como ya se dijo" ("as already said"). A bullet is read without the sentence
+# they point to. (Not French "ces …": it as often points back within its own sentence, "les trottinettes … ces
+# véhicules".)
+_TIME_NOUNS = (
+    r"Woche|Wochenende|Monat|Monats|Jahr|Jahres|Saison|Tag|Tage|Nacht|Zeit|Stunde|Minute|Morgen|Abend|Sommer|"
+    r"Winter|Frühjahr|Herbst|semana|año|temporada|mes|"
+    r"noche|día|vez|mañana|tarde|ano|mês|dia|noite"
+)
+_INNER_POINTERS = {
+    "de": re.compile(
+        rf"\b(?:dabei|demnach|dadurch|daraufhin|deshalb|deswegen)\b|\b(?:diese[rmns]?)\s(?!(?:{_TIME_NOUNS})\b)[A-ZÄÖÜ]"
+    ),
+    # "dicho acuerdo" (that agreement), not the participle: "ha dicho que", "le ha dicho al país"
+    "es": re.compile(
+        rf"\bcomo\sya\sse\sdijo\b|(?<!\bha\s)(?<!\bhan\s)(?<!\bhabía\s)(?<!\bhabían\s)(?<!\bhemos\s)(?<!\bhe\s)"
+        rf"\b(?:dicho|dicha|dichos|dichas)\s(?!(?:{_TIME_NOUNS}|que|a|al|el|la|los|las|en|por|de|del|lo|le|les|se|"
+        rf"con|sobre|antes|ayer|hoy)\b)[a-záéíóúñ]"
+    ),
+    "pt": re.compile(rf"\b(?:esse|essa|esses|essas)\s(?!(?:{_TIME_NOUNS})\b)[a-záéíóúãõç]"),
+}
+
+
+def _points_back_inside(text: str, language: str | None) -> bool:
+    pattern = _INNER_POINTERS.get(language or "")
+    return pattern is not None and pattern.search(_QUOTED.sub(" ", text)) is not None
+
+
 def carries_point(sentence: Sentence, language: str | None) -> bool:
     """The sentence can be the TL;DR: a bullet-worthy statement of a fact, not a teaser or a scene-setter."""
     if not fit_for_bullet(sentence, language) or sentence.text[:1] in _QUOTE_OPEN:
+        return False
+    if _AGE_EPITHET.search(sentence.text):
         return False
     if language != "en":
         return True

@@ -46,6 +46,7 @@ from dataclasses import dataclass, replace
 from bot.pipeline.language import WORD_RE, LanguageTools, word_set
 from bot.summarize.base import QAPair
 from bot.summarize.english_clause import parse_clause
+from bot.summarize.fitness import leans_on_earlier_text
 from bot.summarize.overlap import content_words, says_again
 from bot.summarize.question_checks import (
     answer_answers,
@@ -343,13 +344,15 @@ def _checked_answer(ranked: RankedArticle, index: int, span: int, found: _Found,
 
     English answers are cut where a caption runs into the next sentence, an opening "He"/"She" becomes the name
     it stands for (or the pair is dropped), and the question must be self-contained and really answered. Other
-    languages drop answers that open with a bare pronoun.
+    languages drop answers that open with a bare pronoun or another pointer back (`leans_on_earlier_text`: "C'est
+    ce qu'a annoncé X", "Darin …").
     """
     question, kind, subject = found.question, found.kind, found.subject
     answer = join_sentences([s.text for s in ranked.sentences[index : index + span]])
     if ctx.language != "en":
         first = answer.split()[0].lower().strip(",.") if answer.split() else ""
-        return None if first in PRONOUNS.get(ctx.language, set()) else answer
+        pointing = first in PRONOUNS.get(ctx.language, set()) or leans_on_earlier_text(answer, ctx.language)
+        return None if pointing else answer
     cut = cut_run_on(answer, question)
     if cut is None:
         return None

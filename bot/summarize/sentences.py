@@ -118,6 +118,12 @@ def _quotes_balanced(text: str) -> bool:
     return text.count("“") == text.count("”")
 
 
+def ends_like_a_sentence(text: str) -> bool:
+    """The text ends with a full stop, "!", "?" or "…" (a closing quote or bracket after it allowed): a headline
+    or a standfirst bullet ("Vote will soon see if watchdogs given power …") does not."""
+    return bool(_TERMINAL.search(text))
+
+
 def _is_standalone(text: str, words: int, block: _Block) -> bool:
     if block.is_heading or words < MIN_WORDS or words > MAX_WORDS:
         return False
@@ -132,11 +138,14 @@ def _is_standalone(text: str, words: int, block: _Block) -> bool:
 
 
 _ENDS_WITH_INITIAL = re.compile(r"(?:^|[\s-])[A-Z]\.\s*$")
-_CONTINUES_ABBREVIATION = re.compile(r"^\s*(?:[A-Z][a-z]{0,3}\.[,;]?|[a-z])")
+# After a lone initial: an abbreviation, a lower-case word, or an amount written with separators (a currency's
+# letter: "G. 160.083.711"; a plain "45 people" may start a sentence after "Group A.").
+_CONTINUES_ABBREVIATION = re.compile(r"^\s*(?:[A-Z][a-z]{0,3}\.[,;]?|[a-z]|\d{1,3}(?:[.,]\d{3})+\b)")
 
 
 def _rejoin_initials(pieces: list[str]) -> list[str]:
-    """Undo splits after a lone initial: "Rep. David McKinley, R-W." + "Va., visited …" is one sentence."""
+    """Undo splits after a lone initial: "Rep. David McKinley, R-W." + "Va., visited …" is one sentence, and so is
+    "… deberá devolver G." + "160.083.711 a la Contraloría." (a sentence rarely ends on one capital letter)."""
     joined: list[str] = []
     for piece in pieces:
         if joined and _ENDS_WITH_INITIAL.search(joined[-1]) and _CONTINUES_ABBREVIATION.match(piece):
