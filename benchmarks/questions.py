@@ -158,8 +158,8 @@ def is_news(url: str, hosts: frozenset[str] = NEWS_HOSTS) -> bool:
     return any(host == news or host.startswith((news + "-", news + ".")) for news in hosts)
 
 
-def load_outside(directory: Path) -> tuple[list[Article], int]:
-    """(the sampled news pages of the evaluation set as the pipeline extracts them, pages it refused)."""
+def _news_pages(directory: Path) -> tuple[list[tuple[Path, str]], list[tuple[Path, str]]]:
+    """(the set's English and German news pages, its Spanish, French and Portuguese ones): (html path, url)."""
     pages: list[tuple[Path, str]] = []
     others: list[tuple[Path, str]] = []
     for path in sorted(directory.glob("*.json")):
@@ -169,28 +169,40 @@ def load_outside(directory: Path) -> tuple[list[Article], int]:
             pages.append((path.with_suffix(".html"), url))
         elif url and is_news(url, OTHER_NEWS_HOSTS):
             others.append((path.with_suffix(".html"), url))
+    return pages, others
+
+
+def _extracted(html_path: Path, url: str) -> Article | None:
+    """The page as the pipeline extracts it; None when extraction refuses it (paywall, not an article)."""
+    _charset, html = decode_html(None, html_path.read_bytes())
+    try:
+        extracted = extract_article(html, url if "://" in url else None)
+    except (NotArticle, ExtractionFailed):
+        return None
+    return Article(
+        OUTSIDE, html_path.stem, extracted.text, extracted.title, extracted.language, tuple(extracted.page_qa), url
+    )
+
+
+def load_outside(directory: Path, extra: int = 0) -> tuple[list[Article], int]:
+    """(the sampled news pages of the evaluation set as the pipeline extracts them, pages it refused).
+
+    `extra` more pages, the first not sampled (English and German news first), are added after the sample for
+    a larger set (`benchmarks.replies`)."""
+    pages, others = _news_pages(directory)
+    sampled = pages[::EVAL_STEP] + others[::OTHER_STEP]
     articles: list[Article] = []
     refused = 0
-    for html_path, url in pages[::EVAL_STEP] + others[::OTHER_STEP]:
-        if not html_path.is_file():
-            continue
-        _charset, html = decode_html(None, html_path.read_bytes())
-        try:
-            extracted = extract_article(html, url if "://" in url else None)
-        except (NotArticle, ExtractionFailed):
-            refused += 1
-            continue
-        articles.append(
-            Article(
-                OUTSIDE,
-                html_path.stem,
-                extracted.text,
-                extracted.title,
-                extracted.language,
-                tuple(extracted.page_qa),
-                url,
-            )
-        )
+    for html_path, url in sampled:
+        article = _extracted(html_path, url) if html_path.is_file() else None
+        refused += article is None and html_path.is_file()
+        articles += [article] if article is not None else []
+    added = 0
+    for html_path, url in (page for page in pages + others if page not in sampled and added < extra):
+        article = _extracted(html_path, url) if html_path.is_file() else None
+        refused += article is None and html_path.is_file()
+        added += article is not None
+        articles += [article] if article is not None else []
     return articles, refused
 
 
