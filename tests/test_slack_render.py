@@ -472,3 +472,21 @@ def test_a_key_point_that_is_the_tldr_is_shown_once() -> None:
     assert shown.count("night ferries every twenty minutes") == 1
     assert "412,000 night passengers" in shown
     assert "council approved the money" in shown
+
+
+def test_a_long_key_point_is_shown_whole() -> None:
+    """A bullet is one of the article's sentences, up to 70 words: shown whole, not cut mid-clause."""
+    point = (
+        "Die Verkehrsbetriebe der Stadt haben am Montag angekündigt, dass die Linien 4, 7 und 12 ab dem kommenden "
+        "Frühjahr im Zehn-Minuten-Takt fahren werden, nachdem der Stadtrat nach monatelangen Verhandlungen mit dem "
+        "Land und den umliegenden Gemeinden zusätzliche Mittel in Höhe von 14 Millionen Euro für neue Fahrzeuge, "
+        "Fahrerinnen und Fahrer sowie den Ausbau zweier Wendeschleifen bewilligt hat."
+    )
+    assert len(point) > 350
+    assert len(point.split()) <= 70
+    summary = Summary(tldr="The city will run its trams more often.", key_points=(point,), summarizer="extractive")
+    view = ArticleView(
+        url=URL, title="Trams", site_name=None, author=None, published=None, word_count=400, summary=summary
+    )
+    text = json.dumps(render_summary(view).blocks, ensure_ascii=False)
+    assert point in text

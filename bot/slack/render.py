@@ -171,7 +171,9 @@ class _Caps:
             site=c(80),
             author=c(80),
             tldr=c(700),
-            key_point=c(280),
+            # a whole bullet: the summarisers' longest standalone sentence (70 words, about 450 characters in
+            # German or Spanish); cut mid-clause, it reads as a fragment
+            key_point=c(480),
             question=c(250),
             answer=c(500),
             label=c(150),
