@@ -28,7 +28,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from bot.pipeline.furniture import is_dateline
-from bot.pipeline.metadata import json_ld_documents
+from bot.pipeline.metadata import declared_language, json_ld_documents
 
 MAX_H1 = 5
 MAX_TITLE_WORDS = 40
@@ -78,8 +78,6 @@ _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _CLOSING_PUNCTUATION = ",.;:!?)]}»”’…"
 _OPENING_PUNCTUATION = "([{«„“‚‘¿¡"
 _FRENCH_SPACED = frozenset(":;!?»")  # French typography sets a space before these
-_LANGUAGE_METAS = frozenset({"og:locale", "content-language", "language", "dc.language"})
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _UNBROKEN = frozenset({"wbr", "script", "style", "noscript", "template"})  # elements that set no piece apart
 
 
@@ -244,7 +242,7 @@ def _claims(tree: HtmlElement, json_ld: list[object], site_keys: frozenset[str])
     if title is not None:
         metadata.extend(_claim("title", title.text_content()))
     metadata = [replace(claim, core=_core_words(claim, site_keys)) for claim in metadata]
-    french = _is_french(tree)
+    french = declared_language(tree) == "fr"  # French typography spaces a colon
     headings: list[_Claim] = []
     for index, heading in enumerate(tree.iter("h1")):
         if index >= MAX_H1:
@@ -331,17 +329,6 @@ def _join(parts: list[str], french: bool) -> str:
         else:
             text += " " + part
     return text
-
-
-def _is_french(tree: HtmlElement) -> bool:
-    """The page declares French (`lang`, `og:locale`, a language meta), whose typography spaces a colon."""
-    root = tree.getroottree().getroot()
-    declared = [root.get("lang"), root.get(_XML_LANG), root.get("xml:lang")]
-    for meta in tree.iter("meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("http-equiv") or "").strip().lower()
-        if key in _LANGUAGE_METAS:
-            declared.append(meta.get("content"))
-    return any(value.strip().lower().startswith("fr") for value in declared if value)
 
 
 def _claim(source: str, text: str | None) -> Iterator[_Claim]:
