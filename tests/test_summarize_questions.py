@@ -24,9 +24,17 @@ from bot.summarize.question_checks import (
     question_is_self_contained,
     resolve_answer,
 )
-from bot.summarize.question_names import QuestionContext, proper_words, surnames, the_nouns
+from bot.summarize.question_names import (
+    QuestionContext,
+    named_phrase,
+    proper_words,
+    surnames,
+    the_nouns,
+    without_nickname,
+)
 from bot.summarize.questions import generate_questions
 from bot.summarize.questions_en import en_passive
+from bot.summarize.questions_en_apposition import without_role_aside
 from bot.summarize.questions_en_facts import fact_questions
 from bot.summarize.ranking import rank
 from bot.summarize.sentences import split_sentences
@@ -1410,3 +1418,250 @@ def test_fifth_round_asides_that_are_not_closed_or_are_lists_are_not_read(senten
 def test_fifth_round_rejected_shapes_are_not_asked(sentence: str, rejected: str) -> None:
     asked = [pair.question for pair in _questions(f"{_FILLER} {sentence}")]
     assert not any(question.startswith(rejected) for question in asked), asked
+
+
+# --- sixth round (issue #9, more pairs per news article): purpose phrases, a role in commas after a speaker, a
+# connective before a speaker, double-barrelled names, quoted nicknames, the thing a report is about -----------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "in_answer"),
+    [
+        # a purpose phrase gives the reason: "in the hope of", "in order to", "in an attempt/effort/bid to", "so as to"
+        ("Tom Hale moved to Riverton in the hope of becoming a star.", "Why did Tom Hale move to Riverton?", "hope"),
+        (
+            "Riverton Council raised parking fees in order to pay for the new bridge.",
+            "Why did Riverton Council raise parking fees?",
+            "in order to pay",
+        ),
+        (
+            "Riverton Water will send a vaccination bus to the schools in an attempt to get more pupils protected.",
+            "Why will Riverton Water send a vaccination bus to the schools?",
+            "in an attempt to",
+        ),
+        (
+            "Tom Hale sold his Riverton house in a bid to pay off his debts.",
+            "Why did Tom Hale sell his Riverton house?",
+            "in a bid to",
+        ),
+        (
+            "Riverton Council closed the bridge so as to protect the river bank.",
+            "Why did Riverton Council close the bridge?",
+            "so as to",
+        ),
+    ],
+)
+def test_sixth_round_a_purpose_phrase_is_a_reason(sentence: str, question: str, in_answer: str) -> None:
+    asked = {pair.question: pair.answer for pair in _questions(f"{_FILLER} {sentence}")}
+    assert question in asked, asked
+    assert in_answer in asked[question]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rejected"),
+    [
+        # a bare "to" is a verb's complement, not a purpose ("Why did Riverton Council vote?" asks nothing)
+        ("Riverton Council voted to raise parking fees to pay for the new bridge.", "Why did Riverton Council"),
+        ("Tom Hale was ordered to pay back £10,000 to the Riverton bank.", "Why was Tom Hale"),
+        # a reporting verb: the purpose is what was reported, not why the speaker spoke
+        ("Tom Hale said Riverton Council had acted in order to save money.", "Why did Tom Hale say"),
+        # the purpose belongs to a clause after the one the question keeps
+        ("Tom Hale moved to Riverton, where he worked in the hope of becoming a star.", "Why did Tom Hale move"),
+        # "hope" as a noun of its own, no "of"/"that" after it
+        ("Tom Hale kept the letters in the hope chest his mother left him.", "Why did Tom Hale keep"),
+    ],
+)
+def test_sixth_round_purpose_near_misses_are_not_asked(sentence: str, rejected: str) -> None:
+    asked = [pair.question for pair in _questions(f"{_FILLER} {sentence}")]
+    assert not any(question.startswith(rejected) for question in asked), asked
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Alex Stevens, South West regional policy advisor, said: 'Badgers are protected by law and people should "
+        "not interfere with badgers or their setts.'",
+        "Eddie Coyle, prosecuting, said: 'On October 14 last year the defendant drove along Hyde Road in Riverton.'",
+    ],
+)
+def test_sixth_round_a_speaker_with_a_role_is_not_asked_about_a_word_of_the_statement(sentence: str) -> None:
+    """A statement read only once its speaker's role was left out is a long account (a prosecution's, an
+    official's), where a topic taken from its words is a detail ("… say about Hyde Road?"): no question."""
+    asked = [pair.question for pair in _questions(f"{_BADGERS}{sentence}")]
+    assert not any(
+        question.startswith(("What did Alex Stevens say", "What did Eddie Coyle say")) for question in asked
+    ), asked
+
+
+_BADGERS = (
+    "Three badgers were found dead near Riverton on Sunday. Police in Riverton said badgers are protected and "
+    "asked residents for help. Residents in Riverton have reported badgers in their gardens for years. "
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question"),
+    [
+        # a role without an article in commas between the speaker and the verb: asked about the person the
+        # report is about
+        (
+            "Jane Warner, Tom Hale's attorney, said that Tom Hale had never had a problem with badgers.",
+            "What did Jane Warner say about Tom Hale?",
+        ),
+        (
+            "Eddie Coyle, prosecuting, said Tom Hale had dug badgers out of their setts.",
+            "What did Eddie Coyle say about Tom Hale?",
+        ),
+        # "However" without its comma before the speaker ("But", "And" and "However," the splitter drops)
+        ("However Inspector Jim Bell says badgers are often hit by cars.", "What does Inspector Jim Bell say"),
+        ("But Jane Warner said badgers had never been seen on the farm.", "What did Jane Warner say about badgers?"),
+    ],
+)
+def test_sixth_round_a_speaker_with_a_role_in_commas_or_a_connective_is_read(sentence: str, question: str) -> None:
+    asked = [pair.question for pair in _questions(f"{_BADGERS}{sentence}")]
+    assert any(q.startswith(question) for q in asked), asked
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Alex Stevens, regional policy advisor, said: 'No.'", "Alex Stevens said: 'No.'"),
+        ("Warner, Brenda Hale's attorney, said that it was fine.", "Warner said that it was fine."),
+        ("Eddie Coyle, prosecuting, told the court it was fine.", "Eddie Coyle told the court it was fine."),
+        ("Julie Hale, CEO of Riverton Water, also revealed the plan.", "Julie Hale also revealed the plan."),
+        # near misses: left as written
+        ("Tom Hale, striker, and Jim Bell said it was fine.", None),  # a list
+        ("Tom Hale, speaking yesterday, said it was fine.", None),  # a clause, not a role
+        ("Tom Hale, a former striker, said it was fine.", None),  # an article: `strip_asides`' and the apposition's
+        ("In Leeds, police officer, said it was fine.", None),  # a place, not a name
+        ("Tom Hale, 'Riverton Rovers' captain, said it was fine.", None),  # a quotation inside
+        ("Tom Hale, last summer, signed for Leeds.", None),  # a time, not a role
+        # a comma inside the role: what follows the second comma is no verb
+        ("Mr Hale, chairman of the Commons' environment, food and rural affairs committee, said: 'No.'", None),
+    ],
+)
+def test_sixth_round_a_role_in_commas_after_a_name_is_taken_out_only_when_it_is_one(
+    text: str, expected: str | None
+) -> None:
+    assert without_role_aside(text) == (expected or text)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a list of people, and a role whose second comma goes on with more of the role
+        "Tom Hale, striker, and Jim Bell said badgers had been seen on the Riverton pitch.",
+        "Tom Hale, chairman of the Riverton environment, food and rural affairs committee, said badgers are safe.",
+    ],
+)
+def test_sixth_round_a_list_or_an_unclosed_role_names_no_speaker(sentence: str) -> None:
+    asked = [pair.question for pair in _questions(f"{_BADGERS}{sentence}")]
+    assert not any(q.startswith("What did Tom Hale say") for q in asked), asked
+
+
+def test_sixth_round_a_double_barrelled_name_keeps_its_capital() -> None:
+    text = (
+        f"{_FILLER} Ramona Archer-Bradshaw is the chief education officer in Riverton. Archer-Bradshaw also "
+        "revealed that special programmes would be used by teachers in the new term. Long-time Riverton teacher "
+        "Tom Hale welcomed the programmes, as did the long-serving head. The Anti-Brexit campaign in Riverton "
+        "had no view on them."
+    )
+    ctx = _context(text)
+    assert named_phrase("Archer-Bradshaw", ctx, sentence_start=True) == "Archer-Bradshaw"
+    # a modifier capitalised by its position, or a prefix before a name, is still written in lower case
+    assert named_phrase("Long-time Riverton teacher Tom Hale", ctx, sentence_start=True) == (
+        "long-time Riverton teacher Tom Hale"
+    )
+    assert named_phrase("Anti-Brexit campaigner Tom Hale", ctx, sentence_start=True) == (
+        "anti-Brexit campaigner Tom Hale"
+    )
+    asked = [pair.question for pair in _questions(text)]
+    assert "What did Archer-Bradshaw reveal?" in asked, asked
+
+
+def test_sixth_round_a_quoted_nickname_inside_a_name_is_left_out_of_the_question() -> None:
+    text = (
+        f"{_FILLER} Riverton star June Hale has a television show. June's oldest daughter, Anna 'Chickadee' Hale, "
+        "has accused Mark Bell of repeatedly abusing her when she was a child. Mark Bell denies the claims."
+    )
+    asked = {pair.question: pair.answer for pair in _questions(text)}
+    assert "What has Anna Hale accused Mark Bell of?" in asked, asked
+    assert "Anna 'Chickadee' Hale" in asked["What has Anna Hale accused Mark Bell of?"]  # the answer as written
+
+
+def test_sixth_round_an_object_her_is_not_dropped_as_if_it_were_a_determiner() -> None:
+    """ "… accused Mark Bell of repeatedly abusing her when …": "her" is the object; a question without it asks
+    "Who has accused Mark Bell of repeatedly abusing?"."""
+    sentence = "Anna Hale has accused Mark Bell of repeatedly abusing her when she was a child."
+    clause = parse_clause(sentence)
+    assert clause is not None
+    asked = [q.question for q in fact_questions(clause, _context(f"{_FILLER} {sentence}"), None)]
+    assert "What has Anna Hale accused Mark Bell of?" in asked, asked
+    assert not any(question.endswith("abusing?") for question in asked), asked
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('Riverton mayor Jim "Big Jim" Bell was charged.', "Riverton mayor Jim Bell was charged."),
+        ("Her husband Mike ‘Sugar Bear’ Hale left.", "Her husband Mike Hale left."),
+        # near misses: left as written
+        ("Riverton 'Summer Nights' Festival opens on Friday, and the festival runs for a week.", None),  # a title
+        ("Jim 'Big” Bell was charged.", None),  # quotation marks that do not pair
+        ("'Mama' June Hale was charged.", None),  # no first name before the quotation
+        ("Tickets for Jim 'Big Jim' Bell's show sold out.", "Tickets for Jim Bell's show sold out."),
+        ("Tom 'the Hammer' Hale won.", None),  # a description in quotation marks, not a nickname
+    ],
+)
+def test_sixth_round_a_nickname_is_only_taken_out_between_two_names(text: str, expected: str | None) -> None:
+    assert without_nickname(text, _context(f"{_FILLER} {text}")) == (expected or text)
+
+
+_FERRY = (
+    "Riverton opened its new ferry terminal on Monday. The ferry terminal cost $40 million to build. "
+    "Passengers queued for an hour to see the ferry terminal. "
+)
+
+
+def test_sixth_round_a_report_is_about_its_subject_when_the_article_is_about_it() -> None:
+    """ "Jane Dell said the film was a gift, and that it could help residents …": the report is about the film
+    (the article's own thing), not about the residents it mentions on the way, however often the article does."""
+    text = (
+        "A Riverton care home showed residents a new film about their lives on Monday. The film was made by "
+        "residents and staff. Residents watched the film twice. Some residents cried, and residents from other "
+        "homes asked for copies. Jane Dell said the film was a gift, and that it could help residents with their "
+        "memories."
+    )
+    asked = [pair.question for pair in _questions(text)]
+    assert "What did Jane Dell say about the film?" in asked, asked
+    text = f"{_FERRY}Mayor Ellen Park said the ferry terminal would bring jobs and visitors to the harbour."
+    asked = [pair.question for pair in _questions(text)]
+    assert "What did Mayor Ellen Park say about the ferry terminal?" in asked, asked
+
+
+@pytest.mark.parametrize(
+    ("text", "rejected"),
+    [
+        # a definite description that stands for someone named: the question would not say who
+        (
+            f"{_FERRY}Riverton Rovers fans use the ferry. The club has 2,000 fans. The club sold out. Coach Jim "
+            "Bell said the club had changed how fans get to the ground.",
+            "say about the club",
+        ),
+        # a thing the article mentions once
+        (f"{_FERRY}Mayor Ellen Park said the harbour would be busier.", "say about the harbour"),
+        # a secondary thing: the article returns to it, but neither its title nor its opening is about it
+        (
+            "A Riverton court ruled on Thursday that online shops can be held liable for faulty products sold on "
+            "their websites by other sellers. The ruling covers every online shop in the state of Riverton and its "
+            "customers. Lawyers for the shoppers had asked the court for the change for years, and the shops had "
+            "fought it in every court. Shops in Riverton will have to check what their sellers offer from next "
+            "month, the court said. Jane Hale had bought a laptop battery from a seller on one of the websites. "
+            "Jane Hale said the battery had burst into flames when used. The battery was made abroad.",
+            "say about the battery",
+        ),
+    ],
+)
+def test_sixth_round_a_reported_subject_that_points_back_or_is_secondary_is_no_topic(text: str, rejected: str) -> None:
+    asked = [pair.question for pair in _questions(text)]
+    assert not any(rejected in question for question in asked), asked

@@ -85,7 +85,8 @@ _WHEN_ANSWER = re.compile(
 _FOR_BEFORE = re.compile(r"\bfor(?:\s+(?:next|last|this|the|a|an|the\s+next|the\s+coming))?\s*$", re.IGNORECASE)
 _WHY_ANSWER = re.compile(
     r"\b(?:because|due to|as a result|in response|in protest|to protest|for fear|after|following|over "
-    r"(?:claims|allegations|concerns|fears|reports)|for|since|so that|as|caused|amid)\b",
+    r"(?:claims|allegations|concerns|fears|reports)|for|since|so that|as|caused|amid|in (?:the )?hopes?|"
+    r"in an? (?:attempt|effort|bid)|in order to|so as to)\b",
     re.IGNORECASE,
 )
 _DURATION_ANSWER = re.compile(r"\bfor\s+(?:\S+\s+){0,3}(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b")

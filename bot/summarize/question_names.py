@@ -276,13 +276,58 @@ def named_phrase(phrase: str, ctx: QuestionContext, *, sentence_start: bool) -> 
         sentence_start
         and ctx.language == "en"
         and first not in ctx.proper
-        and (first.lower() in EN_LOWER_MODIFIERS or ("-" in first and first[:1].isupper() and not first.isupper()))
+        and (
+            first.lower() in EN_LOWER_MODIFIERS
+            or ("-" in first and first[:1].isupper() and not first.isupper() and not _double_barrelled(first, ctx))
+        )
     )  # "Former Valencia striker …", "Long-time Labour supporter …"
     if first.lower() in determiners or lower_common_head:
         tokens[0] = tokens[0].lower()
     elif positional_modifier:
         tokens[0] = tokens[0][:1].lower() + tokens[0][1:]
     return " ".join(tokens)
+
+
+# Prefixes written with a hyphen before a capitalised word ("Anti-Brexit", "Ex-Chelsea"): no half of a name.
+_WORD_PREFIXES = word_set(
+    "anti pro ex non co mid post pre pan trans neo semi ultra multi inter cross self all sub super"
+)
+
+
+def _double_barrelled(word: str, ctx: QuestionContext) -> bool:
+    """A hyphenated name ("Archer-Bradshaw", "Ngo-Anh"), not a modifier capitalised by position ("Long-time",
+    "Anti-Brexit"): every part is capitalised and the article writes every part only capitalised. Words split
+    at the hyphen (`proper_words` reads "Archer" and "Bradshaw"), so a part the article also writes in lower case
+    ("long", "anti") or never mid-sentence ("Long" of "Long-time" opening a sentence) keeps the modifier reading."""
+    parts = word.split("-")
+    if parts[0].lower() in _WORD_PREFIXES:
+        return False  # "Anti-Brexit", "Pro-EU", "Ex-Chelsea": a prefix before a name is no first half of one
+    return all(part[:1].isupper() and part in ctx.proper for part in parts)
+
+
+# A nickname in quotation marks between a first name and a surname: "Anna 'Chickadee' Cardwell", "Jim "Big Jim"
+# Bell". The quotation marks break every reader of names and clauses ("June's oldest daughter, Anna 'Chickadee'
+# Cardwell, has accused …" has no name before its verb); the person is named without it.
+_NICKNAME = re.compile(
+    r"\b(?P<first>[A-Z][a-z]+)\s+(?P<open>['‘\"“])(?P<nickname>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2})"
+    r"(?P<close>['’\"”])\s+(?=(?P<last>[A-Z][a-z][\w'’-]*)(?:[\s,.;:]|$))"
+)
+_CLOSING = {"'": "'", "‘": "’", '"': '"', "“": "”"}
+
+
+def without_nickname(text: str, ctx: QuestionContext) -> str:
+    """`text` with a quoted nickname inside a personal name taken out, for the question patterns to read (the
+    answer keeps the sentence as written). Neither half of the name may be a word the article also writes in
+    lower case: "Riverton 'Summer Nights' Festival …, and the festival …" is a title, left alone."""
+
+    def drop(match: re.Match[str]) -> str:
+        if _CLOSING[match.group("open")] != match.group("close"):
+            return match.group(0)  # "Jim 'Big" … "Bell": an apostrophe or a quotation that does not close here
+        if ctx.is_common(match.group("first")) or ctx.is_common(match.group("last")):
+            return match.group(0)
+        return match.group("first") + " "
+
+    return _NICKNAME.sub(drop, text) if ctx.language == "en" else text
 
 
 def en_is_plural(word: str) -> bool:

@@ -66,6 +66,7 @@ from bot.summarize.question_names import (
     shared_surnames,
     surnames,
     the_nouns,
+    without_nickname,
 )
 from bot.summarize.questions_en import (
     EN_QUOTE_THEN_SPEAKER,
@@ -75,7 +76,12 @@ from bot.summarize.questions_en import (
     en_speech,
     reported_clause,
 )
-from bot.summarize.questions_en_apposition import apposition_question, bare_role_question, title_question
+from bot.summarize.questions_en_apposition import (
+    apposition_question,
+    bare_role_question,
+    title_question,
+    without_role_aside,
+)
 from bot.summarize.questions_en_facts import fact_questions, is_specific, names_an_actor
 from bot.summarize.questions_intl import (
     TEMPLATES,
@@ -224,7 +230,11 @@ _PLACE_INTRODUCTION = re.compile(
 def _english_questions(
     sentence: Sentence, ctx: QuestionContext, last_person: tuple[int, str] | None, continuation: str
 ) -> tuple[list[_Found], str | None]:
-    """(the questions the sentence answers, the speaker when the sentence is attributed speech, else None)."""
+    """(the questions the sentence answers, the speaker when the sentence is attributed speech, else None).
+
+    The patterns read the sentence without a quoted nickname inside a name ("Anna 'Chickadee' Cardwell" → "Anna
+    Cardwell"); the answer is the sentence as the article writes it."""
+    sentence = replace(sentence, text=without_nickname(sentence.text, ctx))
     found: list[_Found] = []
     speech = en_speech(sentence, ctx, last_person, continuation)
     if speech is not None:
@@ -237,7 +247,7 @@ def _english_questions(
         found += [_Found(q.kind, q.question, q.subject) for q in facts if q.kind in _FACT_KINDS]
         return found + _identity(sentence, ctx), speaker
     recent = last_person[1] if last_person and sentence.index - last_person[0] <= PRONOUN_RESOLUTION_WINDOW else None
-    clause = parse_clause(sentence.text)
+    clause = parse_clause(without_role_aside(sentence.text))
     if clause is not None:
         facts = fact_questions(clause, ctx, recent)
         if _PLACE_INTRODUCTION.match(sentence.text[: clause.subject_start]):

@@ -9,13 +9,16 @@ never one a quotation mentions in passing.
 
 - attributed speech — `"…," NASA chief scientist Ellen Stofan said` → "What did NASA chief scientist Ellen
   Stofan say about Earth?" ("she said" resolves to a person named just before; "told CNN" keeps the listener;
-  "predicted", "warned", "argued"… keep their meaning; the topic is a name or a theme the quote mentions);
+  "predicted", "warned", "argued"… keep their meaning; the topic is a name or a theme the quote mentions); a
+  speaker first may have a role in commas ("Alex Stevens, South West regional policy advisor, said: …") or a
+  "However" before the name;
   `reported_clause` hands what a speaker reports ("Police said the man was arrested after …") to the fact kinds;
 - the passive with its complement — "X was charged with…" → "What was X charged with?" (also found guilty of,
   cleared of, stripped of, banned from, "ordered to"/"forced to" → "What was X ordered to do?" for a named X with
   a complement of four words or more), and a plea — "X pleaded guilty to…" → "What did X plead guilty to?";
 - a report about a named person or organisation — "John Prescott said Mr Pickles had given …" → "What did John
-  Prescott say about Mr Pickles?": the report's own subject is its topic, before any word it mentions;
+  Prescott say about Mr Pickles?": the report's own subject is its topic, before any word it mentions; so is a
+  definite thing the article is about ("Jane Dell said the film was a gift …" → "… say about the film?");
 - a definition — "Ceres is a dwarf planet…" → "What is Ceres?".
 """
 
@@ -34,6 +37,7 @@ from bot.summarize.english_verbs import (
     THING_OBJECT_FORMS,
     verb_reading,
 )
+from bot.summarize.question_checks import anaphoric_phrase
 from bot.summarize.question_names import (
     CLOSE_QUOTES,
     EN_NOT_NAMES,
@@ -52,7 +56,7 @@ from bot.summarize.question_names import (
     looks_like_name,
     named_phrase,
 )
-from bot.summarize.questions_en_apposition import ROLE_HEAD
+from bot.summarize.questions_en_apposition import ROLE_HEAD, without_role_aside
 from bot.summarize.questions_en_facts import names_an_actor, subject_in_question
 from bot.summarize.sentences import Sentence
 
@@ -67,6 +71,19 @@ _EN_ASIDE = re.compile(
     r"on \w+day|\d{1,3}|(?:who|which)\s[^,]{1,80}|(?:a|an|the)\s[^,]{1,60})\s*,",
     re.IGNORECASE,
 )
+# "However" before a speaker with no comma after it: "However Assistant State's Attorney Barry Quinn says …".
+# The sentence splitter drops "But", "And", "Yet" and "However," (`clutter.trim_connective`), but not an adverb
+# without its comma, which may belong to the clause ("Still waters …"); "However" before a name never does.
+_EN_CONNECTIVE = re.compile(r"^However\s+(?=[A-Z])")
+
+
+def _speaker_first_text(text: str) -> str:
+    """The sentence as the speaker-first patterns read it: no "However" before the speaker, no role in commas
+    after the name ("Alex Stevens, South West regional policy advisor, said: …"), no aside between the subject
+    and the verb."""
+    return _EN_ASIDE.sub("", without_role_aside(_EN_CONNECTIVE.sub("", text)))
+
+
 # A time phrase between subject and verb: "West Mercia Police last night said …".
 _EN_TRAILING_TIME = re.compile(
     r"\s+(?:last|this|early|late|on|in|earlier|later)\s+(?:night|week|month|year|morning|afternoon|evening|"
@@ -332,7 +349,7 @@ def reported_clause(sentence: Sentence) -> str | None:
     → "the man was arrested after …" (so "Why was the man arrested?"). None for quotations."""
     if QUOTE_START.match(sentence.text):
         return None
-    match = _EN_SPEAKER_FIRST.match(_EN_ASIDE.sub("", sentence.text))
+    match = _EN_SPEAKER_FIRST.match(_speaker_first_text(sentence.text))
     if not match or SPEECH_FORMS[match.group("verb").lower()] not in {"say", "estimate", "believe", "predict"}:
         return None
     reported = _REPORTED.match(match.group("after"))
@@ -363,12 +380,16 @@ def en_speech(
         region = text[: match.start() + 1]  # the quotation itself
         speaker_at_start = False
     else:
-        match = _EN_SPEAKER_FIRST.match(_EN_ASIDE.sub("", text))
+        match = _EN_SPEAKER_FIRST.match(_speaker_first_text(text))
         if not match:
             return None
         speaker_raw, verb, after = match.group("speaker"), match.group("verb"), match.group("after")
         region = after
         speaker_at_start = True
+    # Read only once the role in commas was left out ("Eddie Coyle, prosecuting, said: 'On October 14 …'"): such
+    # statements are long accounts (a court's prosecution, an official's briefing), where a topic picked from
+    # their words is a detail ("… say about Hyde Road?"); asked only about the person the report is about.
+    via_role = speaker_at_start and not _EN_SPEAKER_FIRST.match(_EN_ASIDE.sub("", _EN_CONNECTIVE.sub("", text)))
     if clean_phrase(speaker_raw).lower() in EN_SPEAKER_PRONOUNS:
         if last_speaker is None or sentence.index - last_speaker[0] > PRONOUN_RESOLUTION_WINDOW:
             return None
@@ -407,23 +428,54 @@ def en_speech(
     if speaker_at_start and len(WORD_RE.findall(after)) < 4:
         return "", speaker  # "Jamie wrote, the affidavit said.": nothing reported to ask about
     topic = _reported_person(sentence, speaker, ctx) if speaker_at_start else None
-    topic = topic or _en_topic(f"{region} {continuation}", f"{speaker} {listener or ''}", ctx)
+    if via_role:
+        if topic is None or not names_an_actor(topic, ctx):
+            return "", speaker
+    else:
+        topic = topic or _en_topic(f"{region} {continuation}", f"{speaker} {listener or ''}", ctx)
     return _en_speaker_question(verb, speaker, listener, topic) or "", speaker
 
 
 def _reported_person(sentence: Sentence, speaker: str, ctx: QuestionContext) -> str | None:
     """The person a report is about, as its subject names them: "John Prescott said Mr Pickles had given a 'car
-    crash' interview" → "Mr Pickles". What the speaker says is about that person, not about a word in passing."""
+    crash' interview" → "Mr Pickles". What the speaker says is about that person, not about a word in passing.
+    Failing a person, the thing the report is about, when the article is about it too (`_reported_thing`)."""
     reported = reported_clause(sentence)
     clause = parse_clause(reported) if reported else None
     if clause is None:
         return None
     subject = subject_in_question(clause, ctx, None)
     if subject is None or not names_an_actor(subject, ctx):
-        return None
+        return _reported_thing(clause.subject, ctx)
     if subject.split()[-1] in speaker.split() or subject[:1].islower():
         return None  # the speaker on themself; "former manager Tony Pulis": a role before the name
     return subject
+
+
+_DEFINITE_THING = re.compile(r"(?i:the)\s+(?P<words>(?:[a-z][a-z-]*\s+){0,2}[a-z][a-z-]*)")
+
+
+def _reported_thing(subject: str, ctx: QuestionContext) -> str | None:
+    """ "Bolger said that the battery had burst into flames …" → "the battery": a definite subject of the
+    reported clause, in lower case words, is what the report is about. It must be the article's own thing, by
+    the rules a quotation's topic follows (`_en_topic`): a word the article returns to, named in the title or the
+    opening or kept to throughout; never one that stands for someone named ("the club", "the man": the question
+    would not say who) nor a measure of time."""
+    match = _DEFINITE_THING.fullmatch(subject.strip())
+    if not match:
+        return None
+    words = match.group("words").split()
+    head = words[-1]
+    if head in _NOT_TOPICS or not _is_noun(head) or any(not _is_noun_or_adjective(w) for w in words[:-1]):
+        return None
+    topic = "the " + " ".join(words)
+    if anaphoric_phrase(topic, ctx) is not None:
+        return None
+    count = ctx.term_counts.get(ctx.tools.stem(head), 0)
+    in_lead = ctx.tools.stem(head) in ctx.lead_terms
+    if count < _TOPIC_MIN_MENTIONS or (ctx.lead_terms and not in_lead and count < _TOPIC_THEME_MENTIONS):
+        return None
+    return topic
 
 
 _EN_PERSON_SUBJECT = re.compile(r"^(?P<subject>(?:[\w'’.-]+\s+){0,4}[A-Z][\w'’-]+\s+[A-Z][\w'’-]+)\s+[a-z]")
@@ -471,7 +523,7 @@ def en_passive(sentence: Sentence, ctx: QuestionContext) -> tuple[str, str] | No
     guilty to?"); where the subject is from is left out ("Edward Byatt, 39, of Buckhurst Hill, Essex, was …")."""
     if QUOTE_START.match(sentence.text):
         return None
-    text = strip_asides(NAMED_ASIDE.sub("", sentence.text))
+    text = strip_asides(NAMED_ASIDE.sub("", without_role_aside(sentence.text)))
     plea = _EN_PLEA.match(text)
     if plea:
         subject = _en_subject(plea.group("subject"), ctx)

@@ -10,7 +10,9 @@ merely starts in), and the sentence does not report a death (where "Who is …?"
 News also writes the role before the name ("AA president Edmund King"); `title_question` asks about those; and
 a role without an article that names its organisation ("Pete Saunders, chief executive of the National
 Association for …,"); `bare_role_question` asks about those. All answer with the description itself ("Edmund
-King is the AA president."), since the sentence around it is usually about something else.
+King is the AA president."), since the sentence around it is usually about something else. The other patterns
+read such a sentence without the role (`without_role_aside`: "Alex Stevens, regional policy advisor, said …" →
+"Alex Stevens said …"), so that the name is the subject of its verb.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import NamedTuple
 import lemminflect
 
 from bot.pipeline.language import word_set
+from bot.summarize.english_verbs import verb_reading
 from bot.summarize.question_names import (
     EN_LOWER_MODIFIERS,
     EN_NOT_NAMES,
@@ -303,3 +306,64 @@ def bare_role_question(sentence: Sentence, ctx: QuestionContext) -> Apposition |
         answer = f"{name} is {article} {role_text} {match.group('link')} {org}."
         return Apposition(f"Who is {name}?", name, answer)
     return None
+
+
+# A role without an article in commas between a name and its verb, news style: "Alex Stevens, South West regional
+# policy advisor, said: …", "Warner, Brenda Burns's attorney, said that …", "Eddie Coyle, prosecuting, said …",
+# "Dave Thompson, director of the Category B prison, said: …". The patterns that read a subject and its verb
+# need the verb right after the name; `bare_role_question` asks about the role itself from the sentence as written.
+_ROLE_ASIDE = re.compile(
+    r"^(?P<name>(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}),\s+"
+    r"(?P<role>[^,;:()\[\]\"“”‘]{3,90}?),\s+(?=(?!(?:and|or|but|nor)\b)[a-z])"
+)
+# Counsel in court named by what they do: "Eddie Coyle, prosecuting, said …".
+_COUNSEL = word_set("prosecuting defending mitigating")
+
+
+def without_role_aside(text: str) -> str:
+    """`text` without a role in commas after the name that opens it ("Alex Stevens, regional policy advisor,
+    said …" → "Alex Stevens said …"), or `text` itself.
+
+    The role must be a role: no article (those are `strip_asides`' and `apposition_question`'s), a head noun that
+    names what a person is ("advisor", "attorney", "director of …", "CEO of …") or counsel's "prosecuting", no
+    verb (", who said", ", speaking yesterday,"); the name must not open with a preposition or a connective ("In
+    Leeds, council officers, …"), and the word after the closing comma must carry the clause on, not a list
+    ("Kane, striker, and …").
+    """
+    match = _ROLE_ASIDE.match(text)
+    if not match:
+        return text
+    name, role = match.group("name"), match.group("role")
+    first = name.split()[0].lower()
+    if first in _OPENERS or first in PRONOUNS["en"] or first in {"the", "a", "an", "however", "meanwhile"}:
+        return text
+    words = role.split()
+    if words[0].lower() in {"a", "an", "the", "who", "which", "whose", "that", "and", "or", "but"} or len(words) > 10:
+        return text
+    if _FINITE.search(role) or any(en_is_verb_form(w) for w in words if not w.endswith("-based")):
+        return text  # "Smith, who said …", "Smith, speaking yesterday, …": a clause, not a role
+    if any(w.startswith(("'", "’")) for w in words):
+        return text  # "'Mrs Maisel' actress": a quotation inside, not a plain description
+    head = _head(role)
+    if not (head in _COUNSEL or ROLE_HEAD.fullmatch(head) or _is_person_head(head)):
+        return text
+    after = text[match.end() :]
+    if not _opens_with_verb(after):
+        return text  # "Mr Parish, chairman of the Commons' environment, food and rural affairs committee, said": a
+        # comma inside the role, whose rest is no verb
+    return f"{name} {after}"
+
+
+_AUXILIARY_WORDS = word_set("is are was were has have had will would can could may might must should do does did")
+_BEFORE_VERB_ADVERBS = word_set("also then later now previously recently today yesterday")
+
+
+def _opens_with_verb(text: str) -> bool:
+    """ "said: …", "has accused …", "also revealed …": the clause goes on with its verb."""
+    words = [w.strip(",.;:") for w in text.split()[:2]]
+    if words and words[0] in _BEFORE_VERB_ADVERBS:
+        words = words[1:]
+    if not words:
+        return False
+    reading = verb_reading(words[0]) if words[0].isalpha() else None
+    return words[0] in _AUXILIARY_WORDS or (reading is not None and bool(reading.tags & {"VBD", "VBZ"}))

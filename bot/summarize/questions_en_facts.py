@@ -3,8 +3,9 @@
 Each kind looks for the words in a sentence that answer it and asks for exactly those, rebuilding the rest of the
 main clause (`english_clause`) into the question:
 - why: a reason clause ("because …", "due to …", "mainly due to …", "after …" following an arrest or a
-  resignation, or a named person's release: "released after posting a $6,000 bond") → "Why did the city double
-  the night ferry service?";
+  resignation, or a named person's release: "released after posting a $6,000 bond") or a purpose phrase ("in
+  the hope of …", "in an attempt to …", "in order to …"; never a bare "to") → "Why did the city double the
+  night ferry service?";
 - how: a means ("by collecting rainwater") → "How did Louis Jordan survive?";
 - how long: a duration ("was banned from driving for six months", "has been in New York for the past year") →
   "How long was McGowan banned from driving?";
@@ -150,10 +151,16 @@ _SPECIFIC_DATE = re.compile(
 )
 # For something that already happened, a weekday, "last week" or a clock time dates it as well as a month does.
 _PAST_DATE = re.compile(rf"\b(?:{_WEEKDAYS})\b|last|earlier\s+this|yesterday|\d\.?\s?[ap]\.?m\b")
+# A purpose is a reason too, when a phrase says it is one: "in the hope of becoming a star", "in an attempt to
+# get more students protected", "in order to", "so as to". A bare "to" is not: "was ordered to pay", "is
+# expected to open", "tried to" are verbs that take an infinitive, and "Why was X ordered?" asks nothing.
+_PURPOSE_MARKERS = (
+    r"in\s+(?:the\s+)?hopes?\s+(?:of|that)|in\s+an?\s+(?:attempt|effort|bid)\s+to|in\s+order\s+to|so\s+as\s+to"
+)
 _WHY = re.compile(
     r"(?:,\s*|\s)(?P<marker>because(?:\s+of)?|due\s+to|as\s+a\s+result\s+of|in\s+response\s+to|"
     r"in\s+protest\s+(?:at|against|over)|to\s+protest|for\s+fear\s+(?:of|that)|after|following|"
-    r"over\s+(?:claims|allegations|concerns|fears|reports)|for(?=\s+[a-z]+ing\b))\b"
+    rf"over\s+(?:claims|allegations|concerns|fears|reports)|for(?=\s+[a-z]+ing\b)|{_PURPOSE_MARKERS})\b"
 )
 # "after"/"following" give a reason only to verbs of consequence ("was arrested after …", "resigned after …").
 _TEMPORAL_MARKERS = word_set("after following over for")
@@ -258,6 +265,9 @@ def trim_rest(text: str) -> str | None:
         if cuts and "to" not in (w.lower() for w in words[: cuts[-1]]):  # "to keep Bouchard [on her heels]"
             words = words[: cuts[-1]]
     while words and words[-1].lower().strip(".,;:") in _DANGLING_ENDS:
+        if words[-1].lower().strip(".,;:") == "her":
+            return None  # "accused X of repeatedly abusing her [when …]": an object, not a determiner; without it
+            # the question would ask "Who has accused X of repeatedly abusing?"
         words.pop()
     if len(words) > MAX_REST_WORDS:
         return None
