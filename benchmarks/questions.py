@@ -40,6 +40,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -247,15 +248,21 @@ def _key(record: dict[str, object]) -> tuple[object, ...]:
     return (record.get("corpus"), record.get("id"), record.get("question"), record.get("answer"))
 
 
-def load_graded(path: Path) -> dict[tuple[object, ...], dict[str, object]]:
+def load_graded(
+    path: Path,
+    key: Callable[[dict[str, object]], tuple[object, ...]] = _key,
+    grades: tuple[str, ...] = GRADES,
+) -> dict[tuple[object, ...], dict[str, object]]:
+    """The graded records of a JSON-lines file by `key` (a later line for the same key wins); `benchmarks.replies`
+    reads its own record with its key and grades."""
     if not path.is_file():
         return {}
     graded = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             record = json.loads(line)
-            if record.get("grade") in GRADES:
-                graded[_key(record)] = record
+            if record.get("grade") in grades:
+                graded[key(record)] = record
     return graded
 
 

@@ -31,7 +31,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from benchmarks.questions import DEFAULT_EVAL_DIR, Article, load_outside
+from benchmarks.questions import DEFAULT_EVAL_DIR, Article, load_graded, load_outside
 from benchmarks.summaries import displayed_items
 from bot.summarize.base import SummaryInput
 from bot.summarize.extractive import summarize_extractive
@@ -74,18 +74,6 @@ def dump(articles: list[Article]) -> list[Record]:
 
 def _key(record: Record) -> tuple[object, ...]:
     return (record.get("id"), record.get("item"), record.get("text"))
-
-
-def load_graded(path: Path) -> dict[tuple[object, ...], Record]:
-    if not path.is_file():
-        return {}
-    graded = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            record = json.loads(line)
-            if record.get("grade") in GRADES:
-                graded[_key(record)] = record
-    return graded
 
 
 def report(articles: list[Article], records: list[Record], graded: dict[tuple[object, ...], Record]) -> None:
@@ -138,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     print(f"wrote {args.out}")
-    report(articles, records, load_graded(args.graded))
+    report(articles, records, load_graded(args.graded, key=_key, grades=GRADES))
     return 0
 
 
