@@ -7,12 +7,12 @@ we summarise ("Darin…", "C'est…", a Spanish or Portuguese verb whose subject
 "Son cifras que…") or inside it ("Die Hersteller dürfen sie demnach…", "diese Ausbildung", "como ya se
 dijo"), no participle clause without its main clause ("Explaining why he…"), no "The group is
 assisting…" whose group was named earlier, no caption ("Big Ben: the 20lb lamb…"), no quotation whose speaker is
-only "he" or "she", no quotation with no speaker at all. The TL;DR must in addition carry a fact, not name
-its person by age alone ("the 35-year-old", "der 35-Jährige"), and (in English,
-where we can tell): not a teaser without a verb ("Alibaba Qwen AI team members departing."), not addressed to
-"you" as a feature opening is, not a subject that only the headline named ("The automaker isn't slowing
-down…"), and either naming someone or something or giving a number, or stating something in a sentence that
-does not open like a feature ("With summer around the corner, icy treats are back…"). The checks are cheap and
+only "he" or "she", no quotation with no speaker at all. The TL;DR must in addition carry a fact and not name
+its person by age alone ("the 35-year-old", "der 35-Jährige"); in English, where we can tell, it must not be a
+teaser without a verb ("Alibaba Qwen AI team members departing."), not addressed to "you" as a feature opening
+is, not a subject that only the headline named ("The automaker isn't slowing down…"), and it must either name
+someone or something or give a number, or state something in a sentence that does not open like a feature
+("With summer around the corner, icy treats are back…"). The checks are cheap and
 conservative: a sentence they turn away is only passed over for the next one, never rewritten.
 """
 
@@ -72,11 +72,11 @@ _POINTING_THAT = re.compile(
 # and "Das alles …" ("all that"); "Da" before its verb is "there" ("Da gibt es viele Bereiche …"), not "since"
 # ("Da die Preise steigen, …").
 _POINTING_DAS = re.compile(
-    r"^(?:Das|Die|Der|Da)\s(?:gibt|gab|kommt|kam|steht|stand|ist|war|sei|wäre|sind|waren|hat|hatte|habe|hätte|haben|hatten|wird|wurde|würde|werde|"
-    r"werden|wurden|kann|konnte|könnte|soll|sollte|muss|musste|müsse|darf|dürfte|geht|ging|zeigt|zeigte|bedeutet|"
-    r"bedeutete|heißt|hieß|gilt|galt|betrifft|betraf|sagte|sagt|erklärte|teilte|bestätigte|liegt|lag|klingt|"
-    r"klang|macht|machte|führt|führte|berichtet|berichtete|ergab|ergaben|ergibt|meldet|meldete|schreibt|schrieb|"
-    r"alles)\b"
+    r"^(?:Das|Die|Der|Da)\s(?:gibt|gab|kommt|kam|steht|stand|ist|war|sei|wäre|sind|waren|hat|hatte|habe|hätte|"
+    r"haben|hatten|wird|wurde|würde|werde|werden|wurden|kann|konnte|könnte|soll|sollte|muss|musste|müsse|darf|"
+    r"dürfte|geht|ging|zeigt|zeigte|bedeutet|bedeutete|heißt|hieß|gilt|galt|betrifft|betraf|sagte|sagt|erklärte|"
+    r"teilte|bestätigte|liegt|lag|klingt|klang|macht|machte|führt|führte|berichtet|berichtete|ergab|ergaben|"
+    r"ergibt|meldet|meldete|schreibt|schrieb|alles)\b"
 )
 # A person named only by age ("Der 35-Jährige trainiert …", "The 46-year-old was …"): a bullet may say so when
 # the TL;DR above it names the person, but the TL;DR itself is read first and has nobody to point back to.
@@ -257,8 +257,7 @@ def names_or_counts(text: str) -> bool:
 # véhicules".)
 _TIME_NOUNS = (
     r"Woche|Wochenende|Monat|Monats|Jahr|Jahres|Saison|Tag|Tage|Nacht|Zeit|Stunde|Minute|Morgen|Abend|Sommer|"
-    r"Winter|Frühjahr|Herbst|semana|año|temporada|mes|"
-    r"noche|día|vez|mañana|tarde|ano|mês|dia|noite"
+    r"Winter|Frühjahr|Herbst|semana|año|temporada|mes|noche|día|vez|mañana|tarde|ano|mês|dia|noite"
 )
 _INNER_POINTERS = {
     "de": re.compile(
