@@ -49,7 +49,7 @@ from bot.errors import ExtractionFailed, NotArticle
 from bot.pipeline.decoding import decode_html
 from bot.pipeline.extract import extract_article
 from bot.pipeline.language import language_tools
-from bot.summarize.base import QAPair, SummaryInput
+from bot.summarize.base import QAPair, Summary, SummaryInput
 from bot.summarize.extractive import summarize_extractive
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -185,6 +185,24 @@ def _extracted(html_path: Path, url: str) -> Article | None:
     )
 
 
+def _extract_pages(pages: list[tuple[Path, str]], limit: int | None = None) -> tuple[list[Article], int]:
+    """(the pages the extraction keeps, up to `limit` of them; how many it refused on the way). Pages whose
+    file is missing are skipped."""
+    articles: list[Article] = []
+    refused = 0
+    for html_path, url in pages:
+        if limit is not None and len(articles) >= limit:
+            break
+        if not html_path.is_file():
+            continue
+        article = _extracted(html_path, url)
+        if article is None:
+            refused += 1
+        else:
+            articles.append(article)
+    return articles, refused
+
+
 def load_outside(directory: Path, extra: int = 0) -> tuple[list[Article], int]:
     """(the sampled news pages of the evaluation set as the pipeline extracts them, pages it refused).
 
@@ -192,19 +210,20 @@ def load_outside(directory: Path, extra: int = 0) -> tuple[list[Article], int]:
     a larger set (`benchmarks.replies`)."""
     pages, others = _news_pages(directory)
     sampled = pages[::EVAL_STEP] + others[::OTHER_STEP]
-    articles: list[Article] = []
-    refused = 0
-    for html_path, url in sampled:
-        article = _extracted(html_path, url) if html_path.is_file() else None
-        refused += article is None and html_path.is_file()
-        articles += [article] if article is not None else []
-    added = 0
-    for html_path, url in (page for page in pages + others if page not in sampled and added < extra):
-        article = _extracted(html_path, url) if html_path.is_file() else None
-        refused += article is None and html_path.is_file()
-        added += article is not None
-        articles += [article] if article is not None else []
+    articles, refused = _extract_pages(sampled)
+    if extra:
+        taken = set(sampled)
+        more, more_refused = _extract_pages([page for page in pages + others if page not in taken], limit=extra)
+        articles += more
+        refused += more_refused
     return articles, refused
+
+
+def summarise(article: Article) -> Summary:
+    """The offline summary of an article, from what the pipeline gives the summariser."""
+    return summarize_extractive(
+        SummaryInput(text=article.text, title=article.title, language=article.language, page_qa=article.page_qa)
+    )
 
 
 def _context(text: str, answer: str) -> str:
@@ -222,9 +241,7 @@ def dump(articles: list[Article]) -> tuple[list[dict[str, object]], list[float]]
     times: list[float] = []
     for article in articles:
         started = time.perf_counter()
-        summary = summarize_extractive(
-            SummaryInput(text=article.text, title=article.title, language=article.language, page_qa=article.page_qa)
-        )
+        summary = summarise(article)
         times.append(1000 * (time.perf_counter() - started))
         language = article.language or language_tools(article.text, None).code
         for pair in summary.qa:

@@ -31,10 +31,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from benchmarks.questions import DEFAULT_EVAL_DIR, Article, load_graded, load_outside
+from benchmarks.questions import DEFAULT_EVAL_DIR, Article, load_graded, load_outside, summarise
 from benchmarks.summaries import displayed_items
-from bot.summarize.base import SummaryInput
-from bot.summarize.extractive import summarize_extractive
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO_ROOT / "benchmarks" / "graded" / "replies-pending.jsonl"
@@ -52,9 +50,7 @@ def dump(articles: list[Article]) -> list[Record]:
     empty text (a reply without its first line is graded too)."""
     records: list[Record] = []
     for article in articles:
-        summary = summarize_extractive(
-            SummaryInput(text=article.text, title=article.title, language=article.language, page_qa=article.page_qa)
-        )
+        summary = summarise(article)
         shown = [(kind, text) for kind, text in displayed_items(summary) if kind in _ITEM_OF_DISPLAYED]
         if not any(kind == "tldr" for kind, _ in shown):
             shown.insert(0, ("tldr", ""))

@@ -21,6 +21,7 @@ import lemminflect
 from bot.pipeline.language import word_set
 from bot.summarize.question_names import EN_NOT_NAMES, EN_TITLES, NAME_PARTICLES, QuestionContext
 from bot.summarize.questions_en_apposition import ROLE_HEAD
+from bot.summarize.questions_en_facts import PURPOSE_MARKERS
 
 # Heads of a definite description that points back to someone or something named earlier: "the pair",
 # "the club", "the Midlands city". A question with one names nothing a reader can place.
@@ -85,8 +86,7 @@ _WHEN_ANSWER = re.compile(
 _FOR_BEFORE = re.compile(r"\bfor(?:\s+(?:next|last|this|the|a|an|the\s+next|the\s+coming))?\s*$", re.IGNORECASE)
 _WHY_ANSWER = re.compile(
     r"\b(?:because|due to|as a result|in response|in protest|to protest|for fear|after|following|over "
-    r"(?:claims|allegations|concerns|fears|reports)|for|since|so that|as|caused|amid|in (?:the )?hopes?|"
-    r"in an? (?:attempt|effort|bid)|in order to|so as to)\b",
+    rf"(?:claims|allegations|concerns|fears|reports)|for|since|so that|as|caused|amid|{PURPOSE_MARKERS})\b",
     re.IGNORECASE,
 )
 _DURATION_ANSWER = re.compile(r"\bfor\s+(?:\S+\s+){0,3}(?:years?|months?|weeks?|days?|hours?|minutes?|decades?)\b")

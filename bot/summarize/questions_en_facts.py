@@ -154,13 +154,13 @@ _PAST_DATE = re.compile(rf"\b(?:{_WEEKDAYS})\b|last|earlier\s+this|yesterday|\d\
 # A purpose is a reason too, when a phrase says it is one: "in the hope of becoming a star", "in an attempt to
 # get more students protected", "in order to", "so as to". A bare "to" is not: "was ordered to pay", "is
 # expected to open", "tried to" are verbs that take an infinitive, and "Why was X ordered?" asks nothing.
-_PURPOSE_MARKERS = (
+PURPOSE_MARKERS = (
     r"in\s+(?:the\s+)?hopes?\s+(?:of|that)|in\s+an?\s+(?:attempt|effort|bid)\s+to|in\s+order\s+to|so\s+as\s+to"
 )
 _WHY = re.compile(
     r"(?:,\s*|\s)(?P<marker>because(?:\s+of)?|due\s+to|as\s+a\s+result\s+of|in\s+response\s+to|"
     r"in\s+protest\s+(?:at|against|over)|to\s+protest|for\s+fear\s+(?:of|that)|after|following|"
-    rf"over\s+(?:claims|allegations|concerns|fears|reports)|for(?=\s+[a-z]+ing\b)|{_PURPOSE_MARKERS})\b"
+    rf"over\s+(?:claims|allegations|concerns|fears|reports)|for(?=\s+[a-z]+ing\b)|{PURPOSE_MARKERS})\b"
 )
 # "after"/"following" give a reason only to verbs of consequence ("was arrested after …", "resigned after …").
 _TEMPORAL_MARKERS = word_set("after following over for")
@@ -266,8 +266,9 @@ def trim_rest(text: str) -> str | None:
             words = words[: cuts[-1]]
     while words and words[-1].lower().strip(".,;:") in _DANGLING_ENDS:
         if words[-1].lower().strip(".,;:") == "her":
-            return None  # "accused X of repeatedly abusing her [when …]": an object, not a determiner; without it
-            # the question would ask "Who has accused X of repeatedly abusing?"
+            # "accused X of repeatedly abusing her [when …]": an object, not a determiner; without it the question
+            # would ask "Who has accused X of repeatedly abusing?"
+            return None
         words.pop()
     if len(words) > MAX_REST_WORDS:
         return None
@@ -1116,6 +1117,7 @@ names_an_actor = _names_an_actor
 
 __all__ = [
     "BE_FORMS",
+    "PURPOSE_MARKERS",
     "FactQuestion",
     "fact_questions",
     "is_person_name",

@@ -130,7 +130,7 @@ def _is_standalone(text: str, words: int, block: _Block) -> bool:
     opening = text.lstrip(_OPENING_PUNCTUATION)[:1]
     if not opening or opening.islower() or not (opening.isalnum() or _CJK.match(opening)):
         return False  # starts in lower case or with punctuation: a continuation
-    if not _TERMINAL.search(text) and not block.is_list_item:
+    if not ends_like_a_sentence(text) and not block.is_list_item:
         return False
     if text.rstrip("\"'”’»)] ").endswith((":", ";", ",")):
         return False
