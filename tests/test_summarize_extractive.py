@@ -32,7 +32,7 @@ from bot.summarize.extractive import (
     ExtractiveSummarizer,
     summarize_extractive,
 )
-from bot.summarize.fitness import carries_point, fit_for_bullet
+from bot.summarize.fitness import carries_point, fit_for_bullet, german_verbless
 from bot.summarize.overlap import content_words, first_repeat
 from bot.summarize.page_qa import questions_answered
 from bot.summarize.question_names import (
@@ -1306,11 +1306,95 @@ def test_which_sentences_can_be_bullets(sentence: str, fit: bool) -> None:
         ("en", "That year the council voted to close the old bridge to all traffic for repairs.", True),
         ("en", "Explaining why he argued in 2015 that the stop-and-frisk policy was a smart one.", False),
         ("en", "According to police Mr Docherty hired the victim to complete concrete works at his home.", True),
+        # A description standing for someone named before ("The former vice president had …"); with the name
+        # after it, it says who.
+        ("en", "The former vice president had a substantial lead in the state but dropped in recent polls.", False),
+        ("en", "The former New York mayor's debut in the top tier of the race has turned brutal.", False),
+        ("en", "The former vice president Joe Biden said the party would win the state in November.", True),
     ],
 )
 def test_which_sentences_lean_on_the_one_before(language: str, sentence: str, fit: bool) -> None:
     [parsed] = split_sentences(sentence, language)
     assert fit_for_bullet(parsed, language) is fit
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "fit"),
+    [
+        # German writes nouns with a capital: a line whose lower-case words are all articles, prepositions and
+        # conjunctions has no verb (a heading, a teaser, an author's line).
+        ("de", "Krebskongress in Linz über Schul- und Komplementärmedizin.", False),
+        ("de", "Für ein Signal an Investor*innen und Auftragnehmer*innen.", False),
+        ("de", "Redakteur in der Wirtschaft der Frankfurter Allgemeinen Sonntagszeitung.", False),
+        ("de", "Der Kongress in Linz stritt über Schul- und Komplementärmedizin.", True),
+        # German reported speech in the first subjunctive, with nobody it is reported from in the sentence.
+        ("de", "Eine der Brücken zu Rheinland-Pfalz sei nicht mal 50 Meter lang.", False),
+        ("de", "Zugleich habe man das Fahrwerk der neuen Maschine deutlich verbessert.", False),
+        ("de", "Die Echtheit der Bilder könne noch nicht zweifelsfrei bestätigt werden.", False),
+        ("de", "Der Minister sagte, die Lage an der Grenze sei ernst und werde sich nicht bald bessern.", True),
+        ("de", "Der AStA moniert, Lucke habe die Studierenden bei der Vorlesung als Schutz benutzt.", True),
+        ("de", "Laut Polizei sei der Fahrer am Samstagabend in der Nähe des Bahnhofs geflüchtet.", True),
+        ("de", "Zwei Erwachsene seien umgekommen, teilte der Zivilschutz am Samstag mit.", True),
+        ("de", "ZF veröffentlichte eine Pressemitteilung: Nun seien auch die Franzosen wieder willkommen.", True),
+        ("de", "Die Bahn will die Preise im Dezember erhöhen, es sei denn, der Bund zahlt mehr.", True),
+        # Lines spoken to someone in a transcript, examples and comparisons, a question reported without its
+        # answer, a signpost to what follows.
+        ("de", "Herr Drosten, ich sage für heute vielen Dank für das Gespräch.", False),
+        ("en", "Mr Parish, chairman of the Commons environment committee, said the Lords had acted.", True),
+        ("de", "Zum Beispiel geht es hier um eine mittlere Inkubationszeit von 5,1 Tagen.", False),
+        ("de", "Genauso ist es, wenn wir uns andere Erkältungs-Coronavirus-Tests anschauen.", False),
+        ("es", "Por ejemplo, si un trabajador realiza 15 jornales, la empresa le paga 19.", False),
+        ("en", "For example, the council spent 40,000 pounds on the new bridge last year.", False),
+        ("en", "Winfrey asked Harry whether they quit as working members of the royal family.", False),
+        ("en", "When Winfrey asked if he could share the questions, he declined to do so.", True),
+        ("en", "Here's a round-up of what we learned from the conversation with the couple.", False),
+    ],
+)
+def test_which_lines_are_no_statement_of_the_article(language: str, sentence: str, fit: bool) -> None:
+    [parsed] = split_sentences(sentence, language)
+    assert fit_for_bullet(parsed, language) is fit
+
+
+@pytest.mark.parametrize(
+    ("language", "connective"),
+    [
+        ("es", "Mientras tanto, el presidente Alvarado negaba que el país fuera a pagar un solo colón de rescate."),
+        ("de", "Zudem will der Landtag die Grenze zu Frankreich und Luxemburg schon am Montag wieder öffnen."),
+        ("de", "Allerdings will der Verein Hamburger SV den früheren Nationalspieler erst im Sommer holen."),
+    ],
+)
+def test_tldr_does_not_open_on_a_connective(language: str, connective: str) -> None:
+    """ "Mientras tanto, …", "Allerdings …", "Zudem …" continue the sentence before: the TL;DR, read first, has
+    none. (English "However," and "Meanwhile," are trimmed from a sentence before it is shown.)"""
+    fact = {
+        "es": "El gobierno de Costa Rica declaró la emergencia nacional por el ataque de un grupo de hackers.",
+        "de": "Der frühere Nationalspieler Piotr Trochowski kehrt nach sechs Jahren zum Hamburger SV zurück.",
+    }[language]
+    [sentence] = split_sentences(connective, language)
+    assert not carries_point(sentence, language)
+    summary = summarize_extractive(SummaryInput(text=f"{connective}\n\n{fact}", language=language))
+    assert summary.tldr == fact
+
+
+def test_tldr_may_be_reported_speech_whose_source_follows_it() -> None:
+    """A short German report in the subjunctive whose next sentence names the speaker is shown with it, so the
+    TL;DR says who said so; as a key point alone it would state the claim as the article's."""
+    report = "Die Digitalisierung der Arbeitswelt werde Millionen Arbeitsplätze kosten, auch in Deutschland."
+    source = "Eine Herausforderung für die Gesellschaft, sagte der Philosoph Richard David Precht im Deutschlandfunk."
+    rest = [
+        "Precht sprach im Deutschlandfunk über sein neues Buch zur Zukunft der Arbeit und der Digitalisierung.",
+        "Die Digitalisierung verändere Berufe in der Industrie, im Handel und in den Banken, erklärte Precht.",
+    ]
+    [alone] = split_sentences(report, "de")
+    assert not fit_for_bullet(alone, "de")
+    summary = summarize_extractive(SummaryInput(text="\n\n".join([f"{report} {source}", *rest]), language="de"))
+    assert summary.tldr == f"{report} {source}"
+
+
+def test_a_quotation_is_not_taken_for_a_line_without_a_verb() -> None:
+    """The splitter may cut a quotation apart; what is outside it says nothing about the verb inside."""
+    assert german_verbless("Krebskongress in Linz über Schul- und Komplementärmedizin.")
+    assert not german_verbless("Seine Prognose im Deutschlandfunk: „Was übrig bleibt, werden die Jobs sein.“")
 
 
 @pytest.mark.parametrize(

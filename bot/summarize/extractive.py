@@ -83,13 +83,19 @@ def _tldr_sentences(ranked: RankedArticle, language: str | None) -> tuple[int, .
     ]
     if not fitting:
         return ()
-    pointed = [i for i in fitting if carries_point(ranked.sentences[i], language)] or fitting
+    pointed = [i for i in fitting if carries_point(ranked.sentences[i], language, _shown_with(ranked, i))] or fitting
     # A standfirst's bullets are written like headlines, without a full stop: the article's own sentences say
     # the same as sentences.
     pointed = [i for i in pointed if ends_like_a_sentence(ranked.sentences[i].text)] or pointed
     best = max(pointed, key=lambda i: (ranked.scores[i], -i))
-    sentence = ranked.sentences[best]
-    following = best + 1
+    following = _tldr_partner(ranked, best)
+    return (best,) if following is None else (best, following)
+
+
+def _tldr_partner(ranked: RankedArticle, index: int) -> int | None:
+    """The successor a short TL;DR sentence takes along: in its paragraph, no quotation, both within the limit."""
+    sentence = ranked.sentences[index]
+    following = index + 1
     if (
         sentence.words < _TLDR_PAIR_BELOW_WORDS
         and following < len(ranked.sentences)
@@ -98,8 +104,13 @@ def _tldr_sentences(ranked: RankedArticle, language: str | None) -> tuple[int, .
         and ranked.sentences[following].text[:1] not in "\"“‘'«„"
         and sentence.words + ranked.sentences[following].words <= TLDR_MAX_WORDS
     ):
-        return (best, following)
-    return (best,)
+        return following
+    return None
+
+
+def _shown_with(ranked: RankedArticle, index: int) -> Sentence | None:
+    partner = _tldr_partner(ranked, index)
+    return None if partner is None else ranked.sentences[partner]
 
 
 def _opening_clause(sentences: list[Sentence]) -> str | None:

@@ -7,13 +7,18 @@ we summarise ("Darin…", "C'est…", a Spanish or Portuguese verb whose subject
 "Son cifras que…") or inside it ("Die Hersteller dürfen sie demnach…", "diese Ausbildung", "como ya se
 dijo"), no participle clause without its main clause ("Explaining why he…"), no "The group is
 assisting…" whose group was named earlier, no caption ("Big Ben: the 20lb lamb…"), no quotation whose speaker is
-only "he" or "she", no quotation with no speaker at all. The TL;DR must in addition carry a fact and not name
-its person by age alone ("the 35-year-old", "der 35-Jährige"); in English, where we can tell, it must not be a
-teaser without a verb ("Alibaba Qwen AI team members departing."), not addressed to "you" as a feature opening
-is, not a subject that only the headline named ("The automaker isn't slowing down…"), and it must either name
-someone or something or give a number, or state something in a sentence that does not open like a feature
-("With summer around the corner, icy treats are back…"). The checks are cheap and
-conservative: a sentence they turn away is only passed over for the next one, never rewritten.
+only "he" or "she", no quotation with no speaker at all, no description standing for someone named before
+("The former vice president had …"), no example or comparison without what it illustrates ("Zum Beispiel …",
+"Genauso ist es …"), no line spoken to someone ("Herr Drosten, ich sage …"), no question reported without its
+answer, no signpost ("Here's a round-up of …"); in German, no line without a verb ("Krebskongress in Linz über
+…") and no reported speech whose speaker is not in the sentence ("Eine der Brücken sei nicht mal 50 Meter
+lang."). The TL;DR must in addition carry a fact, not name its person by age alone ("the 35-year-old", "der
+35-Jährige") and not open on a connective ("Mientras tanto, …", "Allerdings …"); in English, where we can
+tell, it must not be a teaser without a verb ("Alibaba Qwen AI team members departing."), not addressed to
+"you" as a feature opening is, not a subject that only the headline named ("The automaker isn't slowing
+down…"), and it must either name someone or something or give a number, or state something in a sentence
+that does not open like a feature ("With summer around the corner, icy treats are back…"). The checks are cheap
+and conservative: a sentence they turn away is only passed over for the next one, never rewritten.
 """
 
 from __future__ import annotations
@@ -51,6 +56,12 @@ _VAGUE_NOUNS = (
 )
 # Only when its verb follows at once: "The woman falsely accused of …" says who she is.
 _VAGUE_SUBJECT = re.compile(rf"^(?:The|This|That|These|Those)\s+(?:{_VAGUE_NOUNS})\s+(?P<next>[\w'’]+)")
+# "The former vice president had …", "The former New York mayor's debut …": a description that stands for someone
+# the article named before; with the name after it ("The former vice president Joe Biden said …") it says who.
+_EPITHET_SUBJECT = re.compile(
+    r"^The\s+(?:former|late|ex-|outgoing|veteran|embattled)\s+(?:[\w.-]+\s+){0,3}?[a-z][\w-]*"
+    r"(?:['’]s\b|\s+(?:is|was|has|had|will|would|could|said|says|told|added|backed|\w+ed)\b)"
+)
 _TIME_DEMONSTRATIVE = re.compile(
     r"^(?:This|That|These|Those)\s+(?:week|weekend|month|year|season|morning|afternoon|evening|summer|winter|"
     r"spring|autumn|fall|time|days|weeks|months|years)\b"
@@ -89,6 +100,55 @@ _AGE_EPITHET = re.compile(
 _PARTICIPLE_ONLY = re.compile(
     r"^(?!According\b)[A-Z][a-z]+ing\s(?:why|how|what|whether|that|the|a|an|his|her|their|its)\s[^,]*$"
 )
+# An example needs the statement it illustrates, a comparison the thing it compares with: "For example, …",
+# "Zum Beispiel geht es hier um …", "Genauso ist es, wenn …", "Likewise, …", "Por ejemplo, …".
+_EXAMPLE_OPENER = re.compile(
+    r"^(?:For\s+(?:example|instance)|Likewise|Similarly|Zum\s+Beispiel|Beispielsweise|Genauso|Ebenso|"
+    r"Par\s+exemple|De\s+même|Por\s+ejemplo|Del\s+mismo\s+modo|Por\s+exemplo|Da\s+mesma\s+forma)\b",
+)
+# A question someone asked, reported without its answer ("Winfrey asked Harry whether they quit because …"):
+# the bullet tells the reader what was asked, not what is so.
+_REPORTED_QUESTION = re.compile(
+    r"^(?!(?:When|After|As|Als|Nachdem|Cuando|Quand|Lorsque|Quando)\b)(?:[A-ZÄÖÜÁÉÍÓÚ][\w'’.-]*\s+){1,4}"
+    r"(?:asked|asks|wondered|fragte|fragt|preguntó|pregunta|a\s+demandé|perguntou)"
+    r"(?:\s+[\w'’-]+){0,4}?,?\s+(?:whether|if|ob|si|se)\b"
+)
+# A signpost to what follows ("Here's a round-up of what we learned …", "Here are the key points"): the reply
+# shows the article's facts, not its table of contents.
+_SIGNPOST = re.compile(r"^(?:Here['’]s|Here\s+(?:is|are))\s+(?:a|an|the|what|how|why|who|where|when|everything|our)\b")
+# A sentence addressed to someone by name ("Herr Drosten, ich sage für heute vielen Dank.", "Mr Speaker, …"): a
+# line of an interview or a debate transcript, spoken to a person, not a statement of the article's.
+_VOCATIVE = re.compile(
+    r"^(?:Herr|Frau|Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Monsieur|Madame|Señor|Señora|Senhor|Senhora)\.?"
+    r"(?:\s+[A-ZÄÖÜ][\w'’.-]+){1,3},\s+(?:\S+\s+){0,3}?(?:ich|wir|Sie|I|we|you|je|nous|vous|yo|usted|eu|você)\b"
+)
+# German reported speech: a verb in the first subjunctive ("Eine der Brücken sei nicht mal 50 Meter lang.") says
+# that someone said so. Without its source in the same sentence ("sagte …", "so …", "laut …", "… zufolge") the
+# bullet would state a claim as the article's fact, its speaker in a sentence the reader does not see. Forms
+# that are also indicative ("ich habe", "ich werde") count only after a third-person subject, i.e. not after
+# "ich".
+_GERMAN_SUBJUNCTIVE = re.compile(
+    r"\b(?:sei|seien|könne|müsse|solle|dürfe|wolle|gebe|liege|stehe|gehe|komme|bleibe|wisse|brauche|"
+    r"(?<!\bich\s)habe|(?<!\bich\s)werde)\b"
+)
+_GERMAN_NOT_REPORTED = re.compile(r"\b(?:als\s+sei|es\s+sei\s+denn|sei\s+es|wie\s+dem\s+auch\s+sei)\b", re.IGNORECASE)
+# Where the sentence names its source: "laut …", "… zufolge", "nach Angaben …", "heißt es", ", so der Minister",
+# or a reporting clause put after the report, verb first (", teilte der Zivilschutz mit", ", ärgert er sich").
+_GERMAN_SOURCE = re.compile(
+    r"\b(?:[Ll]aut|zufolge|Angaben|heißt\s+es|hieß\s+es)\b|,\s+so\s+[A-ZÄÖÜ]|,\s+so\s+(?:der|die)\s"
+    r"|,\s+[a-zäöüß]{3,}(?:t|te|ten|en)\s+(?:der|die|das|den|ein|eine|er|sie|es|man|[A-ZÄÖÜ])"
+)
+# German writes every noun with a capital, so a German line whose every lower-case word is a closed-class word
+# (article, preposition, conjunction, particle) has no verb: a heading or a teaser ("Krebskongress in Linz über
+# Schul- und Komplementärmedizin.", "Für ein Signal an Investor*innen und Auftragnehmer*innen.").
+_GERMAN_FUNCTION_WORDS = word_set(
+    "der die das den dem des ein eine einer einen einem eines kein keine keinen keinem keiner und oder aber sowie "
+    "in im ins an am ans auf aus bei beim mit nach von vom zu zum zur über unter vor hinter neben zwischen für "
+    "gegen ohne um durch bis seit ab als wie nicht auch nur noch schon sehr mehr weniger so innen mal "
+    "samt statt trotz wegen während per pro je"
+)
+_GERMAN_QUOTED = re.compile(r"[„»\"“][^„»«“”\"]*[“«\"”]")
+_GERMAN_WORD = re.compile(r"(?<![*:_/-])\b[^\W\d_][\w'’]*", re.UNICODE)
 _FIRST_WORD = re.compile(r"^[\"'“‘«„(\[¿¡]*(\w+)", re.UNICODE)
 _QUOTE_OPEN = "\"“‘'«„"
 # ', he said.' / ', she added on Tuesday.' / '," they told CNN.': a quotation whose speaker is a pronoun.
@@ -142,6 +202,14 @@ _FEATURE_OPENER = re.compile(
     r"^(?:As\s|With\s|Every\s(?:year|day|week|time)|When\s|If\s|Once\s|It['’]s\s|It\sis\s|There['’]s\s|"
     r"There\sare\s|There\sis\s|What\s|How\s|Why\s|Who\s|Ever\s|Meet\s|Forget\s)"
 )
+# A sentence opening on a connective ("Meanwhile, …", "However, …", "Mientras tanto, …", "Allerdings …")
+# continues or answers the one before: it is not the article's point, and the TL;DR has nothing before it.
+_CONNECTIVE_OPENER = re.compile(
+    r"^(?:Meanwhile|However|But|Still|Nevertheless|Nonetheless|Moreover|Furthermore|In\s+addition|Also|"
+    r"Besides|Instead|Mientras\s+tanto|Sin\s+embargo|Además|No\s+obstante|Por\s+otra\s+parte|"
+    r"Por\s+otro\s+lado|Dennoch|Allerdings|Trotzdem|Außerdem|Zudem|Darüber\s+hinaus|Cependant|Pourtant|"
+    r"En\s+outre|Par\s+ailleurs|De\s+plus|Toutefois|No\s+entanto|Além\s+disso|Entretanto|Porém|Contudo)\b"
+)
 _SCENE_SETTER = re.compile(r"^(?:Imagine|Picture\s+this|Ever\s+wondered|Have\s+you\s+ever)\b", re.IGNORECASE)
 _SECOND_PERSON = re.compile(r"\b(?:you|your|you're|you've|imagine)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
@@ -160,10 +228,14 @@ def leans_on_earlier_text(text: str, language: str | None) -> bool:
     "This week…", "That year…" point at a time, and an "it" that stands for nothing ("It is understood
     that…", "It comes after…", "It took ten hours to…") at the situation: neither needs an earlier sentence.
     """
+    if _EXAMPLE_OPENER.match(text):
+        return True
     pointing = _opening_word(text) in _POINTING_WORDS.get(language or "", frozenset())
     if pointing and not _TIME_DEMONSTRATIVE.match(text) and not (language == "en" and _EXPLETIVE_IT.match(text)):
         return True
     if (language == "en" and _POINTING_THAT.match(text)) or (language == "de" and _POINTING_DAS.match(text)):
+        return True
+    if language == "en" and _EPITHET_SUBJECT.match(text):
         return True
     vague = _VAGUE_SUBJECT.match(text) if language == "en" else None
     return vague is not None and _reads_as_verb(vague.group("next"))
@@ -200,18 +272,55 @@ def is_caption(text: str) -> bool:
     return bool(_GLUED_SENTENCE.search(_QUOTED.sub(" ", text)))
 
 
-def fit_for_bullet(sentence: Sentence, language: str | None) -> bool:
+def fit_for_bullet(sentence: Sentence, language: str | None, shown_with: Sentence | None = None) -> bool:
     """The sentence can be a key point: complete, and readable without the sentences around it.
 
     In English it must also make a statement (a finite verb) and not be a scene-setter ("Imagine…").
+    `shown_with` is the sentence shown right after it, if any (a short TL;DR takes its successor along): German
+    reported speech may have its source there ("Die Digitalisierung werde Millionen Arbeitsplätze kosten. Eine
+    Herausforderung, …, sagte Precht.").
     """
     if not sentence.standalone or leans_on_earlier_text(sentence.text, language) or is_caption(sentence.text):
         return False
     if quotation_without_speaker(sentence.text) or _points_back_inside(sentence.text, language):
         return False
+    if _VOCATIVE.match(sentence.text) or _REPORTED_QUESTION.match(sentence.text) or _SIGNPOST.match(sentence.text):
+        return False
+    if language == "de" and (
+        german_verbless(sentence.text)
+        or (unattributed_german_report(sentence.text) and not (shown_with and names_a_german_source(shown_with.text)))
+    ):
+        return False
     return language != "en" or not (
         is_fragment(sentence.text) or _SCENE_SETTER.match(sentence.text) or _PARTICIPLE_ONLY.match(sentence.text)
     )
+
+
+def german_verbless(text: str) -> bool:
+    """A German line with no word that could be its verb: every lower-case word is an article, a preposition, a
+    conjunction or a particle (nouns and names are capitalised). Lines with a quotation are left alone."""
+    if text[:1] in _QUOTE_OPEN or _GERMAN_QUOTED.search(text):
+        return False  # a quotation has its own verb, even where the splitter cut it apart
+    words = _GERMAN_WORD.findall(text)
+    lower = [word for word in words if word[:1].islower()]
+    return len(words) > 1 and all(word.lower() in _GERMAN_FUNCTION_WORDS for word in lower)
+
+
+def names_a_german_source(text: str) -> bool:
+    """The sentence says who a report comes from: "laut …", "… zufolge", ", so …", ", sagte der Minister"."""
+    return _GERMAN_SOURCE.search(_GERMAN_QUOTED.sub(" ", text)) is not None
+
+
+def unattributed_german_report(text: str) -> bool:
+    """German reported speech ("Eine der Brücken sei nicht mal 50 Meter lang.") with no one it is reported from
+    in the same sentence: outside quotations, the main clause (up to the first comma) has a first-subjunctive
+    verb, and no source is named ("laut …", "… zufolge", ", so …", ", sagte der Minister"). A subjunctive after
+    a comma is reported by the clause before it ("Der AStA moniert, Lucke habe …") and does not count."""
+    unquoted = _GERMAN_QUOTED.sub(" ", text)
+    main_clause = re.split(r"[,:]", unquoted, maxsplit=1)[0]
+    if not _GERMAN_SUBJUNCTIVE.search(main_clause) or _GERMAN_NOT_REPORTED.search(unquoted):
+        return False
+    return not names_a_german_source(text)
 
 
 def has_finite_verb(text: str) -> bool:
@@ -278,11 +387,12 @@ def _points_back_inside(text: str, language: str | None) -> bool:
     return pattern is not None and pattern.search(_QUOTED.sub(" ", text)) is not None
 
 
-def carries_point(sentence: Sentence, language: str | None) -> bool:
-    """The sentence can be the TL;DR: a bullet-worthy statement of a fact, not a teaser or a scene-setter."""
-    if not fit_for_bullet(sentence, language) or sentence.text[:1] in _QUOTE_OPEN:
+def carries_point(sentence: Sentence, language: str | None, shown_with: Sentence | None = None) -> bool:
+    """The sentence can be the TL;DR: a bullet-worthy statement of a fact, not a teaser or a scene-setter.
+    `shown_with`: the sentence the TL;DR would show after it (see `fit_for_bullet`)."""
+    if not fit_for_bullet(sentence, language, shown_with) or sentence.text[:1] in _QUOTE_OPEN:
         return False
-    if _AGE_EPITHET.search(sentence.text):
+    if _AGE_EPITHET.search(sentence.text) or _CONNECTIVE_OPENER.match(sentence.text):
         return False
     if language != "en":
         return True
