@@ -327,6 +327,12 @@ _WEEKDAY_SEAM = re.compile(
 )
 
 
+# A capitalised word and the space after it; `_cut_at_seam` checks that the question's name follows, at a word
+# boundary, with these two static patterns rather than a pattern compiled per name.
+_CAPITALISED_THEN_SPACE = re.compile(r"\b(?P<word>[A-Z][\w'’-]*)( )")
+_BOUNDARY = re.compile(r"\b")
+
+
 def _cut_at_seam(answer: str, question: str) -> str | None:
     """ "Karim Benzema has been ruled out of the match against Malaga Benzema was injured …": the question's
     name comes back glued to another capitalised word, where a caption or the next sentence was run on; or a
@@ -336,7 +342,9 @@ def _cut_at_seam(answer: str, question: str) -> str | None:
         return answer[: seam.start(1)] + "."
     names = {w for w in re.findall(r"\b[A-Z][a-z][\w'’-]{2,}", question) if w not in _QUESTION_OPENERS}
     for name in names:
-        for match in re.finditer(rf"\b(?P<word>[A-Z][\w'’-]*)( )(?={re.escape(name)}\b)", answer):
+        for match in _CAPITALISED_THEN_SPACE.finditer(answer):
+            if not answer.startswith(name, match.end()) or not _BOUNDARY.match(answer, match.end() + len(name)):
+                continue
             word = match.group("word")
             if word in names or word.lower().strip(".") in EN_TITLES or word.endswith(("'s", "’s")):
                 continue  # "Karim Benzema", "Mr Benzema", "Madrid's Benzema": the name as written, no seam
@@ -390,6 +398,12 @@ _OFFICE_WORDS = word_set(
 _PLACE_WORDS = word_set("north south east west new san los las el st saint fort port mount lake")
 
 
+# A whole word as the name patterns read one (letters, digits, apostrophes, hyphens): "Hughes" in "Hughes'" is not
+# the word, "Hughes" in "Mr Hughes," is. One compiled pattern, not one per surname (compiling was a tenth of the
+# question generator's time).
+_WORD_RUN = re.compile(r"[\w'’-]+")
+
+
 def persons_named(text: str, ctx: QuestionContext) -> list[str]:
     """People a sentence names, as written ("Ellen Stofan", "Mr Hussen"), in order: two or more capitalised
     words that are not an organisation, a place opener or a weekday, or a title with a surname, or a surname
@@ -419,15 +433,18 @@ def persons_named(text: str, ctx: QuestionContext) -> list[str]:
         if any(ctx.is_common(w) and w.lower().strip(".") not in EN_TITLES for w in words[-2:]):
             continue
         found.append(" ".join(words))
-    text_words = set(re.findall(r"[\w'’-]+", text))
+    text_words = set(_WORD_RUN.findall(text))
     for surname in sorted(ctx.surnames & text_words):
         if surname.lower() in _ORGANISATION_WORDS or surname.lower() in _OFFICE_WORDS:
             continue  # "Marine Corps": the last word of an organisation's name, not a surname
         alone = [
             m
-            for m in re.finditer(rf"(?<![\w'’-]){re.escape(surname)}(?![\w'’-])", text)
-            if not re.search(r"[A-Z][\w'’.-]*\s+$", text[: m.start()])
-            or re.search(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+$", text[: m.start()])
+            for m in _WORD_RUN.finditer(text)
+            if m.group() == surname
+            and (
+                not re.search(r"[A-Z][\w'’.-]*\s+$", text[: m.start()])
+                or re.search(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+$", text[: m.start()])
+            )
         ]
         if not alone and not any(p.endswith(surname) for p in found):
             continue  # "Caesars Palace", "Los Angeles": the last word of a longer name, not someone's surname
