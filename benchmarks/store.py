@@ -60,7 +60,6 @@ from bot.store.articles import (
     article_for_url_key,
     host_of,
     near_duplicate,
-    save_summary,
     simhash_bands,
     simhash_to_signed,
     simhash_to_unsigned,
@@ -762,7 +761,7 @@ INSERTS = 200
 
 
 async def insert_row(db: Database, corpus: Corpus) -> Row:
-    """Articles stored one at a time through the real path (add_article + save_summary in one transaction
+    """Articles stored one at a time through the real path (add_article with the summary, one transaction
     each, indexed for search), deleted again afterwards so a reused database stays as it was built."""
     rows = next(Corpus(INSERTS, corpus.seed + 11).chunks())
     times = []
@@ -784,8 +783,7 @@ async def insert_row(db: Database, corpus: Corpus) -> Row:
         summary = Summary(tldr=row["summary_tldr"], key_points=tuple(row["summary_points"]), summarizer="extractive")
         started = time.perf_counter()
         async with db.session() as session, session.begin():
-            article, _ = await add_article(session, new, index=False)
-            await save_summary(session, article.id, summary)
+            article, _ = await add_article(session, new, summary=summary)
         times.append((time.perf_counter() - started) * 1000)
         stored.append(article.id)
     async with db.session() as session, session.begin():

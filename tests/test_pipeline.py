@@ -166,6 +166,23 @@ async def test_a_redirect_to_a_known_article_is_the_same_article(
     assert await _count(database, Article) == 1
 
 
+async def test_a_new_article_reached_through_a_redirect_records_each_url_key_once(
+    pipeline: ArticlePipeline, sites: Sites, database: Database
+) -> None:
+    """The canonical key is recorded by `add_article` (with the canonical spelling), the short link's by the
+    runner; neither twice."""
+    outcome = await pipeline.process(sites.news("/short/ferries?utm_source=x"))
+    assert outcome.error is None
+    assert outcome.duplicate_of is None
+    assert outcome.article is not None
+    async with database.session() as session:
+        aliases = (await session.execute(select(ArticleURL.url_key, ArticleURL.url, ArticleURL.article_id))).all()
+    assert sorted(aliases) == [
+        (f"news.test:{sites.port}/2026/03/harbour-ferries", sites.news("/2026/03/harbour-ferries"), outcome.article.id),
+        (f"news.test:{sites.port}/short/ferries", sites.news("/short/ferries?utm_source=x"), outcome.article.id),
+    ]
+
+
 async def test_same_text_on_another_host_is_the_same_article(
     pipeline: ArticlePipeline, sites: Sites, database: Database
 ) -> None:

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.store import search as search_module
-from bot.store.articles import NewArticle, add_article, save_summary
+from bot.store.articles import NewArticle, add_article, latest_summary, save_summary
 from bot.store.db import Database
 from bot.store.models import Article, Share
 from bot.store.search import (
@@ -514,22 +514,118 @@ async def test_stop_word_list_is_what_postgresql_drops(pg_url: str) -> None:
     assert dropped == ENGLISH_STOP_WORDS
 
 
-async def test_an_article_stored_with_its_summary_is_indexed_once_with_both(database: Database) -> None:
-    """`add_article(index=False)` + `save_summary` in one transaction: searchable by text and by summary."""
+_FTS5_INDEXES = {"article_search": "title, summary, text", "article_search_lead": "title, summary"}
+
+
+async def assert_indexed_once_as_stored(db: Database, articles: int) -> None:
+    """The search index holds each of the `articles` stored articles once, with exactly what its stored row and
+    latest summary say. SQLite: each FTS5 index equals a fresh one built from the view in every (word, article,
+    column, position) and in its totals record (documents and tokens per column, counting an article indexed
+    twice twice, where queries see only its newest entry). PostgreSQL: one lead vector per article, equal to one
+    computed afresh (the text's index is an expression index on the row itself)."""
+    async with db.engine.begin() as connection:
+        if db.dialect == "postgresql":
+            lead = search_module._PG_LEAD
+            rows = await connection.scalar(sa.text("SELECT count(*) FROM article_search"))
+            exact = await connection.scalar(
+                sa.text(
+                    "SELECT count(*) FROM article_search AS s JOIN articles AS a ON a.id = s.article_id "  # noqa: S608
+                    f"WHERE s.lead = {lead}"
+                )
+            )
+            assert rows == exact == articles
+            return
+        for table, columns in _FTS5_INDEXES.items():
+            assert await connection.scalar(sa.text(f"SELECT count(*) FROM {table}_docsize")) == articles  # noqa: S608
+            for statement in (
+                f"CREATE VIRTUAL TABLE temp.fresh USING fts5({columns}, "
+                "tokenize = 'porter unicode61 remove_diacritics 2')",
+                f"INSERT INTO temp.fresh (rowid, {columns}) SELECT id, {columns} FROM article_search_source",  # noqa: S608
+                f"CREATE VIRTUAL TABLE temp.kept_words USING fts5vocab(main, {table}, instance)",
+                "CREATE VIRTUAL TABLE temp.fresh_words USING fts5vocab(temp, fresh, instance)",
+            ):
+                await connection.execute(sa.text(statement))
+            counts = [
+                await connection.scalar(sa.text(f"SELECT count(*) FROM temp.{name}"))  # noqa: S608
+                for name in ("kept_words", "fresh_words")
+            ]
+            differing = await connection.execute(
+                sa.text(
+                    "SELECT * FROM (SELECT * FROM temp.kept_words EXCEPT SELECT * FROM temp.fresh_words) "
+                    "UNION ALL SELECT * FROM (SELECT * FROM temp.fresh_words EXCEPT SELECT * FROM temp.kept_words) "
+                    "LIMIT 3"
+                )
+            )
+            assert differing.all() == [], table
+            assert counts[0] == counts[1] > 0, table
+            totals = [
+                await connection.scalar(sa.text(f"SELECT block FROM {name}_data WHERE id = 1"))  # noqa: S608
+                for name in (table, "temp.fresh")
+            ]
+            assert totals[0] == totals[1], table
+            for name in ("kept_words", "fresh_words", "fresh"):
+                await connection.execute(sa.text(f"DROP TABLE temp.{name}"))
+
+
+async def test_an_article_stored_with_its_first_summary_is_indexed_once_with_both(database: Database) -> None:
+    """`add_article(summary=…)`: the article, its summary and its one search entry in one transaction."""
     new = article(1, "Harbour ferries", "The night boats carried record numbers of passengers.")
+    summary = Summary(
+        tldr="Lindqvist doubles its timetable.",
+        key_points=("Quayside kiosks open at dawn.",),
+        qa=(QAPair("Who pays?", "The ferrymen's guild."),),
+        summarizer="extractive",
+    )
     async with database.session() as session, session.begin():
-        row, created = await add_article(session, new, index=False)
-        await save_summary(session, row.id, Summary(tldr="Lindqvist doubles its timetable.", summarizer="x"))
+        row, created = await add_article(session, new, summary=summary)
+        assert await is_indexed(session, row.id)
     assert created
-    assert [hit.article_id for hit in await run(database, "passengers")] == [row.id]
+    for text in ("passengers", "timetable", "kiosks", "guild", "harbour"):
+        assert [hit.article_id for hit in await run(database, text)] == [row.id], text
+    (hit,) = await run(database, "timetable")
+    assert hit.tldr == "Lindqvist doubles its timetable."
+    assert 1 <= hit.rank < 2  # a summary word: a lead hit
+    (hit,) = await run(database, "passengers")
+    assert hit.rank < 1  # a text word only
+    async with database.session(read_only=True) as session:
+        assert await latest_summary(session, row.id) == summary
+    await assert_indexed_once_as_stored(database, 1)
+
+
+async def test_replacing_the_first_summary_re_indexes_the_article(database: Database) -> None:
+    new = article(1, "Harbour ferries", "The night boats carried record numbers of passengers.")
+    first = Summary(tldr="A zeppelin hangar becomes a ferry terminal.", summarizer="extractive")
+    other = article(2, "Orchard survey", "Volunteers mapped every old apple tree in the valley.")
+    async with database.session() as session, session.begin():
+        row, _ = await add_article(session, new, summary=first)
+        neighbour, _ = await add_article(session, other, summary=Summary(tldr="Apples.", summarizer="extractive"))
+
+    replacement = Summary(tldr="Lindqvist doubles its timetable.", summarizer="extractive")
+    async with database.session() as session, session.begin():
+        await save_summary(session, row.id, replacement)
+    assert await run(database, "zeppelin") == []  # the first summary left the index
     assert [hit.article_id for hit in await run(database, "timetable")] == [row.id]
+    assert [hit.article_id for hit in await run(database, "passengers")] == [row.id]
+    assert [hit.article_id for hit in await run(database, "apples")] == [neighbour.id]
+    await assert_indexed_once_as_stored(database, 2)
+
+    by_llm = Summary(tldr="An airship shed, repurposed.", summarizer="llm")  # a second row, now the latest
+    async with database.session() as session, session.begin():
+        await save_summary(session, row.id, by_llm)
+    assert await run(database, "timetable") == []
+    (hit,) = await run(database, "airship")
+    assert (hit.article_id, hit.tldr) == (row.id, "An airship shed, repurposed.")
+    await assert_indexed_once_as_stored(database, 2)
 
 
-async def test_an_article_stored_without_index_is_not_searchable_until_summarised(database: Database) -> None:
+async def test_an_article_stored_without_a_summary_is_indexed_and_gains_one_later(database: Database) -> None:
     new = article(2, "Orchard survey", "Volunteers mapped every old apple tree in the valley.")
     async with database.session() as session, session.begin():
-        row, _ = await add_article(session, new, index=False)
-    assert await run(database, "apple") == []
-    async with database.session() as session, session.begin():
-        await save_summary(session, row.id, Summary(tldr="A valley's apple trees, mapped.", summarizer="x"))
+        row, _ = await add_article(session, new)
     assert [hit.article_id for hit in await run(database, "apple")] == [row.id]
+    assert await run(database, "cider") == []
+    await assert_indexed_once_as_stored(database, 1)
+    async with database.session() as session, session.begin():
+        await save_summary(session, row.id, Summary(tldr="The valley's cider trees, mapped.", summarizer="x"))
+    assert [hit.article_id for hit in await run(database, "cider")] == [row.id]
+    await assert_indexed_once_as_stored(database, 1)

@@ -197,6 +197,58 @@ async def test_concurrent_add_of_the_same_article_leaves_one_row(database: Datab
     assert await count(database, ArticleURL) == 1
 
 
+async def test_concurrent_add_with_a_summary_returns_the_winner_with_its_summary_indexed_once(
+    database: Database,
+) -> None:
+    """Every racer brings its own summary of the same article: one inserts (article, alias, summary, search
+    entry), the others get the winner back with created False and store nothing of theirs."""
+    new = new_article(7)
+    tasks = 6
+    barrier = asyncio.Barrier(tasks)
+
+    async def add_once(n: int) -> tuple[int, bool, str]:
+        tldr = f"Racer {n} says the loop was redesigned."
+        async with database.session(read_only=True) as session:
+            assert await article_for_content_hash(session, new.content_hash) is None
+        await barrier.wait()
+        async with database.session() as session, session.begin():
+            article, created = await add_article(session, new, summary=Summary(tldr, summarizer="extractive"))
+            await asyncio.sleep(0.02)  # hold the transaction open so the others collide with it
+        return article.id, created, tldr
+
+    results = await asyncio.gather(*(add_once(n) for n in range(tasks)))
+    (winner,) = {article_id for article_id, _, _ in results}
+    (winning_tldr,) = [tldr for _, created, tldr in results if created]
+    assert await count(database, Article) == 1
+    assert await count(database, ArticleURL) == 1
+    assert await count(database, StoredSummary) == 1
+    async with database.session(read_only=True) as session:
+        summary = await latest_summary(session, winner)
+        assert summary is not None
+        assert summary.tldr == winning_tldr
+        hits = await search(session, SearchQuery("racer"))
+        # FTS5 keeps one size record per indexed article; PostgreSQL one row.
+        indexed = "article_search_docsize" if database.dialect == "sqlite" else "article_search"
+        documents = await session.scalar(sa.text(f"SELECT count(*) FROM {indexed}"))  # noqa: S608
+    assert [(hit.article_id, hit.tldr) for hit in hits] == [(winner, winning_tldr)]
+    assert documents == 1
+
+
+async def test_add_article_returns_the_row_as_stored(database: Database) -> None:
+    """The article comes back from the INSERT itself: the same values a later read gives."""
+    new = new_article(1, page_qa=(QAPair("Why a new loop?", "The old one overheated."),), doi="10.1000/xyz")
+    async with database.session() as session, session.begin():
+        article, created = await add_article(session, new, summary=Summary("TL;DR.", summarizer="extractive"))
+    assert created
+    async with database.session() as session:
+        again = await article_by_id(session, article.id)
+    assert again is not None
+    columns = [column.key for column in sa.inspect(Article).column_attrs]
+    assert {key: getattr(article, key) for key in columns} == {key: getattr(again, key) for key in columns}
+    assert article.text == new.text
+    assert article.page_qa == [{"question": "Why a new loop?", "answer": "The old one overheated."}]
+
+
 async def test_concurrent_aliases_for_one_key_agree_on_the_first(database: Database) -> None:
     async with database.session() as session, session.begin():
         first, _ = await add_article(session, new_article(1))

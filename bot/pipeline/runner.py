@@ -262,17 +262,19 @@ class ArticlePipeline:
             simhash=print_.simhash,
         )
         async with self.database.session() as session, session.begin():
-            row, created = await store.add_article(session, new, index=summary is None)
+            row, created = await store.add_article(session, new, summary=summary)
             article = StoredArticle.from_row(row)
-            await self._record_aliases(session, run, article.id)
-            if created and summary is not None:
-                await store.save_summary(session, article.id, summary)
+            await self._record_aliases(session, run, article.id, recorded=new.url_key)
         return article, created
 
     @staticmethod
-    async def _record_aliases(session: AsyncSession, run: _Run, article_id: int) -> None:
+    async def _record_aliases(
+        session: AsyncSession, run: _Run, article_id: int, *, recorded: str | None = None
+    ) -> None:
+        """Map every URL key of the run to the article, except `recorded` (the key `add_article` mapped)."""
         for key, spelled in run.keys.items():
-            await store.add_alias(session, key, spelled, article_id)
+            if key != recorded:
+                await store.add_alias(session, key, spelled, article_id)
 
     async def _duplicate(self, run: _Run, article: StoredArticle, ready: Summary | None = None) -> ArticleOutcome:
         """An article seen before: remember the new spellings of its URL and reuse (or make) its summary.

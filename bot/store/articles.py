@@ -116,12 +116,19 @@ async def near_duplicate(
     return None if best is None else await session.get(Article, best[1])
 
 
-async def add_article(session: AsyncSession, new: NewArticle, *, index: bool = True) -> tuple[Article, bool]:
+async def add_article(
+    session: AsyncSession, new: NewArticle, *, summary: Summary | None = None
+) -> tuple[Article, bool]:
     """Store `new` unless an article with its content hash or URL key exists; returns (article, created).
 
-    Also records `new.url_key` as an alias of whichever article wins and indexes a new article for search.
-    `index=False` leaves the indexing to a `save_summary` in the same transaction, so the article's text is
-    written into the search index once, not twice.
+    Also records `new.url_key` as an alias of whichever article wins. A new article is stored with `summary`
+    (when given) as its first summary and indexed for search once, with both: storing it and then calling
+    `save_summary` would write the text into the index twice, or (left unindexed until then) still pay for
+    `save_summary` taking out of the index an article that was never in it. On a lost race (created False)
+    `summary` is not stored: the winner stores its own in its transaction.
+
+    The article comes back from the INSERT itself (RETURNING), not read again: on SQLite a second read would
+    fetch and decompress the text just written.
     """
     values = {
         "canonical_url": new.canonical_url,
@@ -141,9 +148,9 @@ async def add_article(session: AsyncSession, new: NewArticle, *, index: bool = T
         **{f"simhash_band{band}": value for band, value in enumerate(simhash_bands(new.simhash))},
         "created_at": utcnow(),
     }
-    stmt = _insert(session)(Article).values(values).on_conflict_do_nothing().returning(Article.id)
-    article_id = await session.scalar(stmt)
-    if article_id is None:
+    stmt = _insert(session)(Article).values(values).on_conflict_do_nothing().returning(Article)
+    article = await session.scalar(stmt)
+    if article is None:
         existing = await article_for_content_hash(session, new.content_hash)
         if existing is None:
             existing = await session.scalar(sa.select(Article).where(Article.url_key == new.url_key))
@@ -151,31 +158,47 @@ async def add_article(session: AsyncSession, new: NewArticle, *, index: bool = T
             raise RuntimeError(f"article for {new.url_key!r} vanished during insert")
         await add_alias(session, new.url_key, new.canonical_url, existing.id)
         return existing, False
-    await add_alias(session, new.url_key, new.canonical_url, article_id)
-    if index:
-        await index_article(session, article_id)
-    article = await session.get(Article, article_id)
-    if article is None:  # pragma: no cover - we inserted it in this transaction
-        raise RuntimeError(f"article {article_id} missing right after insert")
+    await add_alias(session, new.url_key, new.canonical_url, article.id)
+    if summary is not None:
+        await _write_summary(session, article.id, summary)
+    await index_article(session, article.id)
     return article, True
 
 
 async def add_alias(session: AsyncSession, url_key: str, url: str, article_id: int) -> int:
-    """Map `url_key` to `article_id` unless it already maps somewhere; returns the article id it maps to."""
+    """Map `url_key` to `article_id` unless it already maps somewhere; returns the article id it maps to.
+
+    The INSERT returns the id when it took place; only when the key was taken is the winner read.
+    """
     stmt = (
         _insert(session)(ArticleURL)
         .values(url_key=url_key, url=url, article_id=article_id, created_at=utcnow())
         .on_conflict_do_nothing(index_elements=[ArticleURL.url_key])
+        .returning(ArticleURL.article_id)
     )
-    await session.execute(stmt)
-    mapped = await session.scalar(sa.select(ArticleURL.article_id).where(ArticleURL.url_key == url_key))
+    mapped = await session.scalar(stmt)
+    if mapped is None:
+        mapped = await session.scalar(sa.select(ArticleURL.article_id).where(ArticleURL.url_key == url_key))
     if mapped is None:  # the winning alias's article was deleted in between
         raise RuntimeError(f"alias {url_key!r} vanished during insert")
     return mapped
 
 
 async def save_summary(session: AsyncSession, article_id: int, summary: Summary) -> None:
-    """Insert or replace the summary by `summary.summarizer` and re-index the article with its latest summary."""
+    """Insert or replace the summary by `summary.summarizer` and re-index the article with its latest summary.
+
+    For the first summary of an article stored in the same transaction, pass it to `add_article` instead,
+    which indexes the article once, with it.
+    """
+    # The article leaves the search index while its summary changes and comes back with the new one: on
+    # SQLite the index forgets an entry only given the exact values it indexed.
+    await unindex_article(session, article_id)
+    await _write_summary(session, article_id, summary)
+    await index_article(session, article_id)
+
+
+async def _write_summary(session: AsyncSession, article_id: int, summary: Summary) -> None:
+    """Insert or replace the summary by `summary.summarizer`, leaving the search index to the caller."""
     values = {
         "article_id": article_id,
         "summarizer": summary.summarizer,
@@ -188,16 +211,12 @@ async def save_summary(session: AsyncSession, article_id: int, summary: Summary)
         "dropped_claims": summary.dropped_claims,
         "created_at": utcnow(),
     }
-    # The article leaves the search index while its summary changes and comes back with the new one: on
-    # SQLite the index forgets an entry only given the exact values it indexed.
-    await unindex_article(session, article_id)
     stmt = _insert(session)(StoredSummary).values(values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[StoredSummary.article_id, StoredSummary.summarizer],
         set_={key: stmt.excluded[key] for key in values if key not in ("article_id", "summarizer")},
     )
     await session.execute(stmt)
-    await index_article(session, article_id)
 
 
 async def latest_summary(session: AsyncSession, article_id: int) -> Summary | None:
