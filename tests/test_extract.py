@@ -14,6 +14,7 @@ import re
 import time
 
 import pytest
+import trafilatura
 
 from bot.errors import ExtractionFailed, NotArticle
 from bot.pipeline.cpu_pool import CpuPool
@@ -107,6 +108,30 @@ def test_article_metadata_and_clean_paragraphs() -> None:
     assert paragraphs_of(article) == PARAGRAPHS
     assert TITLE not in article.text
     assert article.word_count == len(re.findall(r"\w+", article.text)) == 220
+
+
+def test_metadata_pass_skips_what_linkbrief_never_shows() -> None:
+    """trafilatura's metadata pass reads no category or tag links and no licence (bot.pipeline.candidates turns
+    them off: 1–2 ms of CPU per page for fields linkbrief never shows); title, author, date and site name still
+    come through. If trafilatura stops calling the functions replaced, this fails and the saving is gone."""
+    html = page(
+        PARAGRAPHS,
+        head=METADATA + '<meta property="article:section" content="Region">',
+    ).replace(
+        "</body>",
+        '<footer><a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>'
+        '<a href="/category/region/">Region</a><a href="/tag/water/">water</a></footer></body>',
+    )
+
+    document = trafilatura.bare_extraction(html, with_metadata=True)
+    article = extract_article(html, "https://valleypost.example/region/water-plant")
+
+    assert document is not None
+    assert not isinstance(document, dict)
+    assert document.categories == []
+    assert document.license is None
+    assert (article.title, article.author, article.published) == (TITLE, "Petra Lund", datetime.date(2024, 3, 3))
+    assert article.site_name == "Valley Post"
 
 
 def test_canonical_from_og_url_when_no_link() -> None:
