@@ -1337,6 +1337,8 @@ def test_which_sentences_lean_on_the_one_before(language: str, sentence: str, fi
         ("de", "Zwei Erwachsene seien umgekommen, teilte der Zivilschutz am Samstag mit.", True),
         ("de", "ZF veröffentlichte eine Pressemitteilung: Nun seien auch die Franzosen wieder willkommen.", True),
         ("de", "Die Bahn will die Preise im Dezember erhöhen, es sei denn, der Bund zahlt mehr.", True),
+        ("de", "Ich gehe davon aus, dass die Zahl der Fälle im Sommer wieder deutlich sinkt.", True),
+        ("de", "Im Mai habe ich den Brief an das Ministerium in Berlin geschickt und gewartet.", True),
         # Lines spoken to someone in a transcript, examples and comparisons, a question reported without its
         # answer, a signpost to what follows.
         ("de", "Herr Drosten, ich sage für heute vielen Dank für das Gespräch.", False),

@@ -124,13 +124,13 @@ _VOCATIVE = re.compile(
 )
 # German reported speech: a verb in the first subjunctive ("Eine der Brücken sei nicht mal 50 Meter lang.") says
 # that someone said so. Without its source in the same sentence ("sagte …", "so …", "laut …", "… zufolge") the
-# bullet would state a claim as the article's fact, its speaker in a sentence the reader does not see. Forms
-# that are also indicative ("ich habe", "ich werde") count only after a third-person subject, i.e. not after
-# "ich".
+# bullet would state a claim as the article's fact, its speaker in a sentence the reader does not see. Most of
+# these forms are also the first person of the indicative ("ich habe", "ich gehe"), so a clause with "ich" in it
+# is not read as a report.
 _GERMAN_SUBJUNCTIVE = re.compile(
-    r"\b(?:sei|seien|könne|müsse|solle|dürfe|wolle|gebe|liege|stehe|gehe|komme|bleibe|wisse|brauche|"
-    r"(?<!\bich\s)habe|(?<!\bich\s)werde)\b"
+    r"\b(?:sei|seien|könne|müsse|solle|dürfe|wolle|gebe|liege|stehe|gehe|komme|bleibe|wisse|brauche|habe|werde)\b"
 )
+_GERMAN_FIRST_PERSON = re.compile(r"\b[Ii]ch\b")
 _GERMAN_NOT_REPORTED = re.compile(r"\b(?:als\s+sei|es\s+sei\s+denn|sei\s+es|wie\s+dem\s+auch\s+sei)\b", re.IGNORECASE)
 # Where the sentence names its source: "laut …", "… zufolge", "nach Angaben …", "heißt es", ", so der Minister",
 # or a reporting clause put after the report, verb first (", teilte der Zivilschutz mit", ", ärgert er sich").
@@ -318,7 +318,9 @@ def unattributed_german_report(text: str) -> bool:
     a comma is reported by the clause before it ("Der AStA moniert, Lucke habe …") and does not count."""
     unquoted = _GERMAN_QUOTED.sub(" ", text)
     main_clause = re.split(r"[,:]", unquoted, maxsplit=1)[0]
-    if not _GERMAN_SUBJUNCTIVE.search(main_clause) or _GERMAN_NOT_REPORTED.search(unquoted):
+    if not _GERMAN_SUBJUNCTIVE.search(main_clause) or _GERMAN_FIRST_PERSON.search(main_clause):
+        return False
+    if _GERMAN_NOT_REPORTED.search(unquoted):
         return False
     return not names_a_german_source(text)
 
