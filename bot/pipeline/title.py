@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from lxml.etree import XPath
@@ -89,7 +89,7 @@ class _Claim:
     text: str
     words: frozenset[str]
     word_count: int
-    core: frozenset[str] = frozenset()  # `words` without the pieces that are the site's name
+    core: frozenset[str]  # `words` without the pieces that are the site's name
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,21 +205,21 @@ def _segments(text: str) -> list[str]:
     return segments
 
 
-def _core_words(claim: _Claim, site_keys: frozenset[str]) -> frozenset[str]:
-    """The claim's words on the headline's side of the site's name: "Headline | Site | Tagline | 2005" keeps
+def _core_words(text: str, all_words: frozenset[str], site_keys: frozenset[str]) -> frozenset[str]:
+    """A claim's words on the headline's side of the site's name: "Headline | Site | Tagline | 2005" keeps
     "Headline", "Site: Headline" keeps "Headline"; a claim with no site name in it keeps all its words."""
-    segments = _segments(claim.text)
+    segments = _segments(text)
     for index, segment in enumerate(segments):
         if _is_site_name(_key(segment), len(_words(segment)), site_keys):
             kept = segments[:index] if index else segments[1:]
             headline_side = frozenset(word for piece in kept for word in _words(piece))
-            return headline_side or claim.words
-    words = set(claim.words)
-    for piece in _pieces(claim.text):  # "Site: Headline"
+            return headline_side or all_words
+    words = set(all_words)
+    for piece in _pieces(text):  # "Site: Headline"
         piece_words = _words(piece)
         if _is_site_name(_key(piece), len(piece_words), site_keys):
             words -= set(piece_words)
-    return frozenset(words) or claim.words
+    return frozenset(words) or all_words
 
 
 def _candidate(source: str, text: str, *, whole: bool) -> _Candidate:
@@ -235,25 +235,23 @@ def _claims(tree: HtmlElement, json_ld: list[object], site_keys: frozenset[str])
         key = (meta.get("property") or meta.get("name") or "").strip().lower()
         source = _META_TITLES.get(key)
         if source:
-            metadata.extend(_claim(source, meta.get("content")))
+            metadata.extend(_claim(source, meta.get("content"), site_keys))
     for headline in _json_ld_headlines(json_ld):
-        metadata.extend(_claim("jsonld", headline))
+        metadata.extend(_claim("jsonld", headline, site_keys))
     title = tree.find(".//title")
     if title is not None:
-        metadata.extend(_claim("title", title.text_content()))
-    metadata = [replace(claim, core=_core_words(claim, site_keys)) for claim in metadata]
+        metadata.extend(_claim("title", title.text_content(), site_keys))
     french = declared_language(tree) == "fr"  # French typography spaces a colon
     headings: list[_Claim] = []
     for index, heading in enumerate(tree.iter("h1")):
         if index >= MAX_H1:
             break
-        headings.extend(_claim("h1", _heading_text(heading, metadata, french)))
+        headings.extend(_claim("h1", _heading_text(heading, metadata, french), site_keys))
     for element in _HEADLINE_PROPS(tree):
         if element.tag == "meta":
-            headings.extend(_claim("itemprop", element.get("content")))
+            headings.extend(_claim("itemprop", element.get("content"), site_keys))
         else:
-            headings.extend(_claim("itemprop", _heading_text(element, metadata, french)))
-    headings = [replace(claim, core=_core_words(claim, site_keys)) for claim in headings]
+            headings.extend(_claim("itemprop", _heading_text(element, metadata, french), site_keys))
     return headings + metadata
 
 
@@ -331,12 +329,14 @@ def _join(parts: list[str], french: bool) -> str:
     return text
 
 
-def _claim(source: str, text: str | None) -> Iterator[_Claim]:
+def _claim(source: str, text: str | None, site_keys: frozenset[str]) -> Iterator[_Claim]:
     tidy = _tidy(text)
     if tidy:
         words = _words(tidy)
         if words:
-            yield _Claim(source=source, text=tidy, words=frozenset(words), word_count=len(words))
+            all_words = frozenset(words)
+            core = _core_words(tidy, all_words, site_keys)
+            yield _Claim(source=source, text=tidy, words=all_words, word_count=len(words), core=core)
 
 
 def _json_ld_headlines(json_ld: list[object]) -> Iterator[str]:
