@@ -283,6 +283,14 @@ def load_graded(
     return graded
 
 
+def write_pending(path: Path, records: list[dict[str, object]]) -> None:
+    """The records to grade, one JSON line each, as the graded file keeps them (`benchmarks.replies` too)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
 def figures(
     label: str,
     articles: list[Article],
@@ -351,10 +359,7 @@ def main(argv: list[str] | None = None) -> int:
             f"(unpack extraction-trafilatura-eval.tar.xz from the corpus with tar -xJf ... -C {args.eval_dir.parent})"
         )
     records, times = dump(articles)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w", encoding="utf-8") as out:
-        for record in records:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    write_pending(args.out, records)
     times.sort()
     print(f"wrote {args.out}; summarise median {times[len(times) // 2]:.1f} ms per article")
     report(articles, records, load_graded(args.graded))

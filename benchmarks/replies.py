@@ -26,12 +26,11 @@ among graded current items, pages without a TL;DR, and replies showing at least 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import Counter
 from pathlib import Path
 
-from benchmarks.questions import DEFAULT_EVAL_DIR, Article, load_graded, load_outside, summarise
+from benchmarks.questions import DEFAULT_EVAL_DIR, Article, load_graded, load_outside, summarise, write_pending
 from benchmarks.summaries import displayed_items
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -117,10 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     articles, refused = load_outside(args.eval_dir, extra=EXTRA_PAGES)
     print(f"news pages of {args.eval_dir}: {len(articles)} ({refused} refused by extraction)")
     records = dump(articles)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w", encoding="utf-8") as out:
-        for record in records:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    write_pending(args.out, records)
     print(f"wrote {args.out}")
     report(articles, records, load_graded(args.graded, key=_key, grades=GRADES))
     return 0
